@@ -1,0 +1,14 @@
+//! The one source of refdesk's schema. Money is BIGINT tiyn; instants are BIGINT unix
+//! milliseconds (UTC); rates are decimal text. Uniqueness lives here, not only in code.
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_core::Migration)]
+    }
+}
