@@ -1,0 +1,11 @@
+//! The program's rules, free of storage and terminal: money, terms, identity, codes, events and
+//! the bonus lifecycle.
+pub mod codes;
+pub mod event;
+pub mod identity;
+pub mod money;
+pub mod rules;
+pub mod terms;
+
+pub use money::{Lang, Money};
+pub use terms::Terms;
