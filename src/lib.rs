@@ -1,3 +1,8 @@
 //! refdesk: the back-office of the Atlantys referral program. The domain core knows nothing of
 //! the terminal; the console, the CLI and the tests are clients of the same services.
+pub mod app;
+pub mod cli;
 pub mod domain;
+pub mod service;
+pub mod store;
+pub mod tui;

@@ -1,1 +1,81 @@
-fn main() {}
+//! clap → logging → config → store (created and migrated) → CLI command or console.
+use clap::Parser;
+use refdesk::cli::args::Cli;
+use refdesk::{app, cli, service, tui};
+
+fn main() {
+    let args = Cli::parse();
+    let _log = app::init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = runtime.block_on(run(args));
+    // Dropping the runtime would wait on blocking readers (stdin); exit at once instead.
+    drop(_log);
+    std::process::exit(code);
+}
+
+async fn run(args: Cli) -> i32 {
+    let setup = || -> Result<_, String> {
+        let terms = app::load_terms(args.config.as_deref())?;
+        let clock = app::parse_now(args.now.as_deref())?;
+        let lang = app::pick_lang(args.lang.as_deref())?;
+        let operator = args.operator.clone().unwrap_or_else(app::default_operator);
+        Ok((terms, clock, lang, operator))
+    };
+    let (terms, clock, lang, operator) = match setup() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    // --demo: a fresh demonstration database in a temporary file, removed on exit.
+    let demo_dir = if args.demo && args.command.is_none() {
+        match tempfile::tempdir() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("cannot create a temporary directory: {e}");
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    let db = match &demo_dir {
+        Some(d) => format!("sqlite://{}?mode=rwc", d.path().join("demo.db").display()),
+        None => args.db.clone().unwrap_or_else(app::default_db_url),
+    };
+    let ctx = match app::context(&db, terms, operator, clock).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    if demo_dir.is_some() {
+        eprintln!("Preparing a demonstration program…");
+        if let Err(e) = service::demo::run(&ctx, 300, 6000, 1, |_| {}).await {
+            eprintln!("demo: {e}");
+            return 1;
+        }
+    }
+    if let Err(e) = service::bonuses::auto_release(&ctx).await {
+        eprintln!("{e}");
+        return e.exit_code();
+    }
+    match args.command {
+        Some(cmd) => cli::run(&ctx, lang, cmd).await,
+        None => match tui::run(ctx, lang).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("{e}");
+                1
+            }
+        },
+    }
+}

@@ -43,7 +43,6 @@ enum Account {
     RegisteredAt,
     ParentId,
     ViaCode,
-    FirstPaymentAt,
 }
 
 #[derive(DeriveIden)]
@@ -57,6 +56,7 @@ enum Partner {
     StatusReason,
     StatusAt,
     StatusBy,
+    Search,
 }
 
 #[derive(DeriveIden)]
@@ -119,6 +119,7 @@ enum Bonus {
     PartnerId,
     Booked,
     Reduced,
+    Clawed,
     Rate,
     BaseKind,
     BaseAmount,
@@ -247,7 +248,6 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Account::RegisteredAt))
                 .col(string_null(Account::ParentId))
                 .col(string_null(Account::ViaCode))
-                .col(big_integer_null(Account::FirstPaymentAt))
                 .foreign_key(&mut fk(
                     "fk_account_parent",
                     (Account::Table, Account::ParentId),
@@ -257,6 +257,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("ix_account_parent", Account::Table, &["parent_id"]))
+            .await?;
+        m.create_index(index("ix_account_via_code", Account::Table, &["via_code"]))
+            .await?;
+        m.create_index(index("ix_account_registered", Account::Table, &["registered_at"]))
             .await?;
 
         m.create_table(
@@ -270,6 +274,7 @@ impl MigrationTrait for Migration {
                 .col(string_null(Partner::StatusReason))
                 .col(big_integer_null(Partner::StatusAt))
                 .col(string_null(Partner::StatusBy))
+                .col(string(Partner::Search))
                 .foreign_key(&mut fk(
                     "fk_partner_account",
                     (Partner::Table, Partner::AccountId),
@@ -277,6 +282,12 @@ impl MigrationTrait for Migration {
                 ))
                 .to_owned(),
         )
+        .await?;
+        m.create_index(index(
+            "ix_partner_registered",
+            Partner::Table,
+            &["registered_at", "account_id"],
+        ))
         .await?;
         m.create_index(index(
             "ix_partner_name",
@@ -402,6 +413,7 @@ impl MigrationTrait for Migration {
                 .col(string(Bonus::PartnerId))
                 .col(big_integer(Bonus::Booked))
                 .col(big_integer(Bonus::Reduced).default(0))
+                .col(big_integer(Bonus::Clawed).default(0))
                 .col(string(Bonus::Rate))
                 .col(string(Bonus::BaseKind))
                 .col(big_integer(Bonus::BaseAmount))
@@ -427,7 +439,8 @@ impl MigrationTrait for Migration {
                 ))
                 .check(Expr::col(Bonus::Booked).gte(0))
                 .check(Expr::col(Bonus::Reduced).gte(0))
-                .check(Expr::col(Bonus::Reduced).lte(Expr::col(Bonus::Booked)))
+                .check(Expr::col(Bonus::Reduced).add(Expr::col(Bonus::Clawed)).lte(Expr::col(Bonus::Booked)))
+                .check(Expr::col(Bonus::Clawed).gte(0))
                 .check(Expr::col(Bonus::State).is_in(["held", "available", "paid", "voided"]))
                 .to_owned(),
         )

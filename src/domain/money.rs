@@ -269,3 +269,10 @@ mod tests {
         }
     }
 }
+
+/// Machine form in serialised output: a plain decimal string (`"25000.00"`).
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}

@@ -208,6 +208,12 @@ pub enum State {
     Voided,
 }
 
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl State {
     pub const ALL: [State; 6] = [State::Held, State::Due, State::Frozen, State::Available, State::Paid, State::Voided];
 

@@ -1,0 +1,174 @@
+//! The command line of INTERFACE.md.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "refdesk", version, about = "Back-office of the Atlantys referral program", long_about = None)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH?mode=rwc or postgres://… (default: refdesk.db in the data dir)
+    #[arg(long, env = "REFDESK_DB", global = true)]
+    pub db: Option<String>,
+    /// Program terms (default: refdesk.toml in the config dir, else the built-in terms)
+    #[arg(long, env = "REFDESK_CONFIG", global = true)]
+    pub config: Option<String>,
+    /// Who is acting (default: the operating-system user)
+    #[arg(long, env = "REFDESK_OPERATOR", global = true)]
+    pub operator: Option<String>,
+    /// The clock, RFC 3339 (default: the real time)
+    #[arg(long, env = "REFDESK_NOW", global = true)]
+    pub now: Option<String>,
+    /// Interface language: ru or en (default from LANG)
+    #[arg(long, env = "REFDESK_LANG", global = true)]
+    pub lang: Option<String>,
+    /// Open the console over a fresh demonstration database (a temporary file)
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create or migrate the database; the invoking operator becomes admin if there is none
+    Init,
+    /// Fill the database with realistic synthetic data (deterministic for a seed)
+    Demo(DemoArgs),
+    /// Ingest platform events (NDJSON or CSV); '-' reads stdin
+    Import(ImportArgs),
+    /// Partners: list, show, add, contract, deactivate-code, exclude
+    #[command(subcommand)]
+    Partner(PartnerCmd),
+    /// Payments: list, show
+    #[command(subcommand)]
+    Payment(PaymentCmd),
+    /// Bonuses: list, approve, void
+    #[command(subcommand)]
+    Bonus(BonusCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 200)]
+    pub partners: usize,
+    #[arg(long, default_value_t = 3000)]
+    pub clients: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Ndjson,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PartnerCmd {
+    /// Partners by name
+    List {
+        /// active, code_deactivated or excluded
+        #[arg(long)]
+        status: Option<String>,
+        /// Part of a name, code or phone
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Profile, contract, balance, statistics
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register a partner by hand
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        iin: Option<String>,
+    },
+    /// Record the partner's contract
+    Contract {
+        code: String,
+        #[arg(long)]
+        number: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        signed: String,
+        #[arg(long)]
+        iban: String,
+        /// The IIN or BIN, 12 digits
+        #[arg(long)]
+        iin: String,
+    },
+    /// Deactivate the partner's code
+    DeactivateCode {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Exclude the partner: code deactivated, every unpaid bonus voided
+    Exclude {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PaymentCmd {
+    List {
+        #[arg(long)]
+        partner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The payment, its refunds, and its bonus or the reason it earned none
+    Show {
+        payment_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BonusCmd {
+    List {
+        #[arg(long)]
+        partner: Option<String>,
+        /// held, due, available, paid, voided or frozen
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve due bonuses: by id, or every due one
+    Approve {
+        #[arg(required_unless_present = "all_due", conflicts_with = "all_due")]
+        ids: Vec<i64>,
+        #[arg(long)]
+        all_due: bool,
+    },
+    /// Void an unpaid bonus
+    Void {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}

@@ -1,0 +1,108 @@
+//! The dashboard's figures: the program at a glance, at the clock's time.
+use super::{ms, Ctx, Result};
+use crate::domain::rules::State;
+use crate::domain::Money;
+use crate::store::query_one;
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonthFigures {
+    /// The first day of the month (local).
+    pub month: NaiveDate,
+    pub revenue: Money,
+    pub bonuses: Money,
+    pub new_clients: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub partners: i64,
+    pub active_partners: i64,
+    pub new_clients_month: i64,
+    pub revenue_month: Money,
+    pub held: (i64, Money),
+    pub due: (i64, Money),
+    pub frozen: (i64, Money),
+    pub available: (i64, Money),
+    pub paid: (i64, Money),
+    /// The next payout run's due date (the program's payout day).
+    pub next_payout_due: NaiveDate,
+    /// The month that run pays.
+    pub next_payout_month: NaiveDate,
+    pub open_cases: i64,
+    /// The last six months, oldest first.
+    pub months: Vec<MonthFigures>,
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+async fn count(ctx: &Ctx, sql: &str, vals: Vec<sea_orm::Value>) -> Result<i64> {
+    Ok(match query_one(&ctx.store.db, sql, vals).await? {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    })
+}
+
+pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
+    let today = ctx.terms.local(ctx.now()).date_naive();
+    let this_month = first_of_month(today);
+    let mut months = Vec::new();
+    for back in (0..6).rev() {
+        let start = this_month.checked_sub_months(Months::new(back)).unwrap_or(this_month);
+        let end = start.checked_add_months(Months::new(1)).unwrap_or(start);
+        let (s, e) = (ms(ctx.terms.start_of_day(start)), ms(ctx.terms.start_of_day(end)));
+        let revenue = count(
+            ctx,
+            "SELECT CAST(COALESCE(SUM(paid_amount - refunded), 0) AS BIGINT) FROM payment WHERE paid_at >= $1 AND paid_at < $2",
+            vec![s.into(), e.into()],
+        )
+        .await?;
+        let bonuses = count(
+            ctx,
+            "SELECT CAST(COALESCE(SUM(booked - reduced), 0) AS BIGINT) FROM bonus WHERE booked_at >= $1 AND booked_at < $2 AND state <> 'voided'",
+            vec![s.into(), e.into()],
+        )
+        .await?;
+        let new_clients = count(
+            ctx,
+            "SELECT COUNT(*) FROM account WHERE is_client = TRUE AND registered_at >= $1 AND registered_at < $2",
+            vec![s.into(), e.into()],
+        )
+        .await?;
+        months.push(MonthFigures { month: start, revenue: Money::from_tiyn(revenue), bonuses: Money::from_tiyn(bonuses), new_clients });
+    }
+    let totals = super::bonuses::totals(ctx).await?;
+    let get = |s: State| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
+    // The run for last month is due on this month's payout day; once that has passed, the run
+    // for this month is next.
+    let day = ctx.terms.payout_day;
+    let (pay_month, due) = if today.day() <= day {
+        (this_month.checked_sub_months(Months::new(1)).unwrap_or(this_month), this_month.with_day(day))
+    } else {
+        (this_month, this_month.checked_add_months(Months::new(1)).and_then(|m| m.with_day(day)))
+    };
+    let current = months.last().cloned();
+    Ok(Dashboard {
+        partners: count(ctx, "SELECT COUNT(*) FROM partner", vec![]).await?,
+        active_partners: count(
+            ctx,
+            "SELECT COUNT(*) FROM partner p JOIN promo_code c ON c.partner_id = p.account_id WHERE p.status = 'active' AND c.active = TRUE",
+            vec![],
+        )
+        .await?,
+        new_clients_month: current.as_ref().map(|m| m.new_clients).unwrap_or(0),
+        revenue_month: current.as_ref().map(|m| m.revenue).unwrap_or(Money::ZERO),
+        held: get(State::Held),
+        due: get(State::Due),
+        frozen: get(State::Frozen),
+        available: get(State::Available),
+        paid: get(State::Paid),
+        next_payout_due: due.unwrap_or(today),
+        next_payout_month: pay_month,
+        open_cases: count(ctx, "SELECT COUNT(*) FROM fraud_case WHERE status = 'open'", vec![]).await?,
+        months,
+    })
+}

@@ -1,0 +1,136 @@
+//! Storage through SeaORM: the connection with each backend's settings, write transactions, and
+//! small helpers for the hand-written queries both backends share.
+pub mod audit;
+pub mod entity;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+};
+use std::time::Duration;
+
+/// An open, migrated database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: DatabaseConnection,
+    pub url: String,
+}
+
+impl Store {
+    /// Connects (creating a missing SQLite file and its directory) and applies the migrations.
+    pub async fn open(url: &str) -> Result<Store, DbErr> {
+        let url = normalize_url(url);
+        if let Some(path) = sqlite_path(&url)
+            && let Some(dir) = std::path::Path::new(&path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut opts = ConnectOptions::new(url.clone());
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            // Several readers beside one writer: WAL lets the console read while an import writes.
+            opts.max_connections(4).min_connections(1);
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+                    .pragma("cache_size", "-65536")
+            });
+        } else {
+            opts.max_connections(8);
+        }
+        let db = Database::connect(opts).await?;
+        Migrator::up(&db, None).await?;
+        Ok(Store { db, url })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// A write transaction: IMMEDIATE on SQLite, so that two writers queue at BEGIN instead of
+    /// failing at their first write.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        match self.backend() {
+            DbBackend::Sqlite => {
+                self.db
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await
+            }
+            _ => self.db.begin().await,
+        }
+    }
+
+    /// A short description for the status line: the file, or the server and database.
+    pub fn describe(&self) -> String {
+        describe_url(&self.url)
+    }
+}
+
+/// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created.
+pub fn normalize_url(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_string()
+    }
+}
+
+pub fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+pub fn describe_url(url: &str) -> String {
+    if let Some(p) = sqlite_path(url) {
+        return format!("sqlite {p}");
+    }
+    // Never show a password.
+    let no_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let host = no_scheme.rsplit_once('@').map(|(_, h)| h).unwrap_or(no_scheme);
+    format!("postgres {}", host.split('?').next().unwrap_or(host))
+}
+
+/// A hand-written statement with `$1, $2, …` placeholders, rewritten to `?1, ?2, …` for SQLite.
+pub fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = if backend == DbBackend::Sqlite { sql.replace('$', "?") } else { sql.to_string() };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+pub async fn query_all<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
+    c.query_all_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+pub async fn query_one<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<Option<QueryResult>, DbErr> {
+    c.query_one_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+pub async fn execute<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
+    Ok(c.execute_raw(stmt(c.get_database_backend(), sql, values)).await?.rows_affected())
+}
+
+/// `$k, $k+1, …` for an IN list starting at placeholder `k`.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+}
+
+/// Serialises writers that must not interleave (the audit chain, imports) on PostgreSQL;
+/// SQLite's IMMEDIATE transaction already holds the one write lock.
+pub async fn lock_writers<C: ConnectionTrait>(c: &C, key: i64) -> Result<(), DbErr> {
+    if c.get_database_backend() == DbBackend::Postgres {
+        query_one(c, "SELECT pg_advisory_xact_lock($1)", vec![key.into()]).await?;
+    }
+    Ok(())
+}
+
+pub const LOCK_WRITE: i64 = 0x7265_6664_6573_6b; // "refdesk"
