@@ -4,6 +4,12 @@ use refdesk::cli::args::Cli;
 use refdesk::{app, cli, service, tui};
 
 fn main() {
+    // A CLI piped into `head` should end quietly, as Unix tools do, not panic on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = Cli::parse();
     let _log = app::init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

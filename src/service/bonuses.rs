@@ -56,8 +56,8 @@ fn state_sql(state: State, approval: Approval) -> String {
 }
 
 const COLS: &str = "b.id, c.code, p.name, b.payment_id, b.booked - b.reduced, b.state, b.booked_at, b.release_at, \
-     b.void_reason, CASE WHEN b.state IN ('held','available') AND EXISTS (SELECT 1 FROM fraud_case f \
-     WHERE f.partner_id = b.partner_id AND f.status = 'open') THEN 1 ELSE 0 END";
+     b.void_reason, CAST(CASE WHEN b.state IN ('held','available') AND EXISTS (SELECT 1 FROM fraud_case f \
+     WHERE f.partner_id = b.partner_id AND f.status = 'open') THEN 1 ELSE 0 END AS BIGINT)";
 const FROM: &str = "FROM bonus b JOIN promo_code c ON c.partner_id = b.partner_id JOIN partner p ON p.account_id = b.partner_id";
 
 fn row(ctx: &Ctx, r: &QueryResult) -> Result<BonusRow> {

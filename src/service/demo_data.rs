@@ -5,15 +5,14 @@
 //!
 //! Events come out in time order without holding them all: partners and clients are planned up
 //! front (sorted by registration time), and what follows a registration (payments, refunds, repeat
-//! purchases) waits in a heap until the merge reaches its time.
+//! purchases) waits in an agenda until the merge reaches its time.
 use crate::domain::codes::{code_stem, transliterate};
 use crate::domain::identity::{iban_with_check, iin_with_check};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::{BinaryHeap, HashMap};
 use std::io::{self, Write};
 
 #[derive(Clone, Debug)]
@@ -93,9 +92,9 @@ const CONTRACT: f64 = 0.85;
 
 struct Package {
     code: &'static str,
-    list: i64,
-    promo: i64,
-    site10: i64,
+    list: u64,
+    promo: u64,
+    site10: u64,
 }
 
 /// The catalog of RULES.md: list price, with a promo code (−25%), with the site's 10%.
@@ -239,25 +238,36 @@ fn person(seed: u64, names: &Names, n: u64) -> Person {
         }
         r -= w;
     }
-    let (f, l) = (&first.latin, &last.latin);
+    // Built by hand rather than with format!: a million clients make this a hot path.
+    let (f, l) = (first.latin.as_str(), last.latin.as_str());
+    let mut num = String::new();
+    push_num(&mut num, n, 0);
     let email = match rng.random_range(0..10) {
-        0..=5 => format!("{f}.{l}{n}@{domain}"),
-        6 | 7 => format!("{f}{n}@{domain}"),
-        8 => format!("{l}.{f}{n}@{domain}"),
-        _ => format!("{f}_{l}{n}@{domain}"),
+        0..=5 => [f, ".", l, &num, "@", domain].concat(),
+        6 | 7 => [f, &num, "@", domain].concat(),
+        8 => [l, ".", f, &num, "@", domain].concat(),
+        _ => [f, "_", l, &num, "@", domain].concat(),
     };
     // 7_654_321 is coprime with 10^7, so distinct accounts get distinct subscriber numbers.
-    let sub = (n.wrapping_mul(7_654_321).wrapping_add(1_234_567)) % 10_000_000;
-    let phone = format!(
-        "+7 {} {:03} {:02} {:02}",
-        pick(&mut rng, &PHONE_PREFIXES),
-        sub / 10_000,
-        sub / 100 % 100,
-        sub % 100
-    );
-    let device_id = format!("{}-{:012x}", pick(&mut rng, &["and", "ios", "web"]), rng.random::<u64>() >> 16);
-    let ip = format!("{}.{}.{}", pick(&mut rng, &IP_NETWORKS), rng.random_range(0..=255), rng.random_range(1..=254));
-    Person { name: format!("{} {}", first.cyr, last.cyr), female, email, phone, device_id, ip }
+    let sub = (n.wrapping_mul(7_654_321).wrapping_add(3_141_593)) % 10_000_000;
+    let mut phone = String::with_capacity(16);
+    phone.push_str("+7 ");
+    phone.push_str(pick(&mut rng, &PHONE_PREFIXES));
+    for (part, width) in [(sub / 10_000, 3), (sub / 100 % 100, 2), (sub % 100, 2)] {
+        phone.push(' ');
+        push_num(&mut phone, part, width);
+    }
+    let mut device_id = String::with_capacity(16);
+    device_id.push_str(pick(&mut rng, &["and-", "ios-", "web-"]));
+    let bits = rng.random::<u64>();
+    device_id.extend((0..12).map(|i| char::from(b"0123456789abcdef"[((bits >> (4 * i)) & 15) as usize])));
+    let mut ip = String::with_capacity(16);
+    ip.push_str(pick(&mut rng, &IP_NETWORKS));
+    ip.push('.');
+    push_num(&mut ip, rng.random_range(0..=255), 0);
+    ip.push('.');
+    push_num(&mut ip, rng.random_range(1..=254), 0);
+    Person { name: [first.cyr.as_str(), " ", last.cyr.as_str()].concat(), female, email, phone, device_id, ip }
 }
 
 /// Days in the birth range 1965-01-01 ..= 2004-12-22 that IINs are drawn from.
@@ -271,12 +281,21 @@ fn iin(n: u64, female: bool, rng: &mut SmallRng) -> String {
     let h = (n.wrapping_mul(7_777_777).wrapping_add(12_345)) % (1000 * BIRTH_DAYS);
     let (y, m, d) = civil_from_days(BIRTH_EPOCH_DAY + (h / 1000) as i64);
     let century = if y < 2000 { 3 } else { 5 };
-    let gender = century + u32::from(female);
-    let head = format!("{:02}{m:02}{d:02}{gender}{:03}", y % 100, h % 1000);
-    let r = rng.random_range(0..10u32);
+    let gender = century + u64::from(female);
+    let mut head = String::with_capacity(12);
+    for (part, width) in [((y % 100) as u64, 2), (u64::from(m), 2), (u64::from(d), 2), (gender, 1), (h % 1000, 3)] {
+        push_num(&mut head, part, width);
+    }
+    let r = rng.random_range(0..10);
     // The last digit weighs 11 ≡ 0 and then 2 in the two check sums, so of two neighbouring
     // values at most one lacks a check digit: the search always succeeds by its second try.
-    (0..10).find_map(|k| iin_with_check(&format!("{head}{}", (r + k) % 10))).unwrap_or_default()
+    (0..10)
+        .find_map(|k| {
+            let mut first11 = head.clone();
+            push_num(&mut first11, (r + k) % 10, 1);
+            iin_with_check(&first11)
+        })
+        .unwrap_or_default()
 }
 
 /// (year, month, day) of a day counted from 1970-01-01 (H. Hinnant's algorithm): formatting
@@ -289,7 +308,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
@@ -298,8 +317,38 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 fn push_time(buf: &mut String, t: i64) {
     let local = t + OFFSET;
     let (y, m, d) = civil_from_days(local.div_euclid(DAY));
-    let s = local.rem_euclid(DAY);
-    let _ = write!(buf, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+05:00", s / HOUR, s / MINUTE % 60, s % 60);
+    let s = local.rem_euclid(DAY) as u64;
+    push_num(buf, y.max(0) as u64, 4);
+    buf.push('-');
+    push_num(buf, u64::from(m), 2);
+    buf.push('-');
+    push_num(buf, u64::from(d), 2);
+    buf.push('T');
+    push_num(buf, s / 3600, 2);
+    buf.push(':');
+    push_num(buf, s / 60 % 60, 2);
+    buf.push(':');
+    push_num(buf, s % 60, 2);
+    buf.push_str("+05:00");
+}
+
+/// Appends `n` in decimal, zero-padded to `width`: `write!` costs more than the rest of an
+/// event's line together.
+fn push_num(buf: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - i..width {
+        buf.push('0');
+    }
+    buf.extend(digits[i..].iter().map(|&b| char::from(b)));
 }
 
 /// Moves most night-time instants (before 07:00 local) to the morning: people register and pay
@@ -332,8 +381,6 @@ struct PartnerPlan {
     person: Person,
     iin: String,
     code: String,
-    /// Relative popularity: how likely a new client is to come with this partner's code.
-    weight: u64,
     /// When the partner's own account pays with the partner's own code (a self-referral).
     own_payment: Option<i64>,
     self_referrer: bool,
@@ -347,6 +394,8 @@ struct Plan {
     end: i64,
     now: DateTime<Utc>,
     partners: Vec<PartnerPlan>,
+    /// The partners' registration times, apart from the rest for a cache-friendly search.
+    partner_at: Vec<i64>,
     /// cum_weight[i] = weights of partners[..i]; sampling a prefix is a binary search.
     cum_weight: Vec<u64>,
     client_at: Vec<i64>,
@@ -374,8 +423,12 @@ impl Plan {
         };
 
         // Clients come faster as the program grows.
-        let mut client_at: Vec<i64> =
-            (0..opts.clients).map(|_| within(&mut rng, start + (span as f64 * rng.random::<f64>().powf(0.7)) as i64)).collect();
+        let mut client_at: Vec<i64> = (0..opts.clients)
+            .map(|_| {
+                let t = start + (span as f64 * rng.random::<f64>().powf(0.7)) as i64;
+                within(&mut rng, t)
+            })
+            .collect();
         client_at.sort_unstable();
 
         // Some paying clients become partners later; they count among the partners asked for.
@@ -405,8 +458,8 @@ impl Plan {
         for &j in &converted_idx {
             converted[j] = true;
             let latest = (end - client_at[j] - HOUR).min(60 * DAY);
-            let t = within(&mut rng, client_at[j] + rng.random_range(3 * DAY..latest));
-            regs.push((t, first_client_n + j as u64, client_account(j)));
+            let t = client_at[j] + rng.random_range(3 * DAY..latest);
+            regs.push((within(&mut rng, t), first_client_n + j as u64, client_account(j)));
         }
         regs.sort_by_key(|r| r.0);
 
@@ -421,7 +474,8 @@ impl Plan {
             let suffix = next_suffix.entry(stem.clone()).or_insert(25);
             let code = format!("{stem}{suffix}");
             *suffix += 1;
-            // Most partners bring a client or two; a heavy tail brings hundreds.
+            // Popularity, how likely a new client is to come with this code: most partners
+            // bring a client or two, a heavy tail brings hundreds.
             let weight = if rng.random_bool(0.35) {
                 1
             } else {
@@ -434,7 +488,6 @@ impl Plan {
                 person,
                 iin,
                 code,
-                weight,
                 own_payment: None,
                 self_referrer: false,
             });
@@ -476,6 +529,7 @@ impl Plan {
             names,
             end,
             now: opts.now,
+            partner_at: partners.iter().map(|p| p.at).collect(),
             partners,
             cum_weight,
             client_at,
@@ -535,7 +589,7 @@ impl Plan {
 
     /// A partner registered before `t`, more popular ones more often; None before the first.
     fn sample_partner(&self, rng: &mut SmallRng, t: i64) -> Option<usize> {
-        let k = self.partners.partition_point(|p| p.at < t);
+        let k = self.partner_at.partition_point(|&a| a < t);
         let total = self.cum_weight[k];
         if total == 0 {
             return None;
@@ -548,7 +602,7 @@ impl Plan {
         let mut e = Emitter {
             plan: self,
             rng: SmallRng::seed_from_u64(splitmix(self.seed ^ 0x6576_656e_7473)),
-            heap: BinaryHeap::new(),
+            agenda: Agenda::new(self.end - PROGRAM_DAYS * DAY, self.end),
             seq: 0,
             events: 0,
             payments: 0,
@@ -557,14 +611,10 @@ impl Plan {
         let (mut p, mut c) = (0, 0);
         loop {
             // Ties go to partners, then clients, then follow-ups in the order they were planned.
-            let next = [
-                self.partners.get(p).map(|x| (x.at, 0)),
-                self.client_at.get(c).map(|&t| (t, 1)),
-                e.heap.peek().map(|s| (s.at, 2)),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let partner = self.partners.get(p).map(|x| (x.at, 0));
+            let client = self.client_at.get(c).map(|&t| (t, 1));
+            let until = partner.into_iter().chain(client).map(|x| x.0).min().unwrap_or(i64::MAX);
+            let next = [partner, client, e.agenda.peek_at(until).map(|at| (at, 2))].into_iter().flatten().min();
             match next {
                 None => break,
                 Some((_, 0)) => {
@@ -575,7 +625,7 @@ impl Plan {
                     e.client(c);
                     c += 1;
                 }
-                Some(_) => match e.heap.pop() {
+                Some(_) => match e.agenda.pop() {
                     Some(s) => e.follow_up(s),
                     None => break,
                 },
@@ -602,9 +652,20 @@ enum Code {
     Unknown(&'static str),
 }
 
+struct Payment {
+    payer: Payer,
+    package: usize,
+    code: Code,
+    /// The site's 10% promotion was applied.
+    promotion: bool,
+    refundable: bool,
+    /// A client's first payment, which may be followed by a second one.
+    first: bool,
+}
+
 enum Pending {
-    Payment { payer: Payer, package: usize, code: Code, promotion: bool, refundable: bool, first: bool },
-    Refund { payment: u64, amount: Option<i64> },
+    Payment(Payment),
+    Refund { payment: u64, amount: Option<u64> },
 }
 
 /// A follow-up event waiting for its time; ordered earliest first, then in planning order.
@@ -635,10 +696,53 @@ impl PartialEq for Scheduled {
 
 impl Eq for Scheduled {}
 
+/// Follow-ups waiting for their time: a heap for the day being emitted and a plain list for each
+/// later day. One heap for all would hold weeks of pending payments and spend its time on cache
+/// misses; this one holds about a day's.
+struct Agenda {
+    first_day: i64,
+    /// Days `..next` (from `first_day`) have been moved into `soon`.
+    next: usize,
+    soon: BinaryHeap<Scheduled>,
+    later: Vec<Vec<Scheduled>>,
+}
+
+impl Agenda {
+    fn new(start: i64, end: i64) -> Agenda {
+        let first_day = start.div_euclid(DAY);
+        let days = (end.div_euclid(DAY) - first_day + 1).max(0) as usize;
+        Agenda { first_day, next: 0, soon: BinaryHeap::new(), later: (0..days).map(|_| Vec::new()).collect() }
+    }
+
+    fn push(&mut self, s: Scheduled) {
+        let day = usize::try_from(s.at.div_euclid(DAY) - self.first_day).ok().filter(|&d| d >= self.next);
+        match day.and_then(|d| self.later.get_mut(d)) {
+            Some(bucket) => bucket.push(s),
+            None => self.soon.push(s),
+        }
+    }
+
+    /// The earliest pending time, if it is on `until`'s day or earlier (the caller has something
+    /// else to do before anything later). Days are moved into the heap only as far as that: an
+    /// empty heap must not run ahead, or every later push would land in it.
+    fn peek_at(&mut self, until: i64) -> Option<i64> {
+        let last = until.div_euclid(DAY) - self.first_day;
+        while self.soon.is_empty() && self.next < self.later.len() && (self.next as i64) <= last {
+            self.soon = BinaryHeap::from(std::mem::take(&mut self.later[self.next]));
+            self.next += 1;
+        }
+        self.soon.peek().map(|s| s.at)
+    }
+
+    fn pop(&mut self) -> Option<Scheduled> {
+        self.soon.pop()
+    }
+}
+
 struct Emitter<'p> {
     plan: &'p Plan,
     rng: SmallRng,
-    heap: BinaryHeap<Scheduled>,
+    agenda: Agenda,
     seq: u64,
     events: usize,
     payments: u64,
@@ -646,18 +750,13 @@ struct Emitter<'p> {
     line: String,
 }
 
+/// Appends a JSON string. Every value is made here from the fixed lists above, digits and
+/// Latin letters, none of which needs escaping; scanning two million lines for quotes would cost
+/// a good part of the time budget, so only debug builds check.
 fn push_json_str(buf: &mut String, s: &str) {
+    debug_assert!(!s.bytes().any(|b| b == b'"' || b == b'\\' || b < b' '), "{s:?} needs escaping");
     buf.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => buf.push_str("\\\""),
-            '\\' => buf.push_str("\\\\"),
-            c if c < ' ' => {
-                let _ = write!(buf, "\\u{:04x}", u32::from(c));
-            }
-            c => buf.push(c),
-        }
-    }
+    buf.push_str(s);
     buf.push('"');
 }
 
@@ -672,18 +771,31 @@ fn package_index(rng: &mut SmallRng) -> usize {
 impl Emitter<'_> {
     fn begin(&mut self, kind: &str, at: i64) {
         self.events += 1;
-        let _ = write!(self.line, "{{\"type\":\"{kind}\",\"event_id\":\"ev-{:07}\",\"at\":\"", self.events);
+        self.line.push_str("{\"type\":\"");
+        self.line.push_str(kind);
+        self.line.push_str("\",\"event_id\":\"ev-");
+        push_num(&mut self.line, self.events as u64, 7);
+        self.line.push_str("\",\"at\":\"");
         push_time(&mut self.line, at);
         self.line.push('"');
     }
 
+    fn key(&mut self, key: &str) {
+        self.line.push_str(",\"");
+        self.line.push_str(key);
+        self.line.push_str("\":");
+    }
+
     fn field(&mut self, key: &str, value: &str) {
-        let _ = write!(self.line, ",\"{key}\":");
+        self.key(key);
         push_json_str(&mut self.line, value);
     }
 
-    fn money(&mut self, key: &str, kzt: i64) {
-        let _ = write!(self.line, ",\"{key}\":\"{kzt}\"");
+    fn money(&mut self, key: &str, kzt: u64) {
+        self.key(key);
+        self.line.push('"');
+        push_num(&mut self.line, kzt, 0);
+        self.line.push('"');
     }
 
     fn end(&mut self) {
@@ -694,7 +806,7 @@ impl Emitter<'_> {
     fn schedule(&mut self, at: i64, what: Pending) {
         if at < self.plan.end {
             self.seq += 1;
-            self.heap.push(Scheduled { at, seq: self.seq, what });
+            self.agenda.push(Scheduled { at, seq: self.seq, what });
         }
     }
 
@@ -713,14 +825,14 @@ impl Emitter<'_> {
         self.end();
         if let Some(at) = partner.own_payment {
             let package = package_index(&mut self.rng);
-            let what = Pending::Payment {
+            let what = Pending::Payment(Payment {
                 payer: Payer::Partner(p),
                 package,
                 code: Code::Partner(p),
                 promotion: false,
                 refundable: false,
                 first: false,
-            };
+            });
             self.schedule(at, what);
         }
     }
@@ -784,22 +896,20 @@ impl Emitter<'_> {
             }
         }
         let package = package_index(&mut self.rng);
-        let what = Pending::Payment {
+        let what = Pending::Payment(Payment {
             payer: Payer::Client(j),
             package,
             code: pay_code,
             promotion,
             refundable: twin.is_none(),
             first: twin.is_none(),
-        };
+        });
         self.schedule(pay_at, what);
     }
 
     fn follow_up(&mut self, s: Scheduled) {
         match s.what {
-            Pending::Payment { payer, package, code, promotion, refundable, first } => {
-                self.payment(s.at, payer, package, code, promotion, refundable, first)
-            }
+            Pending::Payment(pay) => self.payment(s.at, pay),
             Pending::Refund { payment, amount } => {
                 self.begin("payment_refunded", s.at);
                 self.field("payment_id", &format!("PAY{payment:07}"));
@@ -811,17 +921,8 @@ impl Emitter<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn payment(
-        &mut self,
-        at: i64,
-        payer: Payer,
-        package: usize,
-        code: Code,
-        promotion: bool,
-        refundable: bool,
-        first: bool,
-    ) {
+    fn payment(&mut self, at: i64, pay: Payment) {
+        let Payment { payer, package, code, promotion, refundable, first } = pay;
         let plan = self.plan;
         self.payments += 1;
         let id = self.payments;
@@ -855,7 +956,8 @@ impl Emitter<'_> {
 
         if refundable && self.rng.random_bool(REFUND) {
             let amount = self.rng.random_bool(PARTIAL_REFUND).then(|| paid / self.rng.random_range(2..=3));
-            let refund_at = daytime(&mut self.rng, at + self.rng.random_range(DAY..20 * DAY));
+            let refund_at = at + self.rng.random_range(DAY..20 * DAY);
+            let refund_at = daytime(&mut self.rng, refund_at);
             self.schedule(refund_at, Pending::Refund { payment: id, amount });
         }
         if first && self.rng.random_bool(SECOND_PAYMENT) {
@@ -865,8 +967,9 @@ impl Emitter<'_> {
                 Code::Partner(p) if self.rng.random_bool(REPEAT_KEEPS_CODE) => Code::Partner(p),
                 _ => Code::None,
             };
-            let again = daytime(&mut self.rng, at + self.rng.random_range(15 * DAY..120 * DAY));
-            let what = Pending::Payment { payer, package, code, promotion: false, refundable: true, first: false };
+            let again = at + self.rng.random_range(15 * DAY..120 * DAY);
+            let again = daytime(&mut self.rng, again);
+            let what = Pending::Payment(Payment { payer, package, code, promotion: false, refundable: true, first: false });
             self.schedule(again, what);
         }
     }
@@ -926,7 +1029,7 @@ mod tests {
             assert!(pair[0].at <= pair[1].at, "line {} goes back in time", i + 2);
         }
         assert!(events.iter().all(|e| e.at < o.now));
-        assert!(events.first().is_some_and(|e| e.at > o.now - TimeDelta::days(PROGRAM_DAYS)));
+        assert!(events.first().is_some_and(|e| e.at >= o.now - TimeDelta::days(PROGRAM_DAYS)));
         for (i, e) in events.iter().enumerate() {
             assert_eq!(e.event_id, format!("ev-{:07}", i + 1));
         }
