@@ -4,8 +4,8 @@
 //! `REFDESK_BENCH_PARTNERS=1000 REFDESK_BENCH_CLIENTS=100000 cargo bench --bench import`.
 //! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead.
 use refdesk::domain::Terms;
-use refdesk::service::demo_data::{generate_events_to, DemoOptions};
-use refdesk::service::import::{import_reader, Format};
+use refdesk::service::demo_data::{DemoOptions, generate_events_to};
+use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;
 use std::io::{BufReader, BufWriter};
@@ -45,14 +45,15 @@ fn main() {
         let file = std::fs::File::open(&events_path).expect("open the events file");
         let t = Instant::now();
         let mut last = Instant::now();
-        let summary = import_reader(&ctx, "bench", BufReader::with_capacity(1 << 20, file), Format::Ndjson, |bytes, s| {
-            if last.elapsed().as_secs() >= 10 {
-                last = Instant::now();
-                eprintln!("  {:>5.1}% {} accepted", bytes as f64 * 100.0 / size.max(1) as f64, s.accepted);
-            }
-        })
-        .await
-        .expect("import");
+        let summary =
+            import_reader(&ctx, "bench", BufReader::with_capacity(1 << 20, file), Format::Ndjson, |bytes, s| {
+                if last.elapsed().as_secs() >= 10 {
+                    last = Instant::now();
+                    eprintln!("  {:>5.1}% {} accepted", bytes as f64 * 100.0 / size.max(1) as f64, s.accepted);
+                }
+            })
+            .await
+            .expect("import");
         let secs = t.elapsed().as_secs_f64();
         println!(
             "imported {} events ({} accepted, {} duplicates, {} rejected) in {secs:.1}s on {}",
@@ -64,9 +65,15 @@ fn main() {
         );
         println!("import: {:.0} events/s", count as f64 / secs);
         let t = Instant::now();
-        let again = import_reader(&ctx, "bench", BufReader::new(std::fs::File::open(&events_path).expect("open")), Format::Ndjson, |_, _| {})
-            .await
-            .expect("re-import");
+        let again = import_reader(
+            &ctx,
+            "bench",
+            BufReader::new(std::fs::File::open(&events_path).expect("open")),
+            Format::Ndjson,
+            |_, _| {},
+        )
+        .await
+        .expect("re-import");
         println!(
             "re-import (all duplicates): {} duplicates in {:.1}s, {:.0} events/s",
             again.duplicates,

@@ -64,7 +64,9 @@ pub fn default_operator() -> String {
 }
 
 pub async fn context(db: &str, terms: Terms, operator: String, clock: Clock) -> Result<Ctx, String> {
-    let store = Store::open(db).await.map_err(|e| format!("cannot open the database {}: {e}", crate::store::describe_url(db)))?;
+    let store = Store::open(db)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", crate::store::describe_url(db)))?;
     Ok(Ctx { store, terms, operator, clock })
 }
 
@@ -74,7 +76,8 @@ pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "refdesk.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("REFDESK_LOG").unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REFDESK_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
     Some(guard)
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 type R = Result<(), String>;
 
@@ -23,7 +23,16 @@ fn client(id: &str, at: &str, account: &str, code: Option<&str>) -> String {
     v.to_string()
 }
 
-fn pay(id: &str, at: &str, payment: &str, account: &str, pkg: &str, list: &str, paid: &str, code: Option<&str>) -> String {
+fn pay(
+    id: &str,
+    at: &str,
+    payment: &str,
+    account: &str,
+    pkg: &str,
+    list: &str,
+    paid: &str,
+    code: Option<&str>,
+) -> String {
     let mut v = json!({"type":"payment_confirmed","event_id":id,"at":at,"payment_id":payment,"account_id":account,"package":pkg,"list_price":list,"paid_amount":paid});
     if let Some(c) = code {
         v["promo_code"] = json!(c);
@@ -106,7 +115,11 @@ fn worked_example_1(db: &TestDb) -> R {
     // Approving again is refused, naming who approved it and when.
     let again = db.run("2026-10-21T09:00:00+05:00", &["bonus", "approve", &id]);
     check_eq!(again.code, 1);
-    check!(again.stderr.contains("already approved by bolat at 2026-10-20 09:00"), "second approve said: {}", again.stderr);
+    check!(
+        again.stderr.contains("already approved by bolat at 2026-10-20 09:00"),
+        "second approve said: {}",
+        again.stderr
+    );
     let payment = db.json("2026-10-20T09:00:00+05:00", &["payment", "show", "PAY1"])?;
     check_eq!(payment["partner"], json!("ASEL25"));
     check_eq!(payment["promo_code"], json!("ASEL25"));
@@ -139,7 +152,17 @@ fn worked_example_2(db: &TestDb) -> R {
 fn worked_example_4(db: &TestDb) -> R {
     let mut ev = example_one();
     ev.push(client("e4", "2026-10-06T10:00:00+05:00", "C2", None));
-    let mut p = serde_json::from_str::<Value>(&pay("e5", "2026-10-07T10:00:00+05:00", "PAY2", "C2", "P300", "300000", "270000", Some("ASEL25"))).map_err(|e| e.to_string())?;
+    let mut p = serde_json::from_str::<Value>(&pay(
+        "e5",
+        "2026-10-07T10:00:00+05:00",
+        "PAY2",
+        "C2",
+        "P300",
+        "300000",
+        "270000",
+        Some("ASEL25"),
+    ))
+    .map_err(|e| e.to_string())?;
     p["promotion"] = json!("site10");
     ev.push(p.to_string());
     import(db, "e.ndjson", &ev)?;
@@ -206,15 +229,20 @@ fn eligibility_reasons(db: &TestDb) -> R {
     ev.push(pay("y7", "2026-10-06T10:00:00+05:00", "PAY7", "C7", "P100", "100000", "100000", None));
     import(db, "a.ndjson", &ev)?;
     // the code is deactivated by an operator; a later payment with it earns nothing
-    let out = db.run("2026-10-08T09:00:00+05:00", &["partner", "deactivate-code", "erlan25", "--reason", "spam in chats"]);
+    let out =
+        db.run("2026-10-08T09:00:00+05:00", &["partner", "deactivate-code", "erlan25", "--reason", "spam in chats"]);
     check!(out.code == 0, "deactivate: {}", out.stderr);
     let again = db.run("2026-10-08T09:00:00+05:00", &["partner", "deactivate-code", "ERLAN25", "--reason", "x"]);
     check_eq!(again.code, 1);
     check!(again.stderr.contains("already deactivated by anna at 2026-10-08 09:00"), "{}", again.stderr);
-    import(db, "b.ndjson", &[
-        client("c8", "2026-10-08T10:00:00+05:00", "C8", Some("ERLAN25")),
-        pay("y8", "2026-10-08T11:00:00+05:00", "PAY8", "C8", "P100", "100000", "75000", Some("ERLAN25")),
-    ])?;
+    import(
+        db,
+        "b.ndjson",
+        &[
+            client("c8", "2026-10-08T10:00:00+05:00", "C8", Some("ERLAN25")),
+            pay("y8", "2026-10-08T11:00:00+05:00", "PAY8", "C8", "P100", "100000", "75000", Some("ERLAN25")),
+        ],
+    )?;
     let now = "2026-10-09T10:00:00+05:00";
     let reason = |p: &str| -> Result<Value, String> { Ok(db.json(now, &["payment", "show", p])?["reason"].clone()) };
     check_eq!(reason("PAY3")?, json!("unknown_code"));
@@ -235,18 +263,22 @@ fn eligibility_reasons(db: &TestDb) -> R {
 }
 
 fn paid_amount_base_and_rounding(db: &TestDb) -> R {
-    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/refdesk.toml")).map_err(|e| e.to_string())?;
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/refdesk.toml"))
+        .map_err(|e| e.to_string())?;
     let cfg = cfg
         .replace("bonus_base = \"list_price\"", "bonus_base = \"paid_amount\"")
         .replace("partner_bonus_rate = \"25%\"", "partner_bonus_rate = \"12.5%\"")
         .replace("hold_days = 14", "hold_days = 3");
     let cfg_path = db.file("terms.toml", &cfg);
-    let f = db.file("e.ndjson", &lines(&[
-        partner("e1", "2026-10-01T09:00:00+05:00", "A1", "Асель", "ASEL25", "+7 705 000 00 01"),
-        client("e2", "2026-10-03T12:00:00+05:00", "C1", Some("ASEL25")),
-        // 12.5% of 75 000,05 = 9 375,00625 → 9 375,01 (rounded once, half away from zero)
-        pay("e3", "2026-10-31T20:00:00Z", "PAY1", "C1", "P100", "100000", "75000.05", Some("ASEL25")),
-    ]));
+    let f = db.file(
+        "e.ndjson",
+        &lines(&[
+            partner("e1", "2026-10-01T09:00:00+05:00", "A1", "Асель", "ASEL25", "+7 705 000 00 01"),
+            client("e2", "2026-10-03T12:00:00+05:00", "C1", Some("ASEL25")),
+            // 12.5% of 75 000,05 = 9 375,00625 → 9 375,01 (rounded once, half away from zero)
+            pay("e3", "2026-10-31T20:00:00Z", "PAY1", "C1", "P100", "100000", "75000.05", Some("ASEL25")),
+        ]),
+    );
     let env = [("REFDESK_CONFIG", cfg_path.as_str())];
     let out = db.run_env("2026-11-01T12:00:00+05:00", &["import", &f], &env);
     check!(out.code == 0, "import: {}", out.stderr);
@@ -271,7 +303,11 @@ fn partial_refunds_leave_exactly_zero(db: &TestDb) -> R {
     let over = db.file("over.ndjson", &lines(&[refund("r3", "2026-10-08T10:00:00+05:00", "PAY1", Some("50000"))]));
     let out = db.run(now, &["import", &over]);
     check_eq!(out.code, 1);
-    check!(out.stderr.contains("line 1: amount: refunds would add up to 75000.01, more than the 75000.00 paid"), "{}", out.stderr);
+    check!(
+        out.stderr.contains("line 1: amount: refunds would add up to 75000.01, more than the 75000.00 paid"),
+        "{}",
+        out.stderr
+    );
     check_eq!(bonus_of(db, now, "PAY1")?["amount"], json!("16666.66"));
     // … and the rest, without an amount, refunds what remains and leaves exactly zero.
     import(db, "rest.ndjson", &[refund("r4", "2026-10-09T10:00:00+05:00", "PAY1", None)])?;
@@ -299,20 +335,44 @@ fn bad_lines_are_rejected_one_by_one(db: &TestDb) -> R {
     import(db, "base.ndjson", &example_one())?;
     let before = snapshot(db)?;
     let p = |extra: &str| {
-        format!(r#"{{"type":"payment_confirmed","event_id":"x{}","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P100","list_price":"100000"{extra}}}"#, extra.len())
+        format!(
+            r#"{{"type":"payment_confirmed","event_id":"x{}","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P100","list_price":"100000"{extra}}}"#,
+            extra.len()
+        )
     };
     let bad = [
         ("{not json", "not valid JSON"),
-        (r#"{"type":"payment_confirmed","event_id":"m1","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P100","list_price":"100000"}"#, "paid_amount: missing"),
+        (
+            r#"{"type":"payment_confirmed","event_id":"m1","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P100","list_price":"100000"}"#,
+            "paid_amount: missing",
+        ),
         (&p(r#","paid_amount":1e5"#), "paid_amount: a float is not money"),
         (&p(r#","paid_amount":"75000.001""#), "paid_amount: more than two decimals"),
         (&p(r#","paid_amount":"-1""#), "paid_amount: money cannot be negative"),
-        (r#"{"type":"payment_confirmed","event_id":"u1","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P900","list_price":"100000","paid_amount":"75000"}"#, "package: unknown package \"P900\""),
-        (r#"{"type":"payment_teleported","event_id":"t1","at":"2026-10-06T10:00:00+05:00"}"#, "type: unknown event type \"payment_teleported\""),
-        (r#"{"type":"client_registered","event_id":"t2","at":"2026-10-06 10:00","account_id":"CX"}"#, "at: \"2026-10-06 10:00\" is not an RFC 3339 time with an offset"),
-        (r#"{"type":"payment_refunded","event_id":"r1","at":"2026-10-06T10:00:00+05:00","payment_id":"NOPE"}"#, "payment_id: no payment NOPE to refund"),
-        (r#"{"type":"payment_refunded","event_id":"r2","at":"2026-10-06T10:00:00+05:00","payment_id":"PAY1","amount":"75000.01"}"#, "amount: refunds would add up to 75000.01, more than the 75000.00 paid"),
-        (r#"{"type":"payment_refunded","event_id":"e3","at":"2026-10-06T10:00:00+05:00","payment_id":"PAY1"}"#, "event_id: e3 was already imported with other content (a conflict)"),
+        (
+            r#"{"type":"payment_confirmed","event_id":"u1","at":"2026-10-06T10:00:00+05:00","payment_id":"PX","account_id":"CX","package":"P900","list_price":"100000","paid_amount":"75000"}"#,
+            "package: unknown package \"P900\"",
+        ),
+        (
+            r#"{"type":"payment_teleported","event_id":"t1","at":"2026-10-06T10:00:00+05:00"}"#,
+            "type: unknown event type \"payment_teleported\"",
+        ),
+        (
+            r#"{"type":"client_registered","event_id":"t2","at":"2026-10-06 10:00","account_id":"CX"}"#,
+            "at: \"2026-10-06 10:00\" is not an RFC 3339 time with an offset",
+        ),
+        (
+            r#"{"type":"payment_refunded","event_id":"r1","at":"2026-10-06T10:00:00+05:00","payment_id":"NOPE"}"#,
+            "payment_id: no payment NOPE to refund",
+        ),
+        (
+            r#"{"type":"payment_refunded","event_id":"r2","at":"2026-10-06T10:00:00+05:00","payment_id":"PAY1","amount":"75000.01"}"#,
+            "amount: refunds would add up to 75000.01, more than the 75000.00 paid",
+        ),
+        (
+            r#"{"type":"payment_refunded","event_id":"e3","at":"2026-10-06T10:00:00+05:00","payment_id":"PAY1"}"#,
+            "event_id: e3 was already imported with other content (a conflict)",
+        ),
     ];
     let text: Vec<String> = bad.iter().map(|(l, _)| l.to_string()).collect();
     let f = db.file("bad.ndjson", &lines(&text));
@@ -327,7 +387,10 @@ fn bad_lines_are_rejected_one_by_one(db: &TestDb) -> R {
     check_eq!(rejected, lines(&text));
     check_eq!(snapshot(db)?, before);
     // A good line beside bad ones is taken; the bad ones are not.
-    let f2 = db.file("mixed.ndjson", &lines(&[text[0].clone(), client("ok1", "2026-10-06T10:00:00+05:00", "C77", Some("ASEL25"))]));
+    let f2 = db.file(
+        "mixed.ndjson",
+        &lines(&[text[0].clone(), client("ok1", "2026-10-06T10:00:00+05:00", "C77", Some("ASEL25"))]),
+    );
     let out = db.run("2026-11-25T12:00:00+05:00", &["import", &f2, "--json"]);
     check_eq!(out.code, 1);
     let v: Value = serde_json::from_str(&out.stdout).map_err(|e| e.to_string())?;
@@ -340,10 +403,20 @@ fn reimport_changes_nothing(db: &TestDb) -> R {
     ev.push(refund("e4", "2026-10-06T15:00:00+05:00", "PAY1", Some("1000")));
     let f = db.file("e.ndjson", &lines(&ev));
     let first = db.run("2026-11-25T12:00:00+05:00", &["import", &f]);
-    check!(first.code == 0 && first.stdout.contains("4 accepted, 0 duplicates, 0 rejected"), "{}{}", first.stdout, first.stderr);
+    check!(
+        first.code == 0 && first.stdout.contains("4 accepted, 0 duplicates, 0 rejected"),
+        "{}{}",
+        first.stdout,
+        first.stderr
+    );
     let before = snapshot(db)?;
     let second = db.run("2026-11-25T12:00:00+05:00", &["import", &f]);
-    check!(second.code == 0 && second.stdout.contains("0 accepted, 4 duplicates, 0 rejected"), "{}{}", second.stdout, second.stderr);
+    check!(
+        second.code == 0 && second.stdout.contains("0 accepted, 4 duplicates, 0 rejected"),
+        "{}{}",
+        second.stdout,
+        second.stderr
+    );
     check_eq!(snapshot(db)?, before);
     // The same events as CSV, fields in another order: duplicates too.
     let csv = "type,event_id,at,account_id,name,promo_code,phone,email,payment_id,package,list_price,paid_amount,amount\n\
@@ -351,7 +424,12 @@ fn reimport_changes_nothing(db: &TestDb) -> R {
                payment_confirmed,e3,2026-10-05T10:00:00+05:00,C1,,ASEL25,,,PAY1,P100,100000,75000.00,\n";
     let fc = db.file("e.csv", csv);
     let third = db.run("2026-11-25T12:00:00+05:00", &["import", &fc]);
-    check!(third.code == 0 && third.stdout.contains("0 accepted, 2 duplicates, 0 rejected"), "{}{}", third.stdout, third.stderr);
+    check!(
+        third.code == 0 && third.stdout.contains("0 accepted, 2 duplicates, 0 rejected"),
+        "{}{}",
+        third.stdout,
+        third.stderr
+    );
     check_eq!(snapshot(db)?, before);
     Ok(())
 }
@@ -384,7 +462,11 @@ fn csv_import_and_rejected_file(db: &TestDb) -> R {
     // e3 as fixed is a new event id with a payment id already recorded: refused.
     check_eq!(out.code, 1);
     check!(out.stderr.contains("line 2: payment_id: PAY1 is already recorded"), "{}", out.stderr);
-    let stdin = db.run_stdin("2026-11-25T12:00:00+05:00", &["import", "-"], &lines(&[client("s1", "2026-10-07T10:00:00+05:00", "C50", None)]));
+    let stdin = db.run_stdin(
+        "2026-11-25T12:00:00+05:00",
+        &["import", "-"],
+        &lines(&[client("s1", "2026-10-07T10:00:00+05:00", "C50", None)]),
+    );
     check!(stdin.code == 0 && stdin.stdout.contains("1 accepted"), "{}{}", stdin.stdout, stdin.stderr);
     Ok(())
 }
@@ -404,18 +486,71 @@ fn void_and_contract(db: &TestDb) -> R {
     check_eq!(b["status"], json!("voided"));
     let out = db.run(now, &["bonus", "void", &id, "--reason", "again"]);
     check_eq!(out.code, 1);
-    check!(out.stderr.contains("was voided by anna at 2026-10-10 10:00: client is the partner's spouse"), "{}", out.stderr);
+    check!(
+        out.stderr.contains("was voided by anna at 2026-10-10 10:00: client is the partner's spouse"),
+        "{}",
+        out.stderr
+    );
     let out = db.run(now, &["bonus", "approve", "999"]);
     check_eq!(out.code, 2);
     // Contracts: IBAN and IIN are checked.
-    let bad_iban = db.run(now, &["partner", "contract", "ASEL25", "--number", "AT-1", "--signed", "2026-10-02", "--iban", "KZ00125KZT5004100100", "--iin", "900101300121"]);
+    let bad_iban = db.run(
+        now,
+        &[
+            "partner",
+            "contract",
+            "ASEL25",
+            "--number",
+            "AT-1",
+            "--signed",
+            "2026-10-02",
+            "--iban",
+            "KZ00125KZT5004100100",
+            "--iin",
+            "900101300121",
+        ],
+    );
     check_eq!(bad_iban.code, 2);
-    check!(bad_iban.stderr.contains("--iban: KZ00125KZT5004100100: the IBAN's check digits do not match (mod 97)"), "{}", bad_iban.stderr);
-    let bad_iin = db.run(now, &["partner", "contract", "ASEL25", "--number", "AT-1", "--signed", "2026-10-02", "--iban", "KZ86125KZT5004100100", "--iin", "900101300120"]);
+    check!(
+        bad_iban.stderr.contains("--iban: KZ00125KZT5004100100: the IBAN's check digits do not match (mod 97)"),
+        "{}",
+        bad_iban.stderr
+    );
+    let bad_iin = db.run(
+        now,
+        &[
+            "partner",
+            "contract",
+            "ASEL25",
+            "--number",
+            "AT-1",
+            "--signed",
+            "2026-10-02",
+            "--iban",
+            "KZ86125KZT5004100100",
+            "--iin",
+            "900101300120",
+        ],
+    );
     check_eq!(bad_iin.code, 2);
     check!(bad_iin.stderr.contains("--iin"), "{}", bad_iin.stderr);
     let iin = refdesk::domain::identity::iin_with_check("90010130012").ok_or("no iin")?;
-    let ok = db.run(now, &["partner", "contract", "asel25", "--number", "AT-1", "--signed", "2026-10-02", "--iban", "kz86 125K ZT50 0410 0100", "--iin", &iin]);
+    let ok = db.run(
+        now,
+        &[
+            "partner",
+            "contract",
+            "asel25",
+            "--number",
+            "AT-1",
+            "--signed",
+            "2026-10-02",
+            "--iban",
+            "kz86 125K ZT50 0410 0100",
+            "--iin",
+            &iin,
+        ],
+    );
     check!(ok.code == 0, "contract: {}", ok.stderr);
     let show = db.json(now, &["partner", "show", "ASEL25"])?;
     check_eq!(show["contract"]["iban"], json!("KZ86125KZT5004100100"));
@@ -449,7 +584,11 @@ fn demo_is_deterministic(db: &TestDb) -> R {
     let out = db.run(now, &["demo", "--partners", "40", "--clients", "400", "--seed", "7"]);
     check!(out.code == 0, "demo: {}", out.stderr);
     let partners = db.json(now, &["partner", "list"])?;
-    check!(partners.as_array().map(|a| a.len()) == Some(40), "{} partners", partners.as_array().map(|a| a.len()).unwrap_or(0));
+    check!(
+        partners.as_array().map(|a| a.len()) == Some(40),
+        "{} partners",
+        partners.as_array().map(|a| a.len()).unwrap_or(0)
+    );
     let first = snapshot(db)?;
     let other = TestDb::new(db.backend)?;
     let out = other.run(now, &["demo", "--partners", "40", "--clients", "400", "--seed", "7"]);

@@ -185,12 +185,7 @@ fn fk(
     from: (impl IntoIden, impl IntoIden),
     to: (impl IntoIden, impl IntoIden),
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
+    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
 fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
@@ -256,12 +251,9 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_account_parent", Account::Table, &["parent_id"]))
-            .await?;
-        m.create_index(index("ix_account_via_code", Account::Table, &["via_code"]))
-            .await?;
-        m.create_index(index("ix_account_registered", Account::Table, &["registered_at"]))
-            .await?;
+        m.create_index(index("ix_account_parent", Account::Table, &["parent_id"])).await?;
+        m.create_index(index("ix_account_via_code", Account::Table, &["via_code"])).await?;
+        m.create_index(index("ix_account_registered", Account::Table, &["registered_at"])).await?;
 
         m.create_table(
             Table::create()
@@ -283,18 +275,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_partner_registered",
-            Partner::Table,
-            &["registered_at", "account_id"],
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_partner_name",
-            Partner::Table,
-            &["name", "account_id"],
-        ))
-        .await?;
+        m.create_index(index("ix_partner_registered", Partner::Table, &["registered_at", "account_id"])).await?;
+        m.create_index(index("ix_partner_name", Partner::Table, &["name", "account_id"])).await?;
 
         // Codes are stored upper-cased, so the primary key makes them unique case-insensitively;
         // the unique partner_id gives each partner exactly one code.
@@ -369,20 +351,9 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_payment_account",
-            Payment::Table,
-            &["account_id"],
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_payment_partner",
-            Payment::Table,
-            &["partner_id", "paid_at"],
-        ))
-        .await?;
-        m.create_index(index("ix_payment_paid_at", Payment::Table, &["paid_at"]))
-            .await?;
+        m.create_index(index("ix_payment_account", Payment::Table, &["account_id"])).await?;
+        m.create_index(index("ix_payment_partner", Payment::Table, &["partner_id", "paid_at"])).await?;
+        m.create_index(index("ix_payment_paid_at", Payment::Table, &["paid_at"])).await?;
 
         m.create_table(
             Table::create()
@@ -401,8 +372,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_refund_payment", Refund::Table, &["payment_id"]))
-            .await?;
+        m.create_index(index("ix_refund_payment", Refund::Table, &["payment_id"])).await?;
 
         // One bonus per payment, by the unique payment_id.
         m.create_table(
@@ -445,18 +415,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_bonus_partner",
-            Bonus::Table,
-            &["partner_id", "state"],
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_bonus_state",
-            Bonus::Table,
-            &["state", "release_at", "id"],
-        ))
-        .await?;
+        m.create_index(index("ix_bonus_partner", Bonus::Table, &["partner_id", "state"])).await?;
+        m.create_index(index("ix_bonus_state", Bonus::Table, &["state", "release_at", "id"])).await?;
 
         m.create_table(
             Table::create()
@@ -482,28 +442,20 @@ impl MigrationTrait for Migration {
                     (LedgerEntry::Table, LedgerEntry::BonusId),
                     (Bonus::Table, Bonus::Id),
                 ))
-                .check(
-                    Expr::col(LedgerEntry::Kind).is_in([
-                        "accrual",
-                        "release",
-                        "void",
-                        "clawback",
-                        "adjustment",
-                        "payout",
-                    ]),
-                )
+                .check(Expr::col(LedgerEntry::Kind).is_in([
+                    "accrual",
+                    "release",
+                    "void",
+                    "clawback",
+                    "adjustment",
+                    "payout",
+                ]))
                 .check(Expr::col(LedgerEntry::Bucket).is_in(["held", "available"]))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_ledger_partner",
-            LedgerEntry::Table,
-            &["partner_id", "id"],
-        ))
-        .await?;
-        m.create_index(index("ix_ledger_bonus", LedgerEntry::Table, &["bonus_id"]))
-            .await?;
+        m.create_index(index("ix_ledger_partner", LedgerEntry::Table, &["partner_id", "id"])).await?;
+        m.create_index(index("ix_ledger_bonus", LedgerEntry::Table, &["bonus_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -526,14 +478,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "ix_case_partner",
-            FraudCase::Table,
-            &["partner_id", "status"],
-        ))
-        .await?;
-        m.create_index(index("ix_case_status", FraudCase::Table, &["status"]))
-            .await?;
+        m.create_index(index("ix_case_partner", FraudCase::Table, &["partner_id", "status"])).await?;
+        m.create_index(index("ix_case_status", FraudCase::Table, &["status"])).await?;
 
         m.create_table(
             Table::create()
@@ -550,8 +496,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_audit_subject", AuditLog::Table, &["subject", "id"]))
-            .await?;
+        m.create_index(index("ix_audit_subject", AuditLog::Table, &["subject", "id"])).await?;
         Ok(())
     }
 

@@ -3,11 +3,11 @@ pub mod args;
 
 use crate::domain::rules::State;
 use crate::domain::{Lang, Money};
-use crate::service::import::{import_reader, Format, Summary};
+use crate::service::import::{Format, Summary, import_reader};
 use crate::service::partners::{ContractInput, ListQuery, NewPartner, Status};
-use crate::service::{self, bonuses, payments, partners, rfc3339, Ctx, ServiceError};
+use crate::service::{self, Ctx, ServiceError, bonuses, partners, payments, rfc3339};
 use args::{BonusCmd, Command, FormatArg, PartnerCmd, PaymentCmd};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufReader, IsTerminal, Write};
 
 /// What a command ends with: its exit status (INTERFACE.md: 0, 1 refused, 2 bad input).
@@ -294,16 +294,27 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                 }
                 println!("  account:       {}", d.account_id);
                 println!("  registered:    {}", local(ctx, d.registered_at));
-                println!("  phone / email: {} / {}", d.phone.as_deref().unwrap_or("—"), d.email.as_deref().unwrap_or("—"));
+                println!(
+                    "  phone / email: {} / {}",
+                    d.phone.as_deref().unwrap_or("—"),
+                    d.email.as_deref().unwrap_or("—")
+                );
                 match &d.contract {
-                    Some(k) => println!("  contract:      {} of {}, {} IIN/BIN {}", k.number, k.signed_on, k.iban, k.iin_bin),
+                    Some(k) => {
+                        println!("  contract:      {} of {}, {} IIN/BIN {}", k.number, k.signed_on, k.iban, k.iin_bin)
+                    }
                     None => println!("  contract:      none (cannot be paid)"),
                 }
                 if d.open_cases > 0 {
                     println!("  fraud cases:   {} open — bonuses frozen", d.open_cases);
                 }
                 println!("  held {}  due {}  frozen {}", m(d.balance.held), m(d.balance.due), m(d.balance.frozen));
-                println!("  available {}  paid {}  clawed back {}", m(d.balance.available), m(d.balance.paid), m(d.balance.clawed_back));
+                println!(
+                    "  available {}  paid {}  clawed back {}",
+                    m(d.balance.available),
+                    m(d.balance.paid),
+                    m(d.balance.clawed_back)
+                );
                 println!("  net {}", m(d.balance.net));
                 println!(
                     "  registrations {}  paying clients {}  purchases {}",
@@ -331,7 +342,11 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
         }
         PartnerCmd::Exclude { code, reason } => {
             let (n, total) = partners::exclude(ctx, &code, &reason).await?;
-            println!("Partner {} excluded; {n} unpaid bonuses voided ({}).", code.trim().to_uppercase(), total.display(lang));
+            println!(
+                "Partner {} excluded; {n} unpaid bonuses voided ({}).",
+                code.trim().to_uppercase(),
+                total.display(lang)
+            );
             Ok(0)
         }
     }
@@ -355,7 +370,10 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                         .collect(),
                 ));
             } else {
-                println!("{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} {}", "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "PARTNER", "REASON");
+                println!(
+                    "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} {}",
+                    "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "PARTNER", "REASON"
+                );
                 for p in &rows {
                     println!(
                         "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} {}",
@@ -396,10 +414,25 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                 }));
             } else {
                 println!("{} — {} by {} on {}", p.payment_id, p.package, p.account_id, local(ctx, p.paid_at));
-                println!("  list {}  paid {}  refunded {}", p.list_price.display(lang), p.paid_amount.display(lang), p.refunded.display(lang));
-                println!("  promo code {}  partner {}", p.promo_code.as_deref().unwrap_or("—"), p.partner.as_deref().unwrap_or("—"));
+                println!(
+                    "  list {}  paid {}  refunded {}",
+                    p.list_price.display(lang),
+                    p.paid_amount.display(lang),
+                    p.refunded.display(lang)
+                );
+                println!(
+                    "  promo code {}  partner {}",
+                    p.promo_code.as_deref().unwrap_or("—"),
+                    p.partner.as_deref().unwrap_or("—")
+                );
                 match (&d.bonus, &p.reason) {
-                    (Some(b), _) => println!("  bonus {}: {} ({}), release {}", b.id, b.amount.display(lang), b.status, local(ctx, b.release_at)),
+                    (Some(b), _) => println!(
+                        "  bonus {}: {} ({}), release {}",
+                        b.id,
+                        b.amount.display(lang),
+                        b.status,
+                        local(ctx, b.release_at)
+                    ),
                     (None, Some(r)) => println!("  no bonus: {r}"),
                     (None, None) => println!("  no bonus: no promo code"),
                 }
@@ -415,7 +448,9 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             let state = match status.as_deref() {
                 None => None,
                 Some(s) => Some(State::parse(s).ok_or_else(|| {
-                    ServiceError::Invalid(format!("--status: {s:?} is not held, due, available, paid, voided or frozen"))
+                    ServiceError::Invalid(format!(
+                        "--status: {s:?} is not held, due, available, paid, voided or frozen"
+                    ))
                 })?),
             };
             if let Some(p) = &partner {
@@ -425,7 +460,10 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             if as_json {
                 print_json(&Value::Array(rows.iter().map(|b| bonus_json(ctx, b)).collect()));
             } else {
-                println!("{:>7} {:<14} {:<14} {:>14} {:<10} {}", "ID", "PARTNER", "PAYMENT", "AMOUNT", "STATUS", "RELEASE");
+                println!(
+                    "{:>7} {:<14} {:<14} {:>14} {:<10} {}",
+                    "ID", "PARTNER", "PAYMENT", "AMOUNT", "STATUS", "RELEASE"
+                );
                 for b in &rows {
                     println!(
                         "{:>7} {:<14} {:<14} {:>14} {:<10} {}",

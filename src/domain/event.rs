@@ -93,8 +93,17 @@ pub struct Contact {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
-    PartnerRegistered { account_id: String, name: String, promo_code: Option<String>, contact: Contact },
-    ClientRegistered { account_id: String, promo_code: Option<String>, contact: Contact },
+    PartnerRegistered {
+        account_id: String,
+        name: String,
+        promo_code: Option<String>,
+        contact: Contact,
+    },
+    ClientRegistered {
+        account_id: String,
+        promo_code: Option<String>,
+        contact: Contact,
+    },
     PaymentConfirmed {
         payment_id: String,
         account_id: String,
@@ -104,7 +113,10 @@ pub enum Body {
         promo_code: Option<String>,
         promotion: Option<String>,
     },
-    PaymentRefunded { payment_id: String, amount: Option<Money> },
+    PaymentRefunded {
+        payment_id: String,
+        amount: Option<Money>,
+    },
 }
 
 impl Body {
@@ -153,11 +165,9 @@ fn money(f: &dyn Fields, name: &str) -> Result<Option<Money>, LineError> {
         None => return Ok(None),
         Some(Raw::Str(s)) => Money::parse_kzt(s),
         Some(Raw::Int(i)) if i < 0 => Err(MoneyError::Negative),
-        Some(Raw::Int(i)) => i64::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_mul(100))
-            .map(Money::from_tiyn)
-            .ok_or(MoneyError::Overflow),
+        Some(Raw::Int(i)) => {
+            i64::try_from(i).ok().and_then(|i| i.checked_mul(100)).map(Money::from_tiyn).ok_or(MoneyError::Overflow)
+        }
         Some(Raw::Float) => Err(MoneyError::Float),
         Some(Raw::Other(_)) => Err(MoneyError::NotANumber),
     };
@@ -258,7 +268,12 @@ fn digest(event_id: &str, at: DateTime<Utc>, body: &Body) -> i64 {
             contact(&mut s, c);
         }
         Body::PaymentConfirmed { payment_id, account_id, package, list_price, paid_amount, promo_code, promotion } => {
-            let _ = write!(s, "\u{1f}{payment_id}\u{1f}{account_id}\u{1f}{package}\u{1f}{}\u{1f}{}", list_price.tiyn(), paid_amount.tiyn());
+            let _ = write!(
+                s,
+                "\u{1f}{payment_id}\u{1f}{account_id}\u{1f}{package}\u{1f}{}\u{1f}{}",
+                list_price.tiyn(),
+                paid_amount.tiyn()
+            );
             opt(&mut s, promo_code);
             opt(&mut s, promotion);
         }

@@ -5,7 +5,9 @@
 /// drawn on a terminal and stored safely.
 pub fn clean_text(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
         .collect::<String>()
         .trim()
         .to_string()

@@ -57,10 +57,7 @@ impl Money {
     /// `self × rate`, rounded to the tiyn half away from zero.
     pub fn apply_rate(self, rate: Decimal) -> Option<Money> {
         let exact = Decimal::from(self.0).checked_mul(rate)?;
-        exact
-            .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
-            .to_i64()
-            .map(Money)
+        exact.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().map(Money)
     }
 
     /// `self × num / den`, rounded to the tiyn half away from zero: the share of a bonus that a
@@ -73,11 +70,7 @@ impl Money {
         let d = i128::from(den.0);
         let (q, r) = (n / d, n % d);
         // Half away from zero: compare twice the remainder with the divisor.
-        let q = if 2 * r.abs() >= d.abs() {
-            q + if (n < 0) != (d < 0) { -1 } else { 1 }
-        } else {
-            q
-        };
+        let q = if 2 * r.abs() >= d.abs() { q + if (n < 0) != (d < 0) { -1 } else { 1 } } else { q };
         i64::try_from(q).ok().map(Money)
     }
 
@@ -112,10 +105,7 @@ impl Money {
         for (i, b) in frac.bytes().enumerate() {
             cents += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };
         }
-        let tiyn = whole
-            .checked_mul(100)
-            .and_then(|w| w.checked_add(cents))
-            .ok_or(MoneyError::Overflow)?;
+        let tiyn = whole.checked_mul(100).and_then(|w| w.checked_add(cents)).ok_or(MoneyError::Overflow)?;
         if neg && tiyn != 0 {
             return Err(MoneyError::Negative);
         }
@@ -234,7 +224,10 @@ mod tests {
         assert_eq!(Money::kzt(75_000).apply_rate(dec!(0.25)), Some(Money::kzt(18_750)));
         assert_eq!(Money::from_tiyn(1).proportion(Money::from_tiyn(1), Money::from_tiyn(2)), Some(Money::from_tiyn(1)));
         assert_eq!(Money::from_tiyn(3).proportion(Money::from_tiyn(1), Money::from_tiyn(3)), Some(Money::from_tiyn(1)));
-        assert_eq!(Money::from_tiyn(10).proportion(Money::from_tiyn(1), Money::from_tiyn(4)), Some(Money::from_tiyn(3)));
+        assert_eq!(
+            Money::from_tiyn(10).proportion(Money::from_tiyn(1), Money::from_tiyn(4)),
+            Some(Money::from_tiyn(3))
+        );
     }
 
     #[test]

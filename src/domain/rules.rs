@@ -137,7 +137,8 @@ pub fn book(terms: &Terms, code: &str, list_price: Money, paid: Money, paid_at: 
     let mut rate = terms.partner_bonus_rate;
     let mut campaign = None;
     for c in &terms.campaigns {
-        let applies = c.from <= local_day && local_day <= c.to && (c.partners.is_empty() || c.partners.iter().any(|p| p == code));
+        let applies =
+            c.from <= local_day && local_day <= c.to && (c.partners.is_empty() || c.partners.iter().any(|p| p == code));
         if applies && c.rate > rate {
             rate = c.rate;
             campaign = Some(c.name.clone());
@@ -235,7 +236,13 @@ impl State {
 
 /// What a stored bonus shows at `now`: an open fraud case freezes every unpaid bonus; a held one
 /// whose hold has ended is due (with manual approval).
-pub fn shown_state(stored: Stored, release_at: DateTime<Utc>, now: DateTime<Utc>, frozen: bool, approval: Approval) -> State {
+pub fn shown_state(
+    stored: Stored,
+    release_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    frozen: bool,
+    approval: Approval,
+) -> State {
     match stored {
         Stored::Voided => State::Voided,
         Stored::Paid => State::Paid,
@@ -265,7 +272,8 @@ mod tests {
     #[test]
     fn example_one_books_25000_released_after_14_local_days() {
         let terms = Terms::defaults();
-        let b = book(&terms, "ASEL25", Money::kzt(100_000), Money::kzt(75_000), t("2026-10-05T10:00:00+05:00")).unwrap();
+        let b =
+            book(&terms, "ASEL25", Money::kzt(100_000), Money::kzt(75_000), t("2026-10-05T10:00:00+05:00")).unwrap();
         assert_eq!(b.amount, Money::kzt(25_000));
         assert_eq!(b.release_at, t("2026-10-19T10:00:00+05:00"));
     }

@@ -247,7 +247,8 @@ impl Terms {
         let mut campaigns = Vec::new();
         for c in raw.campaigns {
             let date = |f: &str, s: &str| {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("campaigns.{}.{f}: {s:?} is not a date YYYY-MM-DD", c.name))
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| format!("campaigns.{}.{f}: {s:?} is not a date YYYY-MM-DD", c.name))
             };
             let (from, to) = (date("from", &c.from)?, date("to", &c.to)?);
             if to < from {
@@ -264,7 +265,8 @@ impl Terms {
         Ok(Terms {
             currency: p.currency,
             timezone: parse_offset(&p.timezone).map_err(|e| format!("program.{e}"))?,
-            partner_bonus_rate: parse_rate(&p.partner_bonus_rate).map_err(|e| format!("program.partner_bonus_rate: {e}"))?,
+            partner_bonus_rate: parse_rate(&p.partner_bonus_rate)
+                .map_err(|e| format!("program.partner_bonus_rate: {e}"))?,
             bonus_base,
             client_discount: parse_rate(&p.client_discount).map_err(|e| format!("program.client_discount: {e}"))?,
             hold_days: p.hold_days,
@@ -326,10 +328,7 @@ impl Terms {
     /// `at` plus whole local calendar days.
     pub fn add_days(&self, at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
         let local = self.local(at);
-        local
-            .checked_add_days(Days::new(u64::from(days)))
-            .unwrap_or(local)
-            .with_timezone(&Utc)
+        local.checked_add_days(Days::new(u64::from(days))).unwrap_or(local).with_timezone(&Utc)
     }
 
     /// The first instant of a local date.
@@ -355,7 +354,10 @@ mod tests {
         assert_eq!(t.hold_days, 14);
         assert_eq!(t.timezone.local_minus_utc(), 5 * 3600);
         assert_eq!(t.package("p100").map(|p| p.list_price), Some(Money::kzt(100_000)));
-        assert_eq!(t.catalog_mismatches(), vec!["P300: site price 300000.00 differs from 1305 ATL × 230.00 = 300150.00".to_string()]);
+        assert_eq!(
+            t.catalog_mismatches(),
+            vec!["P300: site price 300000.00 differs from 1305 ATL × 230.00 = 300150.00".to_string()]
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Bonuses: the queues by state, approval of due bonuses, voiding, and auto-release.
 //! Every change is a compare-and-set on the stored state inside one short transaction.
 use super::import::entry;
-use super::{from_ms, ms, Ctx, Result, ServiceError};
-use crate::domain::identity::clean_text;
-use crate::domain::rules::{shown_state, State, Stored};
-use crate::domain::terms::Approval;
+use super::{Ctx, Result, ServiceError, from_ms, ms};
 use crate::domain::Money;
+use crate::domain::identity::clean_text;
+use crate::domain::rules::{State, Stored, shown_state};
+use crate::domain::terms::Approval;
 use crate::store::entity::{bonus, ledger_entry};
 use crate::store::{audit, execute, placeholders, query_all};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QueryResult, Value};
@@ -47,9 +47,9 @@ fn state_sql(state: State, approval: Approval) -> String {
         (State::Due, Approval::Auto) => "1 = 0".into(),
         (State::Frozen, _) => format!("b.state IN ('held','available') AND {FROZEN}"),
         (State::Available, Approval::Manual) => format!("b.state = 'available' AND {not_frozen}"),
-        (State::Available, Approval::Auto) => format!(
-            "(b.state = 'available' OR (b.state = 'held' AND b.release_at <= $1)) AND {not_frozen}"
-        ),
+        (State::Available, Approval::Auto) => {
+            format!("(b.state = 'available' OR (b.state = 'held' AND b.release_at <= $1)) AND {not_frozen}")
+        }
         (State::Paid, _) => "b.state = 'paid'".into(),
         (State::Voided, _) => "b.state = 'voided'".into(),
     }
@@ -58,7 +58,8 @@ fn state_sql(state: State, approval: Approval) -> String {
 const COLS: &str = "b.id, c.code, p.name, b.payment_id, b.booked - b.reduced, b.state, b.booked_at, b.release_at, \
      b.void_reason, CAST(CASE WHEN b.state IN ('held','available') AND EXISTS (SELECT 1 FROM fraud_case f \
      WHERE f.partner_id = b.partner_id AND f.status = 'open') THEN 1 ELSE 0 END AS BIGINT)";
-const FROM: &str = "FROM bonus b JOIN promo_code c ON c.partner_id = b.partner_id JOIN partner p ON p.account_id = b.partner_id";
+const FROM: &str =
+    "FROM bonus b JOIN promo_code c ON c.partner_id = b.partner_id JOIN partner p ON p.account_id = b.partner_id";
 
 fn row(ctx: &Ctx, r: &QueryResult) -> Result<BonusRow> {
     let stored: String = r.try_get_by_index(5)?;
@@ -134,7 +135,9 @@ pub struct Preview {
 }
 
 fn describe_refusal(ctx: &Ctx, b: &bonus::Model, frozen: bool) -> String {
-    let at = |t: Option<i64>| t.map(|t| ctx.terms.local(from_ms(t)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let at = |t: Option<i64>| {
+        t.map(|t| ctx.terms.local(from_ms(t)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
     match b.state.as_str() {
         "available" => format!(
             "bonus {} was already approved by {} at {}",
@@ -286,7 +289,9 @@ pub async fn auto_release(ctx: &Ctx) -> Result<usize> {
         return Ok(0);
     }
     let txn = ctx.store.begin_write().await?;
-    let sql = format!("SELECT b.id FROM bonus b WHERE b.state = 'held' AND b.release_at <= $1 AND NOT {FROZEN} ORDER BY b.id");
+    let sql = format!(
+        "SELECT b.id FROM bonus b WHERE b.state = 'held' AND b.release_at <= $1 AND NOT {FROZEN} ORDER BY b.id"
+    );
     let ids: Vec<i64> = query_all(&txn, &sql, vec![ms(ctx.now()).into()])
         .await?
         .iter()
@@ -333,9 +338,20 @@ pub(crate) async fn void_in(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], r
         let v = b.booked - b.reduced;
         total += v;
         let bucket = if b.state == "held" { "held" } else { "available" };
-        ledger_entry::Entity::insert(entry(&b.partner_id, Some(id), "void", bucket, -v, now, now, &ctx.operator, Some(reason), None))
-            .exec_without_returning(txn)
-            .await?;
+        ledger_entry::Entity::insert(entry(
+            &b.partner_id,
+            Some(id),
+            "void",
+            bucket,
+            -v,
+            now,
+            now,
+            &ctx.operator,
+            Some(reason),
+            None,
+        ))
+        .exec_without_returning(txn)
+        .await?;
     }
     Ok(Money::from_tiyn(total))
 }

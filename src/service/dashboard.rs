@@ -1,7 +1,7 @@
 //! The dashboard's figures: the program at a glance, at the clock's time.
-use super::{ms, Ctx, Result};
-use crate::domain::rules::State;
+use super::{Ctx, Result, ms};
 use crate::domain::Money;
+use crate::domain::rules::State;
 use crate::store::query_one;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -72,7 +72,12 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
             vec![s.into(), e.into()],
         )
         .await?;
-        months.push(MonthFigures { month: start, revenue: Money::from_tiyn(revenue), bonuses: Money::from_tiyn(bonuses), new_clients });
+        months.push(MonthFigures {
+            month: start,
+            revenue: Money::from_tiyn(revenue),
+            bonuses: Money::from_tiyn(bonuses),
+            new_clients,
+        });
     }
     let totals = super::bonuses::totals(ctx).await?;
     let get = |s: State| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));

@@ -1,8 +1,8 @@
 //! `refdesk demo`: a believable program, made of platform events that go through the real
 //! import, then the operators' work on it (contracts, approvals, a deactivated code, voids).
 use super::demo_data::{self, DemoOptions};
-use super::import::{Importer, Line, BATCH};
-use super::{ms, Ctx, Result};
+use super::import::{BATCH, Importer, Line};
+use super::{Ctx, Result, ms};
 use crate::domain::event::parse_json_line;
 use crate::store::entity::contract;
 use crate::store::{audit, query_all};
@@ -18,7 +18,13 @@ pub struct DemoReport {
     pub voided: usize,
 }
 
-pub async fn run(ctx: &Ctx, partners: usize, clients: usize, seed: u64, mut progress: impl FnMut(&str)) -> Result<DemoReport> {
+pub async fn run(
+    ctx: &Ctx,
+    partners: usize,
+    clients: usize,
+    seed: u64,
+    mut progress: impl FnMut(&str),
+) -> Result<DemoReport> {
     let data = demo_data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() });
     let mut report = DemoReport { events: data.events.len(), ..Default::default() };
     progress("importing events");
@@ -74,7 +80,9 @@ pub async fn run(ctx: &Ctx, partners: usize, clients: usize, seed: u64, mut prog
     progress("operators at work");
     let ops = Ctx { operator: "aigerim.ops".into(), ..ctx.clone() };
     for (account, reason) in &data.deactivations {
-        let code = query_all(&ctx.store.db, "SELECT code FROM promo_code WHERE partner_id = $1", vec![account.clone().into()]).await?;
+        let code =
+            query_all(&ctx.store.db, "SELECT code FROM promo_code WHERE partner_id = $1", vec![account.clone().into()])
+                .await?;
         if let Some(r) = code.first() {
             let code: String = r.try_get_by_index(0)?;
             super::partners::deactivate_code(&ops, &code, reason).await?;

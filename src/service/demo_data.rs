@@ -84,8 +84,8 @@ const SITE_PROMOTION: f64 = 0.05;
 const PROMOTION_KEEPS_CODE: f64 = 0.40;
 const REFUND: f64 = 0.04;
 const PARTIAL_REFUND: f64 = 0.25;
-/// Of paying clients, so that about 3% of all clients pay twice.
-const SECOND_PAYMENT: f64 = 0.04;
+/// Of paying clients, so that about 3% of all clients have paid twice by `now`.
+const SECOND_PAYMENT: f64 = 0.07;
 const REPEAT_KEEPS_CODE: f64 = 0.80;
 const CLIENTS_BECOMING_PARTNERS: f64 = 0.05;
 const CONTRACT: f64 = 0.85;
@@ -107,35 +107,31 @@ const PACKAGES: [Package; 3] = [
 const SITE_PROMOTION_NAME: &str = "site10";
 const UNKNOWN_CODES: [&str; 4] = ["FREE2026", "SALE50", "WELCOME", "BLACKFRIDAY"];
 
-const KZ_MALE: [&str; 24] = [
-    "Ерлан", "Нурлан", "Даурен", "Азамат", "Ержан", "Арман", "Бауыржан", "Асхат", "Айдос", "Нурсултан", "Данияр",
-    "Ерболат", "Канат", "Серик", "Тимур", "Алмас", "Жандос", "Мурат", "Ерғали", "Бекзат", "Ильяс", "Санжар", "Диас",
-    "Олжас",
-];
-const KZ_FEMALE: [&str; 24] = [
-    "Асель", "Айгерим", "Динара", "Жанар", "Гульнара", "Мадина", "Камила", "Аружан", "Дана", "Жансая", "Алия",
-    "Салтанат", "Айдана", "Томирис", "Меруерт", "Балжан", "Назерке", "Сауле", "Ботагоз", "Әсем", "Гүлжан", "Индира",
-    "Шолпан", "Айжан",
-];
-const RU_MALE: [&str; 16] = [
-    "Дмитрий", "Алексей", "Сергей", "Андрей", "Иван", "Михаил", "Павел", "Артём", "Денис", "Евгений", "Максим",
-    "Николай", "Владимир", "Роман", "Константин", "Игорь",
-];
-const RU_FEMALE: [&str; 16] = [
-    "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Екатерина", "Мария", "Светлана", "Юлия", "Анастасия",
-    "Виктория", "Дарья", "Ксения", "Людмила", "Полина",
-];
+// Names, separated by spaces: one word each.
+const KZ_MALE: &str = "\
+    Ерлан Нурлан Даурен Азамат Ержан Арман Бауыржан Асхат Айдос \
+    Нурсултан Данияр Ерболат Канат Серик Тимур Алмас Жандос Мурат \
+    Ерғали Бекзат Ильяс Санжар Диас Олжас";
+const KZ_FEMALE: &str = "\
+    Асель Айгерим Динара Жанар Гульнара Мадина Камила Аружан Дана \
+    Жансая Алия Салтанат Айдана Томирис Меруерт Балжан Назерке Сауле \
+    Ботагоз Әсем Гүлжан Индира Шолпан Айжан";
+const RU_MALE: &str = "\
+    Дмитрий Алексей Сергей Андрей Иван Михаил Павел Артём Денис \
+    Евгений Максим Николай Владимир Роман Константин Игорь";
+const RU_FEMALE: &str = "\
+    Анна Елена Ольга Наталья Татьяна Ирина Екатерина Мария Светлана \
+    Юлия Анастасия Виктория Дарья Ксения Людмила Полина";
 /// Masculine forms; `feminine` derives the others.
-const KZ_SURNAMES: [&str; 26] = [
-    "Нурланов", "Жумабаев", "Сейткали", "Ахметов", "Касымов", "Омаров", "Сулейменов", "Абдрахманов", "Тулегенов",
-    "Искаков", "Бекмуханов", "Есенов", "Мусин", "Кенжебаев", "Серікұлы", "Байжанов", "Ермеков", "Жакупов", "Садыков",
-    "Утепов", "Нургалиев", "Оспанов", "Әбенов", "Толеуов", "Ибраев", "Досмухамедов",
-];
-const RU_SURNAMES: [&str; 24] = [
-    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров",
-    "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев",
-    "Орлов", "Ким", "Пак", "Шевченко",
-];
+const KZ_SURNAMES: &str = "\
+    Нурланов Жумабаев Сейткали Ахметов Касымов Омаров Сулейменов \
+    Абдрахманов Тулегенов Искаков Бекмуханов Есенов Мусин Кенжебаев \
+    Серікұлы Байжанов Ермеков Жакупов Садыков Утепов Нургалиев \
+    Оспанов Әбенов Толеуов Ибраев Досмухамедов";
+const RU_SURNAMES: &str = "\
+    Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов \
+    Новиков Фёдоров Морозов Волков Алексеев Лебедев Семёнов Егоров \
+    Павлов Козлов Степанов Николаев Орлов Ким Пак Шевченко";
 const EMAIL_DOMAINS: [(&str, u32); 6] =
     [("mail.ru", 30), ("gmail.com", 30), ("mail.kz", 20), ("yandex.kz", 10), ("inbox.ru", 5), ("list.ru", 5)];
 const PHONE_PREFIXES: [&str; 12] = ["700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778"];
@@ -181,16 +177,18 @@ struct Names {
 
 impl Names {
     fn new() -> Names {
-        let firsts = |l: &[&str]| l.iter().map(|s| Name::new(s.to_string())).collect::<Vec<_>>();
-        let lasts = |l: &[&str], female: bool| {
-            l.iter().map(|s| Name::new(if female { feminine(s) } else { s.to_string() })).collect::<Vec<_>>()
+        let firsts = |l: &str| l.split_whitespace().map(|s| Name::new(s.to_string())).collect::<Vec<_>>();
+        let lasts = |l: &str, female: bool| {
+            l.split_whitespace()
+                .map(|s| Name::new(if female { feminine(s) } else { s.to_string() }))
+                .collect::<Vec<_>>()
         };
         Names {
             lists: [
-                (firsts(&KZ_MALE), lasts(&KZ_SURNAMES, false)),
-                (firsts(&KZ_FEMALE), lasts(&KZ_SURNAMES, true)),
-                (firsts(&RU_MALE), lasts(&RU_SURNAMES, false)),
-                (firsts(&RU_FEMALE), lasts(&RU_SURNAMES, true)),
+                (firsts(KZ_MALE), lasts(KZ_SURNAMES, false)),
+                (firsts(KZ_FEMALE), lasts(KZ_SURNAMES, true)),
+                (firsts(RU_MALE), lasts(RU_SURNAMES, false)),
+                (firsts(RU_FEMALE), lasts(RU_SURNAMES, true)),
             ],
         }
     }
@@ -351,11 +349,12 @@ fn push_num(buf: &mut String, mut n: u64, width: usize) {
     buf.extend(digits[i..].iter().map(|&b| char::from(b)));
 }
 
-/// Moves most night-time instants (before 07:00 local) to the morning: people register and pay
-/// while awake. Only ever moves forward, so "after" stays after.
+/// Moves most night-time instants (before 07:00 local) into the same day's waking hours: people
+/// register and pay while awake. Only ever moves forward, by less than 23 hours, so "after"
+/// stays after.
 fn daytime(rng: &mut SmallRng, t: i64) -> i64 {
     let sod = (t + OFFSET).rem_euclid(DAY);
-    if sod < 7 * HOUR && rng.random_bool(0.85) { t - sod + 7 * HOUR + rng.random_range(0..4 * HOUR) } else { t }
+    if sod < 7 * HOUR && rng.random_bool(0.85) { t - sod + 8 * HOUR + rng.random_range(0..15 * HOUR) } else { t }
 }
 
 /// `k` of `0..n`, each subset equally likely, in increasing order (Knuth's selection sampling):
@@ -422,10 +421,11 @@ impl Plan {
             if moved < end { moved } else { t }
         };
 
-        // Clients come faster as the program grows.
+        // Clients come faster as the program grows, in proportion to its age: a slow start
+        // also keeps the launch wave's few big partners from a burst of registrations.
         let mut client_at: Vec<i64> = (0..opts.clients)
             .map(|_| {
-                let t = start + (span as f64 * rng.random::<f64>().powf(0.7)) as i64;
+                let t = start + (span as f64 * rng.random::<f64>().sqrt()) as i64;
                 within(&mut rng, t)
             })
             .collect();
@@ -474,23 +474,16 @@ impl Plan {
             let suffix = next_suffix.entry(stem.clone()).or_insert(25);
             let code = format!("{stem}{suffix}");
             *suffix += 1;
-            // Popularity, how likely a new client is to come with this code: most partners
-            // bring a client or two, a heavy tail brings hundreds.
+            // Popularity, how likely a new client is to come with this code: most partners bring
+            // a client or two, a heavy tail hundreds. Capped, so that no code gets a burst of
+            // registrations for the abuse scan to flag even with a million clients.
             let weight = if rng.random_bool(0.35) {
                 1
             } else {
-                (8.0 * (1.0 - rng.random::<f64>()).powf(-1.0 / 1.3)).min(2000.0) as u64
+                (8.0 * (1.0 - rng.random::<f64>()).powf(-1.0 / 1.3)).min(600.0) as u64
             };
             cum_weight.push(cum_weight[cum_weight.len() - 1] + weight);
-            partners.push(PartnerPlan {
-                at,
-                account,
-                person,
-                iin,
-                code,
-                own_payment: None,
-                self_referrer: false,
-            });
+            partners.push(PartnerPlan { at, account, person, iin, code, own_payment: None, self_referrer: false });
         }
 
         // A few self-referrals (~0.2%, at least one from 20 partners on), alternately the
@@ -864,7 +857,7 @@ impl Emitter<'_> {
             return;
         }
         let delay = if forced {
-            // Before a converted client's partner registration, three days on at the earliest.
+            // With `daytime`, under three days: before a converted client's partner registration.
             self.rng.random_range(30 * MINUTE..2 * DAY)
         } else {
             match self.rng.random_range(0..100) {
@@ -967,9 +960,10 @@ impl Emitter<'_> {
                 Code::Partner(p) if self.rng.random_bool(REPEAT_KEEPS_CODE) => Code::Partner(p),
                 _ => Code::None,
             };
-            let again = at + self.rng.random_range(15 * DAY..120 * DAY);
+            let again = at + self.rng.random_range(10 * DAY..90 * DAY);
             let again = daytime(&mut self.rng, again);
-            let what = Pending::Payment(Payment { payer, package, code, promotion: false, refundable: true, first: false });
+            let what =
+                Pending::Payment(Payment { payer, package, code, promotion: false, refundable: true, first: false });
             self.schedule(again, what);
         }
     }

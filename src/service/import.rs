@@ -1,20 +1,22 @@
 //! Import of platform events (INTERFACE.md). Lines are judged one by one, in order, against the
 //! program's state at that moment; they are written in batches, one transaction and one audit
 //! entry per batch, with every lookup done for the whole batch at once through the indexes.
-use super::{ms, Ctx, Result, ServiceError};
+use super::{Ctx, Result, ServiceError, ms};
+use crate::domain::Money;
 use crate::domain::codes::{code_candidates, validate_code};
 use crate::domain::event::{self, Body, Contact, CsvFields, Event, LineError};
 use crate::domain::identity::{normalize_email, normalize_iin, normalize_phone};
 use crate::domain::rules::{self, CodeFacts, Identity, PaymentFacts, Reason};
-use crate::domain::Money;
-use crate::store::entity::{account, bonus, event as event_row, fraud_case, ledger_entry, partner, payment, promo_code, refund};
-use crate::store::{audit, execute, lock_writers, placeholders, query_all, query_one, LOCK_WRITE};
+use crate::store::entity::{
+    account, bonus, event as event_row, fraud_case, ledger_entry, partner, payment, promo_code, refund,
+};
+use crate::store::{LOCK_WRITE, audit, execute, lock_writers, placeholders, query_all, query_one};
 use sea_orm::{DatabaseTransaction, EntityTrait, Set, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 /// Lines per transaction: large enough to amortise the commit, small enough for the bind limits.
-pub const BATCH: usize = 2000;
+pub const BATCH: usize = 10_000;
 /// Rows per multi-row INSERT (SQLite allows 32 766 bound values per statement).
 const ROWS_PER_INSERT: usize = 400;
 
@@ -110,11 +112,9 @@ impl<R: BufRead> Iterator for LineReader<R> {
                         continue;
                     };
                     match Self::parse_csv_record(&raw) {
-                        Ok(rec) if rec.len() != header.len() => Err(LineError::line(format!(
-                            "{} fields where the header has {}",
-                            rec.len(),
-                            header.len()
-                        ))),
+                        Ok(rec) if rec.len() != header.len() => {
+                            Err(LineError::line(format!("{} fields where the header has {}", rec.len(), header.len())))
+                        }
                         Ok(rec) => event::parse(&CsvFields { header, record: &rec }),
                         Err(e) => Err(e),
                     }
@@ -170,9 +170,11 @@ impl<'a> Importer<'a> {
         if lines.is_empty() {
             return Ok(());
         }
+        let t0 = std::time::Instant::now();
         let txn = self.ctx.store.begin_write().await?;
         lock_writers(&txn, LOCK_WRITE).await?;
         let mut b = load(&txn, &lines).await?;
+        let t1 = t0.elapsed();
         let (mut accepted, mut duplicates) = (0, 0);
         let mut rejected = Vec::new();
         for line in &lines {
@@ -186,7 +188,12 @@ impl<'a> Importer<'a> {
                 Err(e) => rejected.push(Rejected { line: line.no, message: e.to_string(), raw: line.raw.clone() }),
             }
         }
+        let t2 = t0.elapsed();
         write(&txn, &mut b).await?;
+        let t3 = t0.elapsed();
+        if std::env::var("REFDESK_PROFILE").is_ok() {
+            eprintln!("load {:?} judge {:?} write {:?}", t1, t2 - t1, t3 - t2);
+        }
         let first = lines.first().map(|l| l.no).unwrap_or(0);
         let last = lines.last().map(|l| l.no).unwrap_or(0);
         audit::append(
@@ -295,7 +302,11 @@ impl<'a> Importer<'a> {
                         status_reason: None,
                         status_at: None,
                         status_by: None,
-                        search: super::partners::search_key(name, &code, b.accounts.get(account_id).and_then(|a| a.phone.as_deref())),
+                        search: super::partners::search_key(
+                            name,
+                            &code,
+                            b.accounts.get(account_id).and_then(|a| a.phone.as_deref()),
+                        ),
                     },
                 );
                 b.new_partners.push(account_id.clone());
@@ -316,7 +327,10 @@ impl<'a> Importer<'a> {
             }
             Body::ClientRegistered { account_id, promo_code, contact } => {
                 if b.accounts.get(account_id).is_some_and(|a| a.is_client) {
-                    return Ok(Err(LineError::field("account_id", format!("{account_id} is already registered as a client"))));
+                    return Ok(Err(LineError::field(
+                        "account_id",
+                        format!("{account_id} is already registered as a client"),
+                    )));
                 }
                 let parent = promo_code
                     .as_ref()
@@ -332,7 +346,15 @@ impl<'a> Importer<'a> {
                 }
                 Ok(true)
             }
-            Body::PaymentConfirmed { payment_id, account_id, package, list_price, paid_amount, promo_code, promotion } => {
+            Body::PaymentConfirmed {
+                payment_id,
+                account_id,
+                package,
+                list_price,
+                paid_amount,
+                promo_code,
+                promotion,
+            } => {
                 if b.payments.contains_key(payment_id) {
                     return Ok(Err(LineError::field("payment_id", format!("{payment_id} is already recorded"))));
                 }
@@ -342,7 +364,12 @@ impl<'a> Importer<'a> {
                 if *list_price != pkg.list_price {
                     return Ok(Err(LineError::field(
                         "list_price",
-                        format!("{} is not the list price of {} ({})", list_price.plain(), pkg.code, pkg.list_price.plain()),
+                        format!(
+                            "{} is not the list price of {} ({})",
+                            list_price.plain(),
+                            pkg.code,
+                            pkg.list_price.plain()
+                        ),
                     )));
                 }
                 // A payment from an account the platform never announced creates it.
@@ -376,7 +403,10 @@ impl<'a> Importer<'a> {
                         Ok(()) => {
                             booked = rules::book(terms, code_text, *list_price, *paid_amount, ev.at);
                             if booked.is_none() {
-                                return Ok(Err(LineError::field("list_price", "the bonus on it does not fit in 64 bits")));
+                                return Ok(Err(LineError::field(
+                                    "list_price",
+                                    "the bonus on it does not fit in 64 bits",
+                                )));
                             }
                         }
                         Err((r, shared)) => {
@@ -437,7 +467,18 @@ impl<'a> Importer<'a> {
                 if let (Some(bt), Some(pid)) = (booked, partner_id) {
                     let id = b.next_bonus_id;
                     b.next_bonus_id += 1;
-                    b.ledger.push(entry(&pid, Some(id), "accrual", "held", bt.amount.tiyn(), at, ms(self.ctx.now()), &self.ctx.operator, None, Some(payment_id)));
+                    b.ledger.push(entry(
+                        &pid,
+                        Some(id),
+                        "accrual",
+                        "held",
+                        bt.amount.tiyn(),
+                        at,
+                        ms(self.ctx.now()),
+                        &self.ctx.operator,
+                        None,
+                        Some(payment_id),
+                    ));
                     b.bonuses.insert(
                         payment_id.clone(),
                         bonus::Model {
@@ -474,7 +515,10 @@ impl<'a> Importer<'a> {
                 let paid = Money::from_tiyn(p.paid_amount);
                 let remaining = Money::from_tiyn(p.paid_amount - p.refunded);
                 if remaining.is_zero() {
-                    return Ok(Err(LineError::field("payment_id", format!("{payment_id} is already refunded in full"))));
+                    return Ok(Err(LineError::field(
+                        "payment_id",
+                        format!("{payment_id} is already refunded in full"),
+                    )));
                 }
                 let amount = amount.unwrap_or(remaining);
                 if amount > remaining {
@@ -512,18 +556,51 @@ impl<'a> Importer<'a> {
                     match bn.state.as_str() {
                         "held" | "available" if total == paid => {
                             let value = bn.booked - bn.reduced;
-                            b.ledger.push(entry(&bn.partner_id, Some(bn.id), "void", bucket(&bn.state), -value, at, now, &self.ctx.operator, Some(&why), Some(&ev.event_id)));
+                            b.ledger.push(entry(
+                                &bn.partner_id,
+                                Some(bn.id),
+                                "void",
+                                bucket(&bn.state),
+                                -value,
+                                at,
+                                now,
+                                &self.ctx.operator,
+                                Some(&why),
+                                Some(&ev.event_id),
+                            ));
                             bn.state = "voided".into();
                             bn.voided_at = Some(at);
                             bn.voided_by = Some(self.ctx.operator.clone());
                             bn.void_reason = Some(why);
                         }
                         "held" | "available" if delta > 0 => {
-                            b.ledger.push(entry(&bn.partner_id, Some(bn.id), "void", bucket(&bn.state), -delta, at, now, &self.ctx.operator, Some(&why), Some(&ev.event_id)));
+                            b.ledger.push(entry(
+                                &bn.partner_id,
+                                Some(bn.id),
+                                "void",
+                                bucket(&bn.state),
+                                -delta,
+                                at,
+                                now,
+                                &self.ctx.operator,
+                                Some(&why),
+                                Some(&ev.event_id),
+                            ));
                             bn.reduced += delta;
                         }
                         "paid" if delta > 0 => {
-                            b.ledger.push(entry(&bn.partner_id, Some(bn.id), "clawback", "available", -delta, at, now, &self.ctx.operator, Some(&why), Some(&ev.event_id)));
+                            b.ledger.push(entry(
+                                &bn.partner_id,
+                                Some(bn.id),
+                                "clawback",
+                                "available",
+                                -delta,
+                                at,
+                                now,
+                                &self.ctx.operator,
+                                Some(&why),
+                                Some(&ev.event_id),
+                            ));
                             bn.clawed += delta;
                         }
                         _ => {}
@@ -584,7 +661,12 @@ pub(crate) fn entry(
 }
 
 pub(crate) fn identity(a: &account::Model) -> Identity {
-    Identity { account_id: a.id.clone(), email: a.email_norm.clone(), phone: a.phone_norm.clone(), iin: a.iin_norm.clone() }
+    Identity {
+        account_id: a.id.clone(),
+        email: a.email_norm.clone(),
+        phone: a.phone_norm.clone(),
+        iin: a.iin_norm.clone(),
+    }
 }
 
 fn blank_account(id: &str) -> account::Model {
@@ -652,7 +734,11 @@ fn strs(set: &HashSet<String>) -> Vec<Value> {
 }
 
 /// Runs `SELECT … WHERE col IN (…)` over a key set in chunks.
-async fn select_in(txn: &DatabaseTransaction, sql_head: &str, keys: &HashSet<String>) -> Result<Vec<sea_orm::QueryResult>> {
+async fn select_in(
+    txn: &DatabaseTransaction,
+    sql_head: &str,
+    keys: &HashSet<String>,
+) -> Result<Vec<sea_orm::QueryResult>> {
     let mut out = Vec::new();
     let vals = strs(keys);
     for chunk in vals.chunks(900) {
@@ -689,7 +775,8 @@ async fn load(txn: &DatabaseTransaction, lines: &[Line]) -> Result<Batch> {
         let Ok(ev) = &l.parsed else { continue };
         ev_ids.insert(ev.event_id.clone());
         match &ev.body {
-            Body::PartnerRegistered { account_id, promo_code, .. } | Body::ClientRegistered { account_id, promo_code, .. } => {
+            Body::PartnerRegistered { account_id, promo_code, .. }
+            | Body::ClientRegistered { account_id, promo_code, .. } => {
                 acc_ids.insert(account_id.clone());
                 codes.extend(promo_code.clone());
             }
@@ -840,14 +927,16 @@ async fn write(txn: &DatabaseTransaction, b: &mut Batch) -> Result<()> {
     dirty.sort();
     for id in dirty {
         if let Some(p) = b.payments.get(id) {
-            execute(txn, "UPDATE payment SET refunded = $1 WHERE id = $2", vec![p.refunded.into(), p.id.clone().into()]).await?;
+            execute(
+                txn,
+                "UPDATE payment SET refunded = $1 WHERE id = $2",
+                vec![p.refunded.into(), p.id.clone().into()],
+            )
+            .await?;
         }
     }
-    let bonuses: Vec<bonus::ActiveModel> = take(&mut b.new_bonuses)
-        .into_iter()
-        .filter_map(|id| b.bonuses.get(&id).cloned())
-        .map(bonus_am)
-        .collect();
+    let bonuses: Vec<bonus::ActiveModel> =
+        take(&mut b.new_bonuses).into_iter().filter_map(|id| b.bonuses.get(&id).cloned()).map(bonus_am).collect();
     insert_chunks(txn, bonuses).await?;
     let mut dirty: Vec<&String> = b.dirty_bonuses.iter().collect();
     dirty.sort();

@@ -1,5 +1,5 @@
 //! Operators. `init` registers the invoking operator as the first admin.
-use super::{ms, Ctx, Result};
+use super::{Ctx, Result, ms};
 use crate::store::audit;
 use crate::store::entity::operator;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -13,7 +13,12 @@ pub async fn init(ctx: &Ctx) -> Result<bool> {
     }
     let now = ms(ctx.now());
     if operator::Entity::find_by_id(ctx.operator.clone()).one(&txn).await?.is_some() {
-        crate::store::execute(&txn, "UPDATE operator SET role = 'admin' WHERE name = $1", vec![ctx.operator.clone().into()]).await?;
+        crate::store::execute(
+            &txn,
+            "UPDATE operator SET role = 'admin' WHERE name = $1",
+            vec![ctx.operator.clone().into()],
+        )
+        .await?;
     } else {
         operator::ActiveModel {
             name: Set(ctx.operator.clone()),

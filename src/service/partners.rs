@@ -1,13 +1,13 @@
 //! Partners: the list (keyset-paged, searchable), the detail with balance and statistics, and
 //! the operator's changes (add, contract, code deactivation, exclusion).
-use super::bonuses::{void_in, BONUS_VALUE};
-use super::{ms, Ctx, Result, ServiceError};
+use super::bonuses::{BONUS_VALUE, void_in};
+use super::{Ctx, Result, ServiceError, ms};
+use crate::domain::Money;
 use crate::domain::codes::{code_candidates, validate_code};
 use crate::domain::identity::{
     clean_text, normalize_email, normalize_iin, normalize_phone, validate_iban_kz, validate_iin,
 };
-use crate::domain::rules::{shown_state, State, Stored};
-use crate::domain::Money;
+use crate::domain::rules::{State, Stored, shown_state};
 use crate::store::entity::{account, contract, partner, promo_code};
 use crate::store::{audit, execute, placeholders, query_all, query_one};
 use chrono::NaiveDate;
@@ -460,7 +460,13 @@ pub async fn show(ctx: &Ctx, code: &str) -> Result<PartnerDetail> {
         registered_at: p.registered_at,
         trial_ends_at: p.trial_ends_at,
         parent_code,
-        contract: k.map(|k| ContractInfo { number: k.number, signed_on: k.signed_on, method: k.method, iban: k.iban, iin_bin: k.iin_bin }),
+        contract: k.map(|k| ContractInfo {
+            number: k.number,
+            signed_on: k.signed_on,
+            method: k.method,
+            iban: k.iban,
+            iin_bin: k.iin_bin,
+        }),
         open_cases: open_cases(ctx, &p.account_id).await?,
         balance: balance(ctx, &p.account_id).await?,
         stats: stats(ctx, &p.account_id, &c.code).await?,
@@ -499,7 +505,10 @@ pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
         Some(c) => {
             let c = validate_code(c).map_err(|e| ServiceError::Invalid(format!("--code: {c}: {e}")))?;
             if let Some(other) = promo_code::Entity::find_by_id(c.clone()).one(&txn).await? {
-                return Err(ServiceError::Refused(format!("the code {c} already belongs to partner {}", other.partner_id)));
+                return Err(ServiceError::Refused(format!(
+                    "the code {c} already belongs to partner {}",
+                    other.partner_id
+                )));
             }
             c
         }
@@ -659,11 +668,22 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
     if n != 1 {
         let cur = promo_code::Entity::find_by_id(c.code.clone()).one(&txn).await?;
         let (by, at) = cur.map(|x| (x.deactivated_by.unwrap_or_default(), x.deactivated_at)).unwrap_or_default();
-        return Err(ServiceError::Refused(format!("the code {} was already deactivated by {by} at {}", c.code, when(ctx, at))));
+        return Err(ServiceError::Refused(format!(
+            "the code {} was already deactivated by {by} at {}",
+            c.code,
+            when(ctx, at)
+        )));
     }
     audit::append(
         &txn,
-        audit::Entry { at: now, operator: &ctx.operator, action: "code.deactivate", subject: &c.code, detail: serde_json::json!({}), reason: Some(&reason) },
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "code.deactivate",
+            subject: &c.code,
+            detail: serde_json::json!({}),
+            reason: Some(&reason),
+        },
     )
     .await?;
     txn.commit().await?;
@@ -689,7 +709,11 @@ pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Mone
     if n != 1 {
         let cur = partner::Entity::find_by_id(p.account_id.clone()).one(&txn).await?;
         let (by, at) = cur.map(|x| (x.status_by.unwrap_or_default(), x.status_at)).unwrap_or_default();
-        return Err(ServiceError::Refused(format!("partner {} was already excluded by {by} at {}", c.code, when(ctx, at))));
+        return Err(ServiceError::Refused(format!(
+            "partner {} was already excluded by {by} at {}",
+            c.code,
+            when(ctx, at)
+        )));
     }
     execute(
         &txn,

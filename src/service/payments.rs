@@ -1,7 +1,7 @@
 //! Payments as operators see them: each with its refunds, and its bonus or the reason it earned none.
 use super::{Ctx, Result, ServiceError};
-use crate::domain::rules::{shown_state, Stored};
 use crate::domain::Money;
+use crate::domain::rules::{Stored, shown_state};
 use crate::store::entity::{bonus, payment, promo_code, refund};
 use crate::store::query_all;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Value};
@@ -23,10 +23,11 @@ pub struct PaymentRow {
 }
 
 pub async fn list(ctx: &Ctx, partner: Option<&str>, limit: u64) -> Result<Vec<PaymentRow>> {
-    let mut sql = "SELECT y.id, y.account_id, y.package, y.list_price, y.paid_amount, y.refunded, y.promo_code, c.code, \
+    let mut sql =
+        "SELECT y.id, y.account_id, y.package, y.list_price, y.paid_amount, y.refunded, y.promo_code, c.code, \
                    y.paid_at, y.reason, b.id FROM payment y LEFT JOIN promo_code c ON c.partner_id = y.partner_id \
                    LEFT JOIN bonus b ON b.payment_id = y.id"
-        .to_string();
+            .to_string();
     let mut vals: Vec<Value> = Vec::new();
     if let Some(code) = partner {
         let (p, _) = super::partners::find(ctx, code).await?;
@@ -90,7 +91,11 @@ pub async fn show(ctx: &Ctx, payment_id: &str) -> Result<PaymentDetail> {
         return Err(ServiceError::Invalid(format!("there is no payment {payment_id}")));
     };
     let code = match &p.partner_id {
-        Some(pid) => promo_code::Entity::find().filter(promo_code::Column::PartnerId.eq(pid.clone())).one(db).await?.map(|c| c.code),
+        Some(pid) => promo_code::Entity::find()
+            .filter(promo_code::Column::PartnerId.eq(pid.clone()))
+            .one(db)
+            .await?
+            .map(|c| c.code),
         None => None,
     };
     let refunds = refund::Entity::find()

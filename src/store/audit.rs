@@ -1,7 +1,7 @@
 //! The audit log: one entry per state change, inside that change's transaction, each hashing
 //! the previous one so that an edit anywhere breaks the chain.
 use super::entity::audit_log;
-use super::{lock_writers, LOCK_WRITE};
+use super::{LOCK_WRITE, lock_writers};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 
@@ -14,7 +14,15 @@ pub struct Entry<'a> {
     pub reason: Option<&'a str>,
 }
 
-pub fn chain_hash(prev: &str, at: i64, operator: &str, action: &str, subject: &str, detail: &str, reason: Option<&str>) -> String {
+pub fn chain_hash(
+    prev: &str,
+    at: i64,
+    operator: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+    reason: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
     for part in [prev, &at.to_string(), operator, action, subject, detail, reason.unwrap_or("\u{0}")] {
         h.update(part.as_bytes());

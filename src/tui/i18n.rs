@@ -1,8 +1,8 @@
 //! Every string the console shows to people, in one catalog per language (`en`, `ru`), and the
 //! formatters for dates, months and the sentences that carry numbers. Nothing outside this file
 //! spells out words for people: the screens ask for a [`K`] or call a function here.
-use crate::domain::rules::State;
 use crate::domain::Lang;
+use crate::domain::rules::State;
 use crate::service::partners::{Sort, Status};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
@@ -20,6 +20,7 @@ pub enum K {
     Page,
     Yes,
     No,
+    Missing,
     // Dashboard
     Program,
     Partners,
@@ -27,6 +28,8 @@ pub enum K {
     RevenueMonth,
     OpenCases,
     NextPayout,
+    PaysFor,
+    Currency,
     Bonuses,
     State,
     Count,
@@ -164,12 +167,15 @@ fn en(k: K) -> &'static str {
         K::Page => "page",
         K::Yes => "yes",
         K::No => "no",
+        K::Missing => "—",
         K::Program => "Program",
         K::Partners => "Partners",
         K::NewClientsMonth => "New clients",
         K::RevenueMonth => "Revenue",
-        K::OpenCases => "Open abuse cases",
+        K::OpenCases => "Abuse cases",
         K::NextPayout => "Next payout due",
+        K::PaysFor => "Pays for",
+        K::Currency => "KZT",
         K::Bonuses => "Bonuses",
         K::State => "State",
         K::Count => "Count",
@@ -293,12 +299,15 @@ fn ru(k: K) -> &'static str {
         K::Page => "стр.",
         K::Yes => "да",
         K::No => "нет",
+        K::Missing => "—",
         K::Program => "Программа",
         K::Partners => "Партнёры",
         K::NewClientsMonth => "Новые клиенты",
         K::RevenueMonth => "Выручка",
-        K::OpenCases => "Открытые дела о нарушениях",
+        K::OpenCases => "Дела о нарушениях",
         K::NextPayout => "Ближайшая выплата",
+        K::PaysFor => "За период",
+        K::Currency => "₸",
         K::Bonuses => "Бонусы",
         K::State => "Состояние",
         K::Count => "Кол-во",
@@ -336,7 +345,7 @@ fn ru(k: K) -> &'static str {
         K::Phone => "Телефон",
         K::Email => "Эл. почта",
         K::Iin => "ИИН",
-        K::ParentCode => "Код пригласившего",
+        K::ParentCode => "Пригласил",
         K::Contract => "Договор",
         K::ContractNumber => "Номер",
         K::ContractSigned => "Подписан",
@@ -434,7 +443,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("Home g", pick("first page", "первая страница")),
             ("/", pick("search by name, code, phone", "поиск по имени, коду, телефону")),
             ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
-            ("f", pick("status: all → active → code deactivated → excluded", "статус: все → активен → код отключён → исключён")),
+            (
+                "f",
+                pick(
+                    "status: all → active → code deactivated → excluded",
+                    "статус: все → активен → код отключён → исключён",
+                ),
+            ),
             ("Enter", pick("open the partner", "открыть партнёра")),
             ("r", pick("reload the page", "обновить страницу")),
         ],
@@ -449,7 +464,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("j k ↓ ↑", pick("move", "перемещение")),
             ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
             ("Home g", pick("first page", "первая страница")),
-            ("f", pick("filter: due → held → frozen → available → paid → voided → all", "фильтр: к одобрению → удержан → … → все")),
+            (
+                "f",
+                pick(
+                    "filter: due → held → frozen → available → paid → voided → all",
+                    "фильтр: к одобрению → удержан → … → все",
+                ),
+            ),
             (pick("Space", "Пробел"), pick("select / unselect a due bonus", "выбрать / снять выбор")),
             ("a", pick("approve the selection (or the highlighted bonus)", "одобрить выбранные (или выделенный)")),
             ("A", pick("approve every due bonus", "одобрить все бонусы к одобрению")),
@@ -572,12 +593,35 @@ pub fn clock(tz: FixedOffset, now: DateTime<Utc>) -> String {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const MONTHS_RU: [&str; 12] = [
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 ];
-const MONTHS_RU_SHORT: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+const MONTHS_RU_SHORT: [&str; 12] =
+    ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
 
 /// `Jun` / `июн`: the chart's labels.
 pub fn month_short(lang: Lang, d: NaiveDate) -> String {
@@ -669,6 +713,21 @@ pub fn selected(lang: Lang, n: usize, total: &str) -> String {
     }
 }
 
+/// The applied search in a list's title: `search: «asel»`.
+pub fn search_shown(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::Ru => format!("{}: «{s}»", t(lang, K::Search)),
+        Lang::En => format!("{}: “{s}”", t(lang, K::Search)),
+    }
+}
+
+pub fn open_cases(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Ru => format!("открыто: {n}"),
+        Lang::En => format!("{n} open"),
+    }
+}
+
 pub fn partners_count(lang: Lang, total: i64, active: i64) -> String {
     match lang {
         Lang::Ru => format!("{total} (активных {active})"),
@@ -676,22 +735,18 @@ pub fn partners_count(lang: Lang, total: i64, active: i64) -> String {
     }
 }
 
-/// `2026-12-10 (pays November 2026)`.
-pub fn next_payout(lang: Lang, due: NaiveDate, month: NaiveDate) -> String {
-    match lang {
-        Lang::Ru => format!("{} (за {})", date(lang, due), month_year(lang, month)),
-        Lang::En => format!("{} (pays {})", date(lang, due), month_year(lang, month)),
-    }
-}
-
-pub fn deactivated_by(lang: Lang, when: Option<String>, by: Option<&str>) -> String {
-    match (when, by, lang) {
-        (Some(w), Some(b), Lang::Ru) => format!("{w}, {b}"),
-        (Some(w), Some(b), Lang::En) => format!("{w} by {b}"),
-        (Some(w), None, _) => w,
-        (None, Some(b), _) => b.to_string(),
+/// The line above a troubled partner's profile: why, when, by whom.
+pub fn status_reason(lang: Lang, reason: Option<&str>, when: Option<String>, by: Option<&str>) -> String {
+    let label = t(lang, K::Reason);
+    let reason = reason.unwrap_or(t(lang, K::Missing));
+    let who = match (when, by, lang) {
+        (Some(w), Some(b), Lang::Ru) => format!(" ({}: {w}, {b})", t(lang, K::Deactivated).to_lowercase()),
+        (Some(w), Some(b), Lang::En) => format!(" ({} {w} by {b})", t(lang, K::Deactivated).to_lowercase()),
+        (Some(w), None, _) => format!(" ({w})"),
+        (None, Some(b), _) => format!(" ({b})"),
         (None, None, _) => String::new(),
-    }
+    };
+    format!("{label}: {reason}{who}")
 }
 
 /// A figure for the chart: `12.3` / `12,3` in the chart's unit.
@@ -711,6 +766,13 @@ pub fn chart_title(lang: Lang, revenue: bool, million: bool) -> String {
     let what = t(lang, if revenue { K::ChartRevenue } else { K::ChartBonuses });
     let unit = t(lang, if million { K::UnitMillion } else { K::UnitThousand });
     format!("{what}, {unit}")
+}
+
+pub fn amounts_in(lang: Lang) -> String {
+    match lang {
+        Lang::Ru => format!("суммы в {}", t(lang, K::Currency)),
+        Lang::En => format!("amounts in {}", t(lang, K::Currency)),
+    }
 }
 
 pub fn page_title(lang: Lang, page: usize) -> String {

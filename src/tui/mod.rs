@@ -1,7 +1,277 @@
-//! The full-screen console (being built).
-use crate::domain::Lang;
-use crate::service::Ctx;
+//! The full-screen console: terminal setup and restore, the event loop, and the effects that
+//! call the services. State and its changes live in `app`, keys in `keys`, words in `i18n`,
+//! one file per screen in `screens`; rendering is a pure function of the state.
+mod app;
+mod i18n;
+mod keys;
+mod screens;
+mod widgets;
 
-pub async fn run(_ctx: Ctx, _lang: Lang) -> anyhow::Result<()> {
-    anyhow::bail!("the console is not built yet")
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use crate::domain::Lang;
+use crate::service::{self, Clock, Ctx};
+use app::{Action, App, Effect, Screen};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::terminal::{self, BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// Draws the whole screen from the state; changes nothing.
+pub fn render(app: &App, frame: &mut Frame) {
+    let b = widgets::bands(frame.area());
+    widgets::tab_bar(app, frame, b.tabs);
+    match app.screen {
+        Screen::Dashboard => screens::dashboard::render(app, frame, b.content),
+        Screen::Partners if app.partners.detail.is_some() => screens::partner_detail::render(app, frame, b.content),
+        Screen::Partners => screens::partners::render(app, frame, b.content),
+        Screen::Bonuses => screens::bonuses::render(app, frame, b.content),
+    }
+    widgets::message_line(app, frame, b.message);
+    widgets::status_line(app, frame, b.status);
+    if app.dialog.is_some() {
+        widgets::dialog(app, frame, b.content);
+    }
+    if app.help {
+        widgets::help_overlay(app, frame, frame.area());
+    }
+}
+
+/// Runs the console until the operator quits, the terminal goes away (SIGHUP, a read error) or
+/// the process is asked to stop (SIGTERM, SIGINT).
+pub async fn run(ctx: Ctx, lang: Lang) -> anyhow::Result<()> {
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut app = App::new(lang, ctx.operator.clone(), ctx.store.describe(), ctx.terms.timezone, ctx.now(), color);
+    let mut terminal = term::enter()?;
+    let result = event_loop(&ctx, &mut app, &mut terminal).await;
+    term::leave();
+    result
+}
+
+enum TermMsg {
+    Event(Event),
+    Failed(String),
+}
+
+/// Reads the terminal on its own thread (crossterm's reads block) until told to stop.
+fn spawn_reader(tx: UnboundedSender<TermMsg>, stop: Arc<AtomicBool>) -> io::Result<()> {
+    std::thread::Builder::new().name("refdesk-keys".into()).spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let msg = match event::poll(Duration::from_millis(200)) {
+                Ok(false) => continue,
+                Ok(true) => match event::read() {
+                    Ok(ev) => TermMsg::Event(ev),
+                    Err(e) => TermMsg::Failed(e.to_string()),
+                },
+                Err(e) => TermMsg::Failed(e.to_string()),
+            };
+            let failed = matches!(msg, TermMsg::Failed(_));
+            if tx.send(msg).is_err() || failed {
+                break;
+            }
+        }
+    })?;
+    Ok(())
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> io::Result<()> {
+    // One synchronized update per frame: no tearing over a slow link.
+    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let r = terminal.draw(|f| render(app, f)).map(|_| ());
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    r
+}
+
+async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Result<()> {
+    let (term_tx, mut term_rx) = unbounded_channel();
+    let (act_tx, mut act_rx) = unbounded_channel::<Action>();
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_reader(term_tx, stop.clone())?;
+    let _stop_reader = StopOnDrop(stop);
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    // The clock on the status line moves only when it is the system's.
+    let mut tick = matches!(ctx.clock, Clock::System).then(|| {
+        let mut i = tokio::time::interval(Duration::from_secs(1));
+        i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        i
+    });
+
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    for e in app.start() {
+        spawn_effect(ctx, e, act_tx.clone());
+    }
+    draw(terminal, app)?;
+
+    loop {
+        let action = tokio::select! {
+            msg = term_rx.recv() => match msg {
+                Some(TermMsg::Event(Event::Key(k))) => match keys::map(app, k) {
+                    Some(a) => a,
+                    None => continue,
+                },
+                Some(TermMsg::Event(Event::Resize(w, h))) => {
+                    // Also at the same size (a reattach): clear and draw everything again.
+                    terminal.resize(Rect::new(0, 0, w, h))?;
+                    app.redraw = true;
+                    Action::Resize(w, h)
+                }
+                Some(TermMsg::Event(_)) => continue,
+                Some(TermMsg::Failed(e)) => {
+                    tracing::warn!("the terminal cannot be read any more, quitting: {e}");
+                    break;
+                }
+                None => {
+                    tracing::warn!("the terminal reader stopped, quitting");
+                    break;
+                }
+            },
+            Some(a) = act_rx.recv() => a,
+            _ = hangup.recv() => {
+                tracing::info!("SIGHUP: the terminal is gone, quitting");
+                break;
+            }
+            _ = terminate.recv() => {
+                tracing::info!("SIGTERM: quitting");
+                break;
+            }
+            _ = interrupt.recv() => {
+                tracing::info!("SIGINT: quitting");
+                break;
+            }
+            _ = async {
+                match tick.as_mut() {
+                    Some(t) => t.tick().await,
+                    None => std::future::pending().await,
+                }
+            } => Action::Tick(ctx.now()),
+        };
+        let resized = matches!(action, Action::Resize(..));
+        for e in app.update(action) {
+            spawn_effect(ctx, e, act_tx.clone());
+        }
+        if app.quit {
+            break;
+        }
+        if app.redraw || resized {
+            draw(terminal, app)?;
+            app.redraw = false;
+        }
+    }
+    Ok(())
+}
+
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs one service call on a task; its answer comes back as an action with the request id.
+fn spawn_effect(ctx: &Ctx, effect: Effect, tx: UnboundedSender<Action>) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let text = |e: service::ServiceError| {
+            tracing::warn!("{e}");
+            e.to_string()
+        };
+        let action = match effect {
+            Effect::LoadDashboard { req } => {
+                Action::DashboardLoaded(req, service::dashboard::load(&ctx).await.map(Box::new).map_err(text))
+            }
+            Effect::LoadPartners { req, query } => {
+                Action::PartnersLoaded(req, service::partners::list(&ctx, &query).await.map_err(text))
+            }
+            Effect::LoadDetail { req, code } => {
+                Action::DetailLoaded(req, service::partners::show(&ctx, &code).await.map(Box::new).map_err(text))
+            }
+            Effect::LoadBonuses { req, query } => {
+                Action::BonusesLoaded(req, service::bonuses::list(&ctx, &query).await.map_err(text))
+            }
+            Effect::PreviewApprove { req, ids } => {
+                Action::Previewed(req, service::bonuses::preview_approve(&ctx, ids.as_deref()).await.map_err(text))
+            }
+            Effect::Approve { req, ids } => {
+                let r = service::bonuses::approve(&ctx, Some(&ids)).await;
+                if let Ok(p) = &r {
+                    tracing::info!(operator = %ctx.operator, count = p.ids.len(), total = %p.total, "approved bonuses");
+                }
+                Action::Approved(req, r.map_err(text))
+            }
+            Effect::Void { req, id, reason } => {
+                let r = service::bonuses::void(&ctx, id, &reason).await;
+                if r.is_ok() {
+                    tracing::info!(operator = %ctx.operator, bonus = id, "voided a bonus");
+                }
+                Action::Voided(req, id, r.map_err(text))
+            }
+        };
+        let _ = tx.send(action);
+    });
+}
+
+/// Entering and leaving the terminal's full-screen mode, and leaving it on a panic too.
+mod term {
+    use super::*;
+
+    /// Whether the terminal is in our mode: restoring happens once, whoever gets there first.
+    static ACTIVE: AtomicBool = AtomicBool::new(false);
+    static HOOK: Once = Once::new();
+
+    pub fn enter() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
+        HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let was_active = leave();
+                previous(info);
+                if was_active {
+                    // The screen is gone: a console with a dead task must not go on.
+                    std::process::exit(101);
+                }
+            }));
+        });
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let setup = (|| -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+            execute!(
+                io::stdout(),
+                terminal::EnterAlternateScreen,
+                cursor::Hide,
+                terminal::Clear(terminal::ClearType::All)
+            )?;
+            Terminal::new(CrosstermBackend::new(io::stdout()))
+        })();
+        match setup {
+            Ok(t) => Ok(t),
+            Err(e) => {
+                leave();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Restores raw mode, the main screen and the cursor; only the first call does anything.
+    pub fn leave() -> bool {
+        if !ACTIVE.swap(false, Ordering::SeqCst) {
+            return false;
+        }
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(io::stdout(), EndSynchronizedUpdate, terminal::LeaveAlternateScreen, cursor::Show);
+        true
+    }
 }

@@ -34,11 +34,7 @@ fn psql(server: &str, sql: &str) -> Result<(), String> {
         .args([server, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
         .output()
         .map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr)))
-    }
+    if out.status.success() { Ok(()) } else { Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr))) }
 }
 
 impl TestDb {

@@ -1,0 +1,213 @@
+//! Snapshots of every screen and dialog, drawn by the real `render` into a `TestBackend` from
+//! state built by the real `update` (no database: render is a pure function of the state).
+//! 80×24 and 120×40 in English, 80×24 in Russian.
+use super::app::{Action, App, Effect, Screen};
+use super::fixtures::*;
+use super::render;
+use crate::domain::Lang;
+use crate::domain::Money;
+use crate::service::bonuses::Preview;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tui_input::InputRequest;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let Ok(mut t) = Terminal::new(TestBackend::new(app.width, app.height));
+    let _ = t.draw(|f| render(app, f));
+    t
+}
+
+fn sized(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = app(lang);
+    app.update(Action::Resize(w, h));
+    app
+}
+
+fn dashboard_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = sized(lang, w, h);
+    let fx = app.start();
+    let Some(Effect::LoadDashboard { req }) = fx.first().cloned() else { panic!("{fx:?}") };
+    app.update(Action::DashboardLoaded(req, Ok(Box::new(dashboard()))));
+    app
+}
+
+fn partners_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = sized(lang, w, h);
+    let fx = app.update(Action::GoTo(Screen::Partners));
+    let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+    let rows: Vec<_> = named_partners().into_iter().take(query.limit as usize).collect();
+    app.update(Action::PartnersLoaded(req, Ok(rows)));
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app
+}
+
+fn detail_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = partners_app(lang, w, h);
+    let fx = app.update(Action::Enter);
+    let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+    app.update(Action::DetailLoaded(req, Ok(Box::new(detail()))));
+    app
+}
+
+/// The due queue with two bonuses selected and the highlight on the third.
+fn bonuses_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = sized(lang, w, h);
+    let fx = app.update(Action::GoTo(Screen::Bonuses));
+    let Some(Effect::LoadBonuses { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+    app.update(Action::BonusesLoaded(req, Ok(bonus_rows())));
+    app.update(Action::Select);
+    app.update(Action::Select);
+    app
+}
+
+fn approve_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = bonuses_app(lang, w, h);
+    let fx = app.update(Action::Approve);
+    let Some(Effect::PreviewApprove { req, ids: Some(ids) }) = fx.first().cloned() else { panic!("{fx:?}") };
+    app.update(Action::Previewed(req, Ok(Preview { ids, total: Money::kzt(75_000) })));
+    app
+}
+
+fn void_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = bonuses_app(lang, w, h);
+    app.update(Action::Void);
+    app.update(Action::Submit);
+    let reason = if lang == Lang::Ru { "возврат платежа" } else { "payment refunded" };
+    for c in reason.chars() {
+        app.update(Action::Edit(InputRequest::InsertChar(c)));
+    }
+    app
+}
+
+fn help_app(lang: Lang, w: u16, h: u16) -> App {
+    let mut app = bonuses_app(lang, w, h);
+    app.update(Action::Help);
+    app
+}
+
+type Build = fn(Lang, u16, u16) -> App;
+
+const SCREENS: [(&str, Build); 7] = [
+    ("dashboard", dashboard_app),
+    ("partners", partners_app),
+    ("partner_detail", detail_app),
+    ("bonuses_due_selected", bonuses_app),
+    ("approve_confirm", approve_app),
+    ("void_reason", void_app),
+    ("help_bonuses", help_app),
+];
+
+#[test]
+fn snapshots_english() {
+    for (w, h) in SIZES {
+        for (name, build) in SCREENS {
+            let app = build(Lang::En, w, h);
+            insta::assert_snapshot!(format!("{name}_en_{w}x{h}"), draw(&app).backend());
+        }
+    }
+}
+
+#[test]
+fn snapshots_russian() {
+    for (name, build) in SCREENS {
+        let app = build(Lang::Ru, 80, 24);
+        insta::assert_snapshot!(format!("{name}_ru_80x24"), draw(&app).backend());
+    }
+}
+
+#[test]
+fn snapshots_detail_sections() {
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = detail_app(lang, 80, 24);
+        app.update(Action::Right);
+        app.update(Action::Down);
+        insta::assert_snapshot!(format!("partner_detail_ledger_{}_80x24", lang.code()), draw(&app).backend());
+        app.update(Action::Right);
+        insta::assert_snapshot!(format!("partner_detail_clients_{}_80x24", lang.code()), draw(&app).backend());
+    }
+}
+
+#[test]
+fn snapshots_refusals_and_a_troubled_partner() {
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = bonuses_app(lang, 80, 24);
+        app.update(Action::Void);
+        app.update(Action::Submit);
+        insta::assert_snapshot!(format!("void_reason_empty_{}_80x24", lang.code()), draw(&app).backend());
+
+        let mut app = partners_app(lang, 80, 24);
+        let fx = app.update(Action::Enter);
+        let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let mut d = detail();
+        d.status = crate::service::partners::Status::CodeDeactivated;
+        d.status_reason = Some("shared phone with another partner".into());
+        d.code_deactivated_at = Some(at("2026-11-21T16:40:00"));
+        d.code_deactivated_by = Some("aigerim.ops".into());
+        d.contract = None;
+        d.open_cases = 2;
+        d.balance.frozen = Money::kzt(150_000);
+        d.balance.net = Money::kzt(-25_000);
+        app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        insta::assert_snapshot!(format!("partner_detail_troubled_{}_80x24", lang.code()), draw(&app).backend());
+    }
+}
+
+#[test]
+fn snapshot_partners_help_and_search() {
+    let mut app = partners_app(Lang::En, 80, 24);
+    app.update(Action::Help);
+    insta::assert_snapshot!("help_partners_en_80x24", draw(&app).backend());
+    app.update(Action::Back);
+    app.update(Action::Search);
+    for c in "asel".chars() {
+        app.update(Action::Edit(InputRequest::InsertChar(c)));
+    }
+    insta::assert_snapshot!("partners_search_typing_en_80x24", draw(&app).backend());
+}
+
+/// What the screen says must not depend on colour: with colours on, the same words are drawn.
+#[test]
+fn colour_adds_nothing_but_colour() {
+    for (_, build) in SCREENS {
+        let plain = build(Lang::En, 80, 24);
+        let mut coloured = build(Lang::En, 80, 24);
+        coloured.color = true;
+        assert_eq!(draw(&plain).backend().to_string(), draw(&coloured).backend().to_string());
+    }
+}
+
+/// NO_COLOR: not one cell carries a colour.
+#[test]
+fn no_colour_means_no_colour() {
+    for (name, build) in SCREENS {
+        let app = build(Lang::En, 80, 24);
+        let t = draw(&app);
+        let buf = t.backend().buffer();
+        for cell in buf.content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "{name}: a coloured cell {cell:?}");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "{name}: a coloured cell {cell:?}");
+        }
+    }
+}
+
+/// Tiny or odd terminals must not panic.
+#[test]
+fn small_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (20, 5), (40, 10), (79, 23), (200, 60)] {
+        for (_, build) in SCREENS {
+            let app = build(Lang::Ru, w, h);
+            let _ = draw(&app);
+        }
+    }
+}
+
+#[test]
+fn hostile_names_are_drawn_without_their_control_characters() {
+    let app = partners_app(Lang::En, 120, 40);
+    let text = draw(&app).backend().to_string();
+    assert!(text.contains("Evil[2JName"));
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+}
