@@ -23,6 +23,7 @@ fn client(id: &str, at: &str, account: &str, code: Option<&str>) -> String {
     v.to_string()
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per field of the event
 fn pay(
     id: &str,
     at: &str,

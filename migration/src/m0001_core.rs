@@ -13,6 +13,8 @@ enum Operator {
     CreatedBy,
 }
 
+// `Event::EventId` names the column event_id of table event.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 enum Event {
     Table,

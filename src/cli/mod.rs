@@ -134,10 +134,10 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
         for r in &summary.rejected {
             eprintln!("{}: line {}: {}", file, r.line, r.message);
         }
-        if file != "-" {
-            if let Err(e) = write_rejected(file, &summary) {
-                eprintln!("{}: cannot write: {e}", rejected_path(file));
-            }
+        if file != "-"
+            && let Err(e) = write_rejected(file, &summary)
+        {
+            eprintln!("{}: cannot write: {e}", rejected_path(file));
         }
         if !summary.rejected.is_empty() {
             exit = 1;
@@ -371,8 +371,8 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                 ));
             } else {
                 println!(
-                    "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} {}",
-                    "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "PARTNER", "REASON"
+                    "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} REASON",
+                    "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "PARTNER"
                 );
                 for p in &rows {
                     println!(
@@ -460,10 +460,7 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             if as_json {
                 print_json(&Value::Array(rows.iter().map(|b| bonus_json(ctx, b)).collect()));
             } else {
-                println!(
-                    "{:>7} {:<14} {:<14} {:>14} {:<10} {}",
-                    "ID", "PARTNER", "PAYMENT", "AMOUNT", "STATUS", "RELEASE"
-                );
+                println!("{:>7} {:<14} {:<14} {:>14} {:<10} RELEASE", "ID", "PARTNER", "PAYMENT", "AMOUNT", "STATUS");
                 for b in &rows {
                     println!(
                         "{:>7} {:<14} {:<14} {:>14} {:<10} {}",

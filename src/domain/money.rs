@@ -146,7 +146,7 @@ fn group_digits(n: u64, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -192,6 +192,13 @@ impl Lang {
             Lang::Ru => "ru",
             Lang::En => "en",
         }
+    }
+}
+
+/// Machine form in serialised output: a plain decimal string (`"25000.00"`).
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
     }
 }
 
@@ -260,12 +267,5 @@ mod tests {
             let c = Money::from_tiyn(b).proportion(Money::from_tiyn(hi), Money::from_tiyn(p)).unwrap();
             prop_assert!(a <= c && c.tiyn() <= b);
         }
-    }
-}
-
-/// Machine form in serialised output: a plain decimal string (`"25000.00"`).
-impl serde::Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.plain())
     }
 }

@@ -136,4 +136,5 @@ pub async fn lock_writers<C: ConnectionTrait>(c: &C, key: i64) -> Result<(), DbE
     Ok(())
 }
 
-pub const LOCK_WRITE: i64 = 0x7265_6664_6573_6b; // "refdesk"
+/// The advisory-lock key of refdesk's writers ("refdesk" in ASCII).
+pub const LOCK_WRITE: i64 = 0x0072_6566_6465_736b;
