@@ -1,0 +1,100 @@
+//! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
+//! SSH — open the demo, go to the partners screen, open a partner and read it.
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+    }
+
+    /// Waits until the screen shows `needle`; fails with the screen as it is.
+    fn wait_for(&self, needle: &str, secs: u64) -> Result<String, String> {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if t.contains(needle) {
+                return Ok(t);
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                return Err(format!("the screen never showed {needle:?}; it shows:\n{t}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn demo_console_shows_a_partner() -> Result<(), String> {
+    let pty = native_pty_system();
+    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
+    let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_refdesk"));
+    cmd.args(["--demo", "--lang", "en", "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_DATA_HOME", data.path());
+    cmd.env("HOME", data.path());
+    cmd.env_remove("REFDESK_DB");
+    let mut child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().map_err(|e| e.to_string())?;
+    let mut writer = pair.master.take_writer().map_err(|e| e.to_string())?;
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let feed = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut p) = feed.lock() {
+                p.process(&buf[..n]);
+            }
+        }
+    });
+    let screen = Screen { parser };
+    let mut key = |k: &str| -> Result<(), String> {
+        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
+        writer.flush().map_err(|e| e.to_string())
+    };
+
+    let dash = screen.wait_for("Dashboard", 120)?;
+    assert!(dash.contains("e2e"), "the status line names the operator:\n{dash}");
+    assert!(dash.contains("2026-11-25 10:00"), "the status line shows the clock:\n{dash}");
+    screen.wait_for("Next payout due", 30)?;
+
+    key("2")?;
+    let list = screen.wait_for("sort: name", 30)?;
+    // The first partner row: "> CODE  Name …" under the header.
+    let row = list.lines().find(|l| l.starts_with("> ")).ok_or(format!("no highlighted partner:\n{list}"))?.to_string();
+    let code = row.split_whitespace().nth(1).ok_or("no code in the row")?.to_string();
+    assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "code {code:?} in {row:?}");
+
+    key("\r")?;
+    let detail = screen.wait_for("Balance", 30)?;
+    assert!(detail.contains(&code), "the detail shows the partner's code {code}:\n{detail}");
+    assert!(detail.contains("KZT"), "the detail shows amounts in KZT:\n{detail}");
+
+    key("\x1b")?;
+    screen.wait_for("sort: name", 30)?;
+    key("q")?;
+    let start = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            assert!(status.success(), "refdesk exited with {status:?}");
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            return Err("refdesk did not quit on q".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
