@@ -481,7 +481,8 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             if p.ids.is_empty() {
                 println!("No bonus is due.");
             } else {
-                println!("Approved {} bonuses, {} in total.", p.ids.len(), p.total.display(lang));
+                let noun = if p.ids.len() == 1 { "bonus" } else { "bonuses" };
+                println!("Approved {} {noun}, {} in total.", p.ids.len(), p.total.display(lang));
             }
             Ok(0)
         }
