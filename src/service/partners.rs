@@ -125,7 +125,7 @@ pub struct PartnerRow {
     pub phone: Option<String>,
     pub registered_at: i64,
     pub has_contract: bool,
-    /// Held + due + frozen: earned, not yet approved.
+    /// Earned and not yet approved (held and due; frozen ones among them too).
     pub pending: Money,
     pub available: Money,
 }
@@ -203,14 +203,17 @@ async fn fill_amounts(ctx: &Ctx, rows: &mut [PartnerRow]) -> Result<()> {
         return Ok(());
     }
     let ids: Vec<Value> = rows.iter().map(|r| r.account_id.clone().into()).collect();
-    let sql = format!(
-        "SELECT partner_id, state, CAST(SUM({BONUS_VALUE}) AS BIGINT) FROM bonus b \
-         WHERE state IN ('held','available') AND partner_id IN ({}) GROUP BY partner_id, state",
-        placeholders(1, ids.len())
-    );
     let mut sums: HashMap<(String, String), i64> = HashMap::new();
-    for r in query_all(&ctx.store.db, &sql, ids).await? {
-        sums.insert((r.try_get_by_index(0)?, r.try_get_by_index(1)?), r.try_get_by_index(2)?);
+    // A page is one chunk; the CLI's whole list goes in chunks below the bind limits.
+    for chunk in ids.chunks(900) {
+        let sql = format!(
+            "SELECT partner_id, state, CAST(SUM({BONUS_VALUE}) AS BIGINT) FROM bonus b \
+             WHERE state IN ('held','available') AND partner_id IN ({}) GROUP BY partner_id, state",
+            placeholders(1, chunk.len())
+        );
+        for r in query_all(&ctx.store.db, &sql, chunk.to_vec()).await? {
+            sums.insert((r.try_get_by_index(0)?, r.try_get_by_index(1)?), r.try_get_by_index(2)?);
+        }
     }
     for row in rows.iter_mut() {
         let get = |s: &str| sums.get(&(row.account_id.clone(), s.to_string())).copied().unwrap_or(0);
