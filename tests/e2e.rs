@@ -1,6 +1,6 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
 //! SSH — open the demo, go to the partners screen, open a partner and read it.
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,7 +33,8 @@ impl Screen {
 #[test]
 fn demo_console_shows_a_partner() -> Result<(), String> {
     let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
+    let pair =
+        pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_refdesk"));
     cmd.args(["--demo", "--lang", "en", "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);

@@ -134,28 +134,47 @@ pub struct Preview {
     pub total: Money,
 }
 
-fn describe_refusal(ctx: &Ctx, b: &bonus::Model, frozen: bool) -> String {
+/// Why a bonus cannot be approved or voided now: one sentence for the CLI, and the facts for
+/// the console to say in its own language.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("there is no bonus {0}")]
+    NoSuchBonus(i64),
+    #[error("bonus {id} was already approved by {by} at {at}")]
+    Approved { id: i64, by: String, at: String },
+    #[error("bonus {id} was voided by {by} at {at}: {reason}")]
+    Voided { id: i64, by: String, at: String, reason: String },
+    #[error("bonus {0} is already paid")]
+    Paid(i64),
+    #[error("bonus {0} is frozen: a fraud case is open on its partner")]
+    Frozen(i64),
+    #[error("bonus {id} is not due yet: its hold ends at {at}")]
+    NotDue { id: i64, at: String },
+    #[error("another operator changed these bonuses a moment ago; nothing was approved, look again")]
+    Changed,
+    #[error("approval is automatic in this program (approval = \"auto\")")]
+    AutoApproval,
+}
+
+fn refusal(ctx: &Ctx, b: &bonus::Model, frozen: bool) -> ServiceError {
     let at = |t: Option<i64>| {
         t.map(|t| ctx.terms.local(from_ms(t)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
     };
-    match b.state.as_str() {
-        "available" => format!(
-            "bonus {} was already approved by {} at {}",
-            b.id,
-            b.approved_by.clone().unwrap_or_default(),
-            at(b.approved_at)
-        ),
-        "voided" => format!(
-            "bonus {} was voided by {} at {}: {}",
-            b.id,
-            b.voided_by.clone().unwrap_or_default(),
-            at(b.voided_at),
-            b.void_reason.clone().unwrap_or_default()
-        ),
-        "paid" => format!("bonus {} is already paid", b.id),
-        _ if frozen => format!("bonus {} is frozen: a fraud case is open on its partner", b.id),
-        _ => format!("bonus {} is not due yet: its hold ends at {}", b.id, at(Some(b.release_at))),
-    }
+    let r = match b.state.as_str() {
+        "available" => {
+            Refusal::Approved { id: b.id, by: b.approved_by.clone().unwrap_or_default(), at: at(b.approved_at) }
+        }
+        "voided" => Refusal::Voided {
+            id: b.id,
+            by: b.voided_by.clone().unwrap_or_default(),
+            at: at(b.voided_at),
+            reason: b.void_reason.clone().unwrap_or_default(),
+        },
+        "paid" => Refusal::Paid(b.id),
+        _ if frozen => Refusal::Frozen(b.id),
+        _ => Refusal::NotDue { id: b.id, at: at(Some(b.release_at)) },
+    };
+    ServiceError::Bonus(r)
 }
 
 async fn is_frozen<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<bool> {
@@ -178,7 +197,7 @@ pub async fn preview_approve(ctx: &Ctx, ids: Option<&[i64]>) -> Result<Preview> 
 
 async fn check_approvable<C: ConnectionTrait>(ctx: &Ctx, c: &C, ids: Option<&[i64]>) -> Result<Preview> {
     if ctx.terms.approval == Approval::Auto {
-        return Err(ServiceError::Refused("approval is automatic in this program (approval = \"auto\")".into()));
+        return Err(ServiceError::Bonus(Refusal::AutoApproval));
     }
     let now = ms(ctx.now());
     match ids {
@@ -199,11 +218,11 @@ async fn check_approvable<C: ConnectionTrait>(ctx: &Ctx, c: &C, ids: Option<&[i6
             let mut p = Preview { ids: Vec::new(), total: Money::ZERO };
             for &id in ids {
                 let Some(b) = bonus::Entity::find_by_id(id).one(c).await? else {
-                    return Err(ServiceError::Invalid(format!("there is no bonus {id}")));
+                    return Err(ServiceError::Bonus(Refusal::NoSuchBonus(id)));
                 };
                 let frozen = is_frozen(c, &b.partner_id).await?;
                 if b.state != "held" || b.release_at > now || frozen {
-                    return Err(ServiceError::Refused(describe_refusal(ctx, &b, frozen)));
+                    return Err(refusal(ctx, &b, frozen));
                 }
                 if !p.ids.contains(&id) {
                     p.ids.push(id);
@@ -233,9 +252,7 @@ async fn release(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], by: &str) ->
         )
         .await?;
         if n as usize != chunk.len() {
-            return Err(ServiceError::Refused(
-                "another operator changed these bonuses a moment ago; nothing was approved, look again".into(),
-            ));
+            return Err(ServiceError::Bonus(Refusal::Changed));
         }
         let models = bonus::Entity::find()
             .filter(<bonus::Column as sea_orm::ColumnTrait>::is_in(&bonus::Column::Id, chunk.iter().copied()))
@@ -323,7 +340,7 @@ pub(crate) async fn void_in(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], r
     let mut total = 0;
     for &id in ids {
         let Some(b) = bonus::Entity::find_by_id(id).one(txn).await? else {
-            return Err(ServiceError::Invalid(format!("there is no bonus {id}")));
+            return Err(ServiceError::Bonus(Refusal::NoSuchBonus(id)));
         };
         let n = execute(
             txn,
@@ -333,7 +350,7 @@ pub(crate) async fn void_in(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], r
         )
         .await?;
         if n != 1 {
-            return Err(ServiceError::Refused(describe_refusal(ctx, &b, false)));
+            return Err(refusal(ctx, &b, false));
         }
         let v = b.booked - b.reduced;
         total += v;

@@ -54,6 +54,9 @@ pub enum ServiceError {
     /// The request was understood and refused by a rule or by the current state (exit 1).
     #[error("{0}")]
     Refused(String),
+    /// A bonus cannot be approved or voided now (exit 1; an unknown id, exit 2).
+    #[error("{0}")]
+    Bonus(#[from] bonuses::Refusal),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }
@@ -63,6 +66,8 @@ impl ServiceError {
         match self {
             ServiceError::Invalid(_) => 2,
             ServiceError::Refused(_) => 1,
+            ServiceError::Bonus(bonuses::Refusal::NoSuchBonus(_)) => 2,
+            ServiceError::Bonus(_) => 1,
             ServiceError::Db(_) => 1,
         }
     }

@@ -691,6 +691,29 @@ pub fn voided(lang: Lang, id: i64, amount: &str) -> String {
     }
 }
 
+/// A service's error in the console's language: bonus refusals are said from their facts; other
+/// errors keep the service's sentence.
+pub fn service_error(lang: Lang, e: &crate::service::ServiceError) -> String {
+    use crate::service::ServiceError;
+    use crate::service::bonuses::Refusal as R;
+    let ServiceError::Bonus(r) = e else { return e.to_string() };
+    match lang {
+        Lang::En => r.to_string(),
+        Lang::Ru => match r {
+            R::NoSuchBonus(id) => format!("бонуса {id} нет"),
+            R::Approved { id, by, at } => format!("бонус {id} уже одобрил {by} в {at}"),
+            R::Voided { id, by, at, reason } => format!("бонус {id} аннулировал {by} в {at}: {reason}"),
+            R::Paid(id) => format!("бонус {id} уже выплачен"),
+            R::Frozen(id) => format!("бонус {id} заморожен: по партнёру открыто дело о нарушении"),
+            R::NotDue { id, at } => format!("бонус {id} ещё удерживается: удержание заканчивается {at}"),
+            R::Changed => {
+                "другой оператор только что изменил эти бонусы; ничего не одобрено, посмотрите ещё раз".into()
+            }
+            R::AutoApproval => "в этой программе бонусы одобряются автоматически (approval = \"auto\")".into(),
+        },
+    }
+}
+
 /// A service's refusal, as its sentence says it.
 pub fn refused(lang: Lang, why: &str) -> String {
     match lang {
@@ -800,5 +823,21 @@ mod tests {
         assert_eq!(month_short(Lang::En, d), "Jun");
         assert_eq!(compact(Lang::Ru, 12_345_678, 1_000_000), "12,3");
         assert_eq!(compact(Lang::En, 950, 1_000), "1.0");
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::service::ServiceError;
+    use crate::service::bonuses::Refusal;
+
+    #[test]
+    fn bonus_refusals_are_said_in_the_console_language() {
+        let e = ServiceError::Bonus(Refusal::Approved { id: 7, by: "bolat".into(), at: "2026-10-20 09:00".into() });
+        assert_eq!(service_error(Lang::Ru, &e), "бонус 7 уже одобрил bolat в 2026-10-20 09:00");
+        assert_eq!(service_error(Lang::En, &e), "bonus 7 was already approved by bolat at 2026-10-20 09:00");
+        let other = ServiceError::Invalid("--reason: say why".into());
+        assert_eq!(service_error(Lang::Ru, &other), "--reason: say why");
     }
 }

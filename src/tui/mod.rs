@@ -112,7 +112,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     for e in app.start() {
-        spawn_effect(ctx, e, act_tx.clone());
+        spawn_effect(ctx, app.lang, e, act_tx.clone());
     }
     draw(terminal, app)?;
 
@@ -161,7 +161,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
         };
         let resized = matches!(action, Action::Resize(..));
         for e in app.update(action) {
-            spawn_effect(ctx, e, act_tx.clone());
+            spawn_effect(ctx, app.lang, e, act_tx.clone());
         }
         if app.quit {
             break;
@@ -183,12 +183,12 @@ impl Drop for StopOnDrop {
 }
 
 /// Runs one service call on a task; its answer comes back as an action with the request id.
-fn spawn_effect(ctx: &Ctx, effect: Effect, tx: UnboundedSender<Action>) {
+fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Action>) {
     let ctx = ctx.clone();
     tokio::spawn(async move {
         let text = |e: service::ServiceError| {
             tracing::warn!("{e}");
-            e.to_string()
+            i18n::service_error(lang, &e)
         };
         let action = match effect {
             Effect::LoadDashboard { req } => {
