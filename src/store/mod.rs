@@ -57,7 +57,7 @@ impl Store {
     }
 
     /// A write transaction: IMMEDIATE on SQLite, so that two writers queue at BEGIN instead of
-    /// failing at their first write.
+    /// failing at their first write; on PostgreSQL the same queue through an advisory lock.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         match self.backend() {
             DbBackend::Sqlite => {
@@ -68,7 +68,13 @@ impl Store {
                     })
                     .await
             }
-            _ => self.db.begin().await,
+            _ => {
+                // Writers queue here, as on SQLite: a change takes the writers' lock first, so
+                // two changes never wait on each other's rows (no deadlocks, one audit chain).
+                let txn = self.db.begin().await?;
+                lock_writers(&txn, LOCK_WRITE).await?;
+                Ok(txn)
+            }
         }
     }
 
