@@ -602,6 +602,75 @@ fn demo_is_deterministic(db: &TestDb) -> R {
     Ok(())
 }
 
+fn auto_approval_releases_by_the_clock(db: &TestDb) -> R {
+    let cfg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/refdesk.toml"))
+        .map_err(|e| e.to_string())?;
+    let cfg_path = db.file("auto.toml", &cfg.replace("approval = \"manual\"", "approval = \"auto\""));
+    let env = [("REFDESK_CONFIG", cfg_path.as_str())];
+    let f = db.file("e.ndjson", &lines(&example_one()));
+    let out = db.run_env("2026-10-06T10:00:00+05:00", &["import", &f], &env);
+    check!(out.code == 0, "import: {}", out.stderr);
+    let json = |now: &str, args: &[&str]| -> Result<Value, String> {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let out = db.run_env(now, &a, &env);
+        serde_json::from_str(&out.stdout).map_err(|e| format!("{args:?}: {e}: {}{}", out.stdout, out.stderr))
+    };
+    check_eq!(json("2026-10-19T09:59:00+05:00", &["bonus", "list"])?[0]["status"], json!("held"));
+    // At the end of the hold it is available without anyone approving it, and the ledger says so.
+    let show = json("2026-10-19T10:00:00+05:00", &["partner", "show", "ASEL25"])?;
+    check_eq!(show["balance"]["available"], json!("25000.00"));
+    check_eq!(show["balance"]["due"], json!("0.00"));
+    check_eq!(show["balance"]["net"], json!("25000.00"));
+    let kinds: Vec<Value> =
+        show["ledger"].as_array().map(|l| l.iter().map(|e| e["kind"].clone()).collect()).unwrap_or_default();
+    check_eq!(kinds, vec![json!("release"), json!("release"), json!("accrual")]);
+    let out = db.run_env("2026-10-20T10:00:00+05:00", &["bonus", "approve", "--all-due"], &env);
+    check_eq!(out.code, 1);
+    check!(out.stderr.contains("approval is automatic"), "{}", out.stderr);
+    Ok(())
+}
+
+fn exclusion_voids_unpaid_bonuses(db: &TestDb) -> R {
+    let mut ev = example_one();
+    ev.push(client("c2", "2026-10-06T09:00:00+05:00", "C2", Some("ASEL25")));
+    ev.push(pay("y2", "2026-10-06T10:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")));
+    import(db, "e.ndjson", &ev)?;
+    let out = db.run_as("bolat", "2026-10-20T10:00:00+05:00", &["bonus", "approve", "--all-due"]);
+    check!(
+        out.code == 0 && out.stdout.contains("Approved 2 bonuses, 75,000.00 KZT in total."),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let out =
+        db.run("2026-10-21T10:00:00+05:00", &["partner", "exclude", "ASEL25", "--reason", "sold codes on a forum"]);
+    check!(
+        out.code == 0 && out.stdout.contains("2 unpaid bonuses voided (75,000.00 KZT)"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let show = db.json("2026-10-21T10:00:00+05:00", &["partner", "show", "ASEL25"])?;
+    check_eq!(show["status"], json!("excluded"));
+    check_eq!(show["status_reason"], json!("sold codes on a forum"));
+    check_eq!(show["balance"]["available"], json!("0.00"));
+    check_eq!(show["balance"]["net"], json!("0.00"));
+    let again = db.run("2026-10-22T10:00:00+05:00", &["partner", "exclude", "ASEL25", "--reason", "x"]);
+    check_eq!(again.code, 1);
+    check!(again.stderr.contains("already excluded by anna at 2026-10-21 10:00"), "{}", again.stderr);
+    import(
+        db,
+        "later.ndjson",
+        &[
+            client("c3", "2026-10-22T09:00:00+05:00", "C3", Some("ASEL25")),
+            pay("y3", "2026-10-22T10:00:00+05:00", "PAY3", "C3", "P100", "100000", "75000", Some("ASEL25")),
+        ],
+    )?;
+    check_eq!(db.json("2026-10-23T10:00:00+05:00", &["payment", "show", "PAY3"])?["reason"], json!("code_inactive"));
+    Ok(())
+}
+
 // ---- the harness -------------------------------------------------------------------------------
 
 type Scenario = fn(&TestDb) -> R;
@@ -620,6 +689,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("void_and_contract", void_and_contract),
     ("partner_add_generates_codes", partner_add_generates_codes),
     ("demo_is_deterministic", demo_is_deterministic),
+    ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),
+    ("exclusion_voids_unpaid_bonuses", exclusion_voids_unpaid_bonuses),
 ];
 
 fn main() {
