@@ -652,6 +652,17 @@ fn when(ctx: &Ctx, at: Option<i64>) -> String {
     at.map(|t| ctx.terms.local(super::from_ms(t)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
+/// Compare-and-set of a code from active to deactivated; says how many rows changed (0 or 1).
+async fn deactivate_in(ctx: &Ctx, txn: &sea_orm::DatabaseTransaction, code: &str, reason: &str) -> Result<u64> {
+    Ok(execute(
+        txn,
+        "UPDATE promo_code SET active = FALSE, deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
+         WHERE code = $4 AND active = TRUE",
+        vec![ms(ctx.now()).into(), ctx.operator.clone().into(), reason.into(), code.into()],
+    )
+    .await?)
+}
+
 /// Deactivates a code: later payments with it earn nothing (`code_inactive`).
 pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> {
     let reason = clean_text(reason);
@@ -661,13 +672,7 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
     let (_, c) = find(ctx, code).await?;
     let txn = ctx.store.begin_write().await?;
     let now = ms(ctx.now());
-    let n = execute(
-        &txn,
-        "UPDATE promo_code SET active = FALSE, deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
-         WHERE code = $4 AND active = TRUE",
-        vec![now.into(), ctx.operator.clone().into(), reason.clone().into(), c.code.clone().into()],
-    )
-    .await?;
+    let n = deactivate_in(ctx, &txn, &c.code, &reason).await?;
     if n != 1 {
         let cur = promo_code::Entity::find_by_id(c.code.clone()).one(&txn).await?;
         let (by, at) = cur.map(|x| (x.deactivated_by.unwrap_or_default(), x.deactivated_at)).unwrap_or_default();
@@ -718,13 +723,7 @@ pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Mone
             when(ctx, at)
         )));
     }
-    execute(
-        &txn,
-        "UPDATE promo_code SET active = FALSE, deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
-         WHERE code = $4 AND active = TRUE",
-        vec![now.into(), ctx.operator.clone().into(), reason.clone().into(), c.code.clone().into()],
-    )
-    .await?;
+    deactivate_in(ctx, &txn, &c.code, &reason).await?;
     let ids: Vec<i64> = query_all(
         &txn,
         "SELECT id FROM bonus WHERE partner_id = $1 AND state IN ('held','available') ORDER BY id",
