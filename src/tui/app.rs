@@ -593,13 +593,7 @@ impl App {
             p.has_prev = pend.page.cursor.is_some();
             p.page_no = pend.page_no;
         }
-        let kept = p.rows.get(p.sel).and_then(|old| rows.iter().position(|r| r.account_id == old.account_id));
-        p.sel = match (pend.land, kept) {
-            (Land::First, _) => 0,
-            (Land::Last, _) => rows.len().saturating_sub(1),
-            (Land::Keep, Some(i)) => i,
-            (Land::Keep, None) => p.sel.min(rows.len().saturating_sub(1)),
-        };
+        p.sel = land_selection(&p.rows, p.sel, &rows, pend.land, |a, b| a.account_id == b.account_id);
         p.rows = rows;
         p.page = pend.page;
         p.loaded = true;
@@ -765,14 +759,7 @@ impl App {
         let b = &mut self.bonuses;
         b.has_next = rows.len() > pend.limit;
         rows.truncate(pend.limit);
-        // A reload keeps the highlight on the same bonus while it is still listed.
-        let kept = b.rows.get(b.sel).and_then(|old| rows.iter().position(|r| r.id == old.id));
-        b.sel = match (pend.land, kept) {
-            (Land::First, _) => 0,
-            (Land::Last, _) => rows.len().saturating_sub(1),
-            (Land::Keep, Some(i)) => i,
-            (Land::Keep, None) => b.sel.min(rows.len().saturating_sub(1)),
-        };
+        b.sel = land_selection(&b.rows, b.sel, &rows, pend.land, |x, y| x.id == y.id);
         b.rows = rows;
         b.after = pend.after;
         b.stack = pend.stack;
@@ -929,6 +916,17 @@ impl Section {
             Section::Ledger => Section::Profile,
             Section::Clients => Section::Ledger,
         }
+    }
+}
+
+/// Where the highlight lands on a freshly loaded page: first, last, or (a reload) on the same
+/// row while it is still listed.
+fn land_selection<T>(old: &[T], sel: usize, new: &[T], land: Land, same: impl Fn(&T, &T) -> bool) -> usize {
+    let last = new.len().saturating_sub(1);
+    match land {
+        Land::First => 0,
+        Land::Last => last,
+        Land::Keep => old.get(sel).and_then(|o| new.iter().position(|r| same(o, r))).unwrap_or(sel.min(last)),
     }
 }
 
