@@ -2,14 +2,55 @@
 //! million events) as NDJSON, imports it into a fresh SQLite database through the real import
 //! service, and prints events per second. Sizes can be lowered for a quick look:
 //! `REFDESK_BENCH_PARTNERS=1000 REFDESK_BENCH_CLIENTS=100000 cargo bench --bench import`.
-//! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead.
+//! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead; `REFDESK_BENCH_EVENTS=FILE`
+//! keeps the generated events in FILE (and reuses it when it exists), for profiling;
+//! `REFDESK_PROFILE=1` prints the time spent in each phase of the import (its `import.*` spans).
 use refdesk::domain::Terms;
 use refdesk::service::demo_data::{DemoOptions, generate_events_to};
 use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;
+use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tracing::span::{Attributes, Id};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+/// Wall time from each span's creation to its close, summed by span name.
+#[derive(Clone, Default)]
+struct PhaseTimes(Arc<Mutex<BTreeMap<&'static str, (Duration, usize)>>>);
+
+impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<S> for PhaseTimes {
+    fn on_new_span(&self, _: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(Instant::now());
+        }
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(&id) else { return };
+        let Some(start) = span.extensions().get::<Instant>().copied() else { return };
+        if let Ok(mut times) = self.0.lock() {
+            let slot = times.entry(span.name()).or_default();
+            slot.0 += start.elapsed();
+            slot.1 += 1;
+        }
+    }
+}
+
+impl PhaseTimes {
+    /// Prints and clears the sums, per line of input.
+    fn report(&self, lines: usize) {
+        let Ok(mut times) = self.0.lock() else { return };
+        for (name, (total, n)) in std::mem::take(&mut *times) {
+            let per_line = total.as_secs_f64() * 1e6 / lines.max(1) as f64;
+            eprintln!("  {name:<14} {:>8.2}s {per_line:>6.2} µs/line ({n} spans)", total.as_secs_f64());
+        }
+    }
+}
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -25,16 +66,28 @@ fn main() {
     let clients = env_usize("REFDESK_BENCH_CLIENTS", 1_000_000);
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00+05:00").map(|d| d.to_utc()).unwrap_or_default();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let events_path = dir.path().join("events.ndjson");
+    let kept = std::env::var_os("REFDESK_BENCH_EVENTS").map(std::path::PathBuf::from);
+    let events_path = kept.clone().unwrap_or_else(|| dir.path().join("events.ndjson"));
 
     let t0 = Instant::now();
-    let count = {
+    let count = if kept.is_some() && events_path.exists() {
+        let file = std::fs::File::open(&events_path).expect("open the events file");
+        std::io::BufRead::lines(BufReader::new(file)).count()
+    } else {
         let file = std::fs::File::create(&events_path).expect("create the events file");
         let mut out = BufWriter::with_capacity(1 << 20, file);
         generate_events_to(&DemoOptions { partners, clients, seed: 42, now }, &mut out).expect("write events")
     };
     let size = std::fs::metadata(&events_path).map(|m| m.len()).unwrap_or(0);
     println!("generated {count} events ({:.0} MiB) in {:.1}s", size as f64 / 1048576.0, t0.elapsed().as_secs_f64());
+
+    let phases = PhaseTimes::default();
+    if std::env::var_os("REFDESK_PROFILE").is_some() {
+        let subscriber = tracing_subscriber::registry().with(
+            phases.clone().with_filter(tracing_subscriber::filter::filter_fn(|m| m.target().starts_with("refdesk"))),
+        );
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    }
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     rt.block_on(async {
@@ -64,6 +117,7 @@ fn main() {
             ctx.store.describe()
         );
         println!("import: {:.0} events/s", count as f64 / secs);
+        phases.report(count);
         let t = Instant::now();
         let again = import_reader(
             &ctx,
@@ -80,5 +134,6 @@ fn main() {
             t.elapsed().as_secs_f64(),
             count as f64 / t.elapsed().as_secs_f64()
         );
+        phases.report(count);
     });
 }

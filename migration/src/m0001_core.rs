@@ -182,12 +182,16 @@ enum AuditLog {
     Hash,
 }
 
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
+/// A foreign key checked when the transaction commits, not after each statement: one
+/// transaction may insert a child before its parent, and a bulk insert on SQLite needs no
+/// statement journal (a copy of every page it touches, to undo it alone) when no constraint
+/// of its table can abort it (store::bulk). Integrity holds at every commit all the same.
+fn references(name: &str, table: impl Iden, column: impl Iden) -> String {
+    format!(
+        "CONSTRAINT \"{name}\" REFERENCES \"{}\" (\"{}\") ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED",
+        table.to_string(),
+        column.to_string()
+    )
 }
 
 fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
@@ -243,13 +247,8 @@ impl MigrationTrait for Migration {
                 .col(boolean(Account::IsClient))
                 .col(boolean(Account::IsPartner))
                 .col(big_integer_null(Account::RegisteredAt))
-                .col(string_null(Account::ParentId))
+                .col(string_null(Account::ParentId).extra(references("fk_account_parent", Account::Table, Account::Id)))
                 .col(string_null(Account::ViaCode))
-                .foreign_key(&mut fk(
-                    "fk_account_parent",
-                    (Account::Table, Account::ParentId),
-                    (Account::Table, Account::Id),
-                ))
                 .to_owned(),
         )
         .await?;
@@ -260,7 +259,11 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Partner::Table)
-                .col(string(Partner::AccountId).primary_key())
+                .col(string(Partner::AccountId).primary_key().extra(references(
+                    "fk_partner_account",
+                    Account::Table,
+                    Account::Id,
+                )))
                 .col(string(Partner::Name))
                 .col(big_integer(Partner::RegisteredAt))
                 .col(big_integer(Partner::TrialEndsAt))
@@ -269,11 +272,6 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Partner::StatusAt))
                 .col(string_null(Partner::StatusBy))
                 .col(string(Partner::Search))
-                .foreign_key(&mut fk(
-                    "fk_partner_account",
-                    (Partner::Table, Partner::AccountId),
-                    (Account::Table, Account::Id),
-                ))
                 .to_owned(),
         )
         .await?;
@@ -286,17 +284,16 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(PromoCode::Table)
                 .col(string(PromoCode::Code).primary_key())
-                .col(string_uniq(PromoCode::PartnerId))
+                .col(string_uniq(PromoCode::PartnerId).extra(references(
+                    "fk_code_partner",
+                    Partner::Table,
+                    Partner::AccountId,
+                )))
                 .col(boolean(PromoCode::Active))
                 .col(big_integer(PromoCode::CreatedAt))
                 .col(big_integer_null(PromoCode::DeactivatedAt))
                 .col(string_null(PromoCode::DeactivatedBy))
                 .col(string_null(PromoCode::DeactivatedReason))
-                .foreign_key(&mut fk(
-                    "fk_code_partner",
-                    (PromoCode::Table, PromoCode::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
                 .check(Expr::col(PromoCode::Code).eq(Func::upper(Expr::col(PromoCode::Code))))
                 .to_owned(),
         )
@@ -305,7 +302,11 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Contract::Table)
-                .col(string(Contract::PartnerId).primary_key())
+                .col(string(Contract::PartnerId).primary_key().extra(references(
+                    "fk_contract_partner",
+                    Partner::Table,
+                    Partner::AccountId,
+                )))
                 .col(string(Contract::Number))
                 .col(string(Contract::SignedOn))
                 .col(string(Contract::Method))
@@ -313,11 +314,6 @@ impl MigrationTrait for Migration {
                 .col(string(Contract::IinBin))
                 .col(big_integer(Contract::RecordedAt))
                 .col(string(Contract::RecordedBy))
-                .foreign_key(&mut fk(
-                    "fk_contract_partner",
-                    (Contract::Table, Contract::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
                 .to_owned(),
         )
         .await?;
@@ -326,27 +322,21 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(Payment::Table)
                 .col(string(Payment::Id).primary_key())
-                .col(string(Payment::AccountId))
+                .col(string(Payment::AccountId).extra(references("fk_payment_account", Account::Table, Account::Id)))
                 .col(string(Payment::Package))
                 .col(big_integer(Payment::ListPrice))
                 .col(big_integer(Payment::PaidAmount))
                 .col(big_integer(Payment::Refunded).default(0))
                 .col(string_null(Payment::PromoCode))
                 .col(string_null(Payment::Promotion))
-                .col(string_null(Payment::PartnerId))
+                .col(string_null(Payment::PartnerId).extra(references(
+                    "fk_payment_partner",
+                    Partner::Table,
+                    Partner::AccountId,
+                )))
                 .col(big_integer(Payment::PaidAt))
                 .col(string_null(Payment::Reason))
                 .col(string(Payment::EventId))
-                .foreign_key(&mut fk(
-                    "fk_payment_account",
-                    (Payment::Table, Payment::AccountId),
-                    (Account::Table, Account::Id),
-                ))
-                .foreign_key(&mut fk(
-                    "fk_payment_partner",
-                    (Payment::Table, Payment::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
                 .check(Expr::col(Payment::Refunded).lte(Expr::col(Payment::PaidAmount)))
                 .check(Expr::col(Payment::Refunded).gte(0))
                 .check(Expr::col(Payment::PaidAmount).gte(0))
@@ -361,15 +351,10 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(Refund::Table)
                 .col(big_pk_auto(Refund::Id))
-                .col(string(Refund::PaymentId))
+                .col(string(Refund::PaymentId).extra(references("fk_refund_payment", Payment::Table, Payment::Id)))
                 .col(big_integer(Refund::Amount))
                 .col(big_integer(Refund::At))
                 .col(string(Refund::EventId))
-                .foreign_key(&mut fk(
-                    "fk_refund_payment",
-                    (Refund::Table, Refund::PaymentId),
-                    (Payment::Table, Payment::Id),
-                ))
                 .check(Expr::col(Refund::Amount).gt(0))
                 .to_owned(),
         )
@@ -381,8 +366,8 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(Bonus::Table)
                 .col(big_pk_auto(Bonus::Id))
-                .col(string_uniq(Bonus::PaymentId))
-                .col(string(Bonus::PartnerId))
+                .col(string_uniq(Bonus::PaymentId).extra(references("fk_bonus_payment", Payment::Table, Payment::Id)))
+                .col(string(Bonus::PartnerId).extra(references("fk_bonus_partner", Partner::Table, Partner::AccountId)))
                 .col(big_integer(Bonus::Booked))
                 .col(big_integer(Bonus::Reduced).default(0))
                 .col(big_integer(Bonus::Clawed).default(0))
@@ -399,16 +384,6 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Bonus::VoidedAt))
                 .col(string_null(Bonus::VoidedBy))
                 .col(string_null(Bonus::VoidReason))
-                .foreign_key(&mut fk(
-                    "fk_bonus_payment",
-                    (Bonus::Table, Bonus::PaymentId),
-                    (Payment::Table, Payment::Id),
-                ))
-                .foreign_key(&mut fk(
-                    "fk_bonus_partner",
-                    (Bonus::Table, Bonus::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
                 .check(Expr::col(Bonus::Booked).gte(0))
                 .check(Expr::col(Bonus::Reduced).gte(0))
                 .check(Expr::col(Bonus::Reduced).add(Expr::col(Bonus::Clawed)).lte(Expr::col(Bonus::Booked)))
@@ -424,8 +399,16 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(LedgerEntry::Table)
                 .col(big_pk_auto(LedgerEntry::Id))
-                .col(string(LedgerEntry::PartnerId))
-                .col(big_integer_null(LedgerEntry::BonusId))
+                .col(string(LedgerEntry::PartnerId).extra(references(
+                    "fk_ledger_partner",
+                    Partner::Table,
+                    Partner::AccountId,
+                )))
+                .col(big_integer_null(LedgerEntry::BonusId).extra(references(
+                    "fk_ledger_bonus",
+                    Bonus::Table,
+                    Bonus::Id,
+                )))
                 .col(string(LedgerEntry::Kind))
                 .col(string(LedgerEntry::Bucket))
                 .col(big_integer(LedgerEntry::Amount))
@@ -434,16 +417,6 @@ impl MigrationTrait for Migration {
                 .col(string(LedgerEntry::Operator))
                 .col(string_null(LedgerEntry::Reason))
                 .col(string_null(LedgerEntry::Reference))
-                .foreign_key(&mut fk(
-                    "fk_ledger_partner",
-                    (LedgerEntry::Table, LedgerEntry::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
-                .foreign_key(&mut fk(
-                    "fk_ledger_bonus",
-                    (LedgerEntry::Table, LedgerEntry::BonusId),
-                    (Bonus::Table, Bonus::Id),
-                ))
                 .check(Expr::col(LedgerEntry::Kind).is_in([
                     "accrual",
                     "release",
@@ -463,7 +436,11 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(FraudCase::Table)
                 .col(big_pk_auto(FraudCase::Id))
-                .col(string(FraudCase::PartnerId))
+                .col(string(FraudCase::PartnerId).extra(references(
+                    "fk_case_partner",
+                    Partner::Table,
+                    Partner::AccountId,
+                )))
                 .col(string(FraudCase::Kind))
                 .col(string(FraudCase::Status))
                 .col(big_integer(FraudCase::OpenedAt))
@@ -472,11 +449,6 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(FraudCase::DecidedAt))
                 .col(string_null(FraudCase::DecidedBy))
                 .col(string_null(FraudCase::DecisionReason))
-                .foreign_key(&mut fk(
-                    "fk_case_partner",
-                    (FraudCase::Table, FraudCase::PartnerId),
-                    (Partner::Table, Partner::AccountId),
-                ))
                 .to_owned(),
         )
         .await?;

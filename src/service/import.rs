@@ -7,18 +7,18 @@ use crate::domain::codes::{code_candidates, validate_code};
 use crate::domain::event::{self, Body, Contact, CsvFields, Event, LineError};
 use crate::domain::identity::{normalize_email, normalize_iin, normalize_phone};
 use crate::domain::rules::{self, CodeFacts, Identity, PaymentFacts, Reason};
+use crate::store::bulk::{insert_all, select_in};
 use crate::store::entity::{
     account, bonus, event as event_row, fraud_case, ledger_entry, partner, payment, promo_code, refund,
 };
-use crate::store::{LOCK_WRITE, audit, execute, lock_writers, placeholders, query_all, query_one};
-use sea_orm::{DatabaseTransaction, EntityTrait, Set, Value};
+use crate::store::{LOCK_WRITE, Store, audit, execute, lock_writers, query_one};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryResult, Set, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
+use tracing::Instrument;
 
 /// Lines per transaction: large enough to amortise the commit, small enough for the bind limits.
 pub const BATCH: usize = 10_000;
-/// Rows per multi-row INSERT (SQLite allows 32 766 bound values per statement).
-const ROWS_PER_INSERT: usize = 400;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -125,28 +125,55 @@ impl<R: BufRead> Iterator for LineReader<R> {
     }
 }
 
+/// An account as the batch sees it.
+struct Acc {
+    m: account::Model,
+    /// Inserted by this batch, at this place among its new accounts.
+    new_at: Option<usize>,
+    /// Loaded and changed: updated at the end of the batch.
+    dirty: bool,
+}
+
+impl Acc {
+    fn identity(&self) -> Identity {
+        identity(&self.m)
+    }
+}
+
+/// A promo code as payments are judged against it.
+struct Code {
+    partner_id: String,
+    active: bool,
+    excluded: bool,
+    /// The owner's identity as stored; the batch's own copy of the account, when it has one,
+    /// comes first (a line of the batch may have changed it).
+    owner: Identity,
+}
+
+/// A row the batch either inserts or, once changed, updates.
+struct Row<M> {
+    m: M,
+    new: bool,
+    dirty: bool,
+}
+
 /// The state of one batch: what was loaded, and what the batch adds or changes.
 #[derive(Default)]
 struct Batch {
     events: HashMap<String, i64>,
-    accounts: HashMap<String, account::Model>,
-    codes: HashMap<String, promo_code::Model>,
-    partners: HashMap<String, partner::Model>,
-    payments: HashMap<String, payment::Model>,
+    accounts: HashMap<String, Acc>,
+    codes: HashMap<String, Code>,
+    payments: HashMap<String, Row<payment::Model>>,
     paying: HashSet<String>,
-    bonuses: HashMap<String, bonus::Model>,
+    /// By payment id.
+    bonuses: HashMap<String, Row<bonus::Model>>,
 
-    new_events: Vec<event_row::Model>,
+    new_events: Vec<event_row::ActiveModel>,
     new_accounts: Vec<String>,
-    /// Keys created by this batch (accounts, payments, `bonus:<payment>`): inserted, not updated.
-    created: HashSet<String>,
-    dirty_accounts: HashSet<String>,
-    new_partners: Vec<String>,
-    new_codes: Vec<String>,
+    new_partners: Vec<partner::Model>,
+    new_codes: Vec<promo_code::ActiveModel>,
     new_payments: Vec<String>,
-    dirty_payments: HashSet<String>,
     new_bonuses: Vec<String>,
-    dirty_bonuses: HashSet<String>,
     ledger: Vec<ledger_entry::ActiveModel>,
     refunds: Vec<refund::ActiveModel>,
     cases: Vec<fraud_case::ActiveModel>,
@@ -157,12 +184,14 @@ struct Batch {
 pub struct Importer<'a> {
     ctx: &'a Ctx,
     source: String,
+    /// The import's own connection (see [`Store::dedicated`]), opened at the first batch.
+    store: Option<Store>,
     pub summary: Summary,
 }
 
 impl<'a> Importer<'a> {
     pub fn new(ctx: &'a Ctx, source: &str) -> Self {
-        Importer { ctx, source: source.to_string(), summary: Summary::default() }
+        Importer { ctx, source: source.to_string(), store: None, summary: Summary::default() }
     }
 
     /// Judges and writes one batch of lines in one transaction.
@@ -170,17 +199,20 @@ impl<'a> Importer<'a> {
         if lines.is_empty() {
             return Ok(());
         }
-        let t0 = std::time::Instant::now();
-        let txn = self.ctx.store.begin_write().await?;
+        let store = match &self.store {
+            Some(s) => s,
+            None => self.store.insert(self.ctx.store.dedicated().await?),
+        };
+        let txn = store.begin_write().await?;
         lock_writers(&txn, LOCK_WRITE).await?;
-        let mut b = load(&txn, &lines).await?;
-        let t1 = t0.elapsed();
+        let mut b = load(&txn, &lines).instrument(tracing::debug_span!("import.load")).await?;
         let (mut accepted, mut duplicates) = (0, 0);
         let mut rejected = Vec::new();
+        let judging = tracing::debug_span!("import.judge");
         for line in &lines {
             let outcome = match &line.parsed {
                 Err(e) => Err(e.clone()),
-                Ok(ev) => self.judge(&txn, &mut b, ev, line.no).await?,
+                Ok(ev) => self.judge(&txn, &mut b, ev, line.no).instrument(judging.clone()).await?,
             };
             match outcome {
                 Ok(true) => accepted += 1,
@@ -188,12 +220,9 @@ impl<'a> Importer<'a> {
                 Err(e) => rejected.push(Rejected { line: line.no, message: e.to_string(), raw: line.raw.clone() }),
             }
         }
-        let t2 = t0.elapsed();
-        write(&txn, &mut b).await?;
-        let t3 = t0.elapsed();
-        if std::env::var("REFDESK_PROFILE").is_ok() {
-            eprintln!("load {:?} judge {:?} write {:?}", t1, t2 - t1, t3 - t2);
-        }
+        drop(judging);
+        write(&txn, b).instrument(tracing::debug_span!("import.write")).await?;
+        let committing = tracing::debug_span!("import.commit");
         let first = lines.first().map(|l| l.no).unwrap_or(0);
         let last = lines.last().map(|l| l.no).unwrap_or(0);
         audit::append(
@@ -212,8 +241,9 @@ impl<'a> Importer<'a> {
                 reason: None,
             },
         )
+        .instrument(committing.clone())
         .await?;
-        txn.commit().await?;
+        txn.commit().instrument(committing).await?;
         self.summary.accepted += accepted;
         self.summary.duplicates += duplicates;
         self.summary.rejected.extend(rejected);
@@ -245,10 +275,11 @@ impl<'a> Importer<'a> {
         }
         let terms = &self.ctx.terms;
         let at = ms(ev.at);
+        let now = ms(self.ctx.now());
         let verdict = match &ev.body {
             Body::PartnerRegistered { account_id, name, promo_code, contact } => {
-                if b.accounts.get(account_id).is_some_and(|a| a.is_partner) {
-                    let code = b.codes.values().find(|c| &c.partner_id == account_id).map(|c| c.code.clone());
+                if b.accounts.get(account_id).is_some_and(|a| a.m.is_partner) {
+                    let code = b.codes.iter().find(|(_, c)| &c.partner_id == account_id).map(|(code, _)| code);
                     return Ok(Err(LineError::field(
                         "account_id",
                         match code {
@@ -285,48 +316,41 @@ impl<'a> Importer<'a> {
                         }
                     }
                 };
-                let acc = upsert_account(b, account_id, contact);
+                let acc = &mut upsert_account(b, account_id, contact).m;
                 acc.is_partner = true;
                 if acc.name.is_none() {
                     acc.name = Some(name.clone());
                 }
                 acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
-                b.partners.insert(
-                    account_id.clone(),
-                    partner::Model {
-                        account_id: account_id.clone(),
-                        name: name.clone(),
-                        registered_at: at,
-                        trial_ends_at: ms(terms.add_days(ev.at, terms.partner_trial_days)),
-                        status: "active".into(),
-                        status_reason: None,
-                        status_at: None,
-                        status_by: None,
-                        search: super::partners::search_key(
-                            name,
-                            &code,
-                            b.accounts.get(account_id).and_then(|a| a.phone.as_deref()),
-                        ),
-                    },
-                );
-                b.new_partners.push(account_id.clone());
+                let search = super::partners::search_key(name, &code, acc.phone.as_deref());
+                b.new_partners.push(partner::Model {
+                    account_id: account_id.clone(),
+                    name: name.clone(),
+                    registered_at: at,
+                    trial_ends_at: ms(terms.add_days(ev.at, terms.partner_trial_days)),
+                    status: "active".into(),
+                    status_reason: None,
+                    status_at: None,
+                    status_by: None,
+                    search,
+                });
+                b.new_codes.push(promo_code::ActiveModel {
+                    code: Set(code.clone()),
+                    partner_id: Set(account_id.clone()),
+                    active: Set(true),
+                    created_at: Set(at),
+                    deactivated_at: Set(None),
+                    deactivated_by: Set(None),
+                    deactivated_reason: Set(None),
+                });
                 b.codes.insert(
-                    code.clone(),
-                    promo_code::Model {
-                        code: code.clone(),
-                        partner_id: account_id.clone(),
-                        active: true,
-                        created_at: at,
-                        deactivated_at: None,
-                        deactivated_by: None,
-                        deactivated_reason: None,
-                    },
+                    code,
+                    Code { partner_id: account_id.clone(), active: true, excluded: false, owner: Identity::default() },
                 );
-                b.new_codes.push(code);
                 Ok(true)
             }
             Body::ClientRegistered { account_id, promo_code, contact } => {
-                if b.accounts.get(account_id).is_some_and(|a| a.is_client) {
+                if b.accounts.get(account_id).is_some_and(|a| a.m.is_client) {
                     return Ok(Err(LineError::field(
                         "account_id",
                         format!("{account_id} is already registered as a client"),
@@ -337,7 +361,7 @@ impl<'a> Importer<'a> {
                     .and_then(|c| b.codes.get(c))
                     .map(|c| c.partner_id.clone())
                     .filter(|p| p != account_id);
-                let acc = upsert_account(b, account_id, contact);
+                let acc = &mut upsert_account(b, account_id, contact).m;
                 acc.is_client = true;
                 acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
                 if acc.parent_id.is_none() && parent.is_some() {
@@ -372,31 +396,36 @@ impl<'a> Importer<'a> {
                         ),
                     )));
                 }
-                // A payment from an account the platform never announced creates it.
-                if !b.accounts.get(account_id).is_some_and(|a| a.is_client) {
-                    upsert_account(b, account_id, &Contact::default()).is_client = true;
-                }
-                let client = b.accounts.get(account_id).cloned().unwrap_or_else(|| blank_account(account_id));
-                let code = promo_code.as_ref().and_then(|c| b.codes.get(c)).cloned();
-                let partner_id = code.as_ref().map(|c| c.partner_id.clone());
                 let earlier = b.paying.contains(account_id);
+                let code = promo_code.as_ref().and_then(|c| b.codes.get(c));
+                let partner_id = code.map(|c| c.partner_id.clone());
                 let mut reason = None;
                 let mut booked = None;
+                let mut case = None;
                 if let Some(code_text) = promo_code {
-                    let partner = partner_id.as_ref().and_then(|p| b.partners.get(p));
-                    let partner_acc = partner_id.as_ref().and_then(|p| b.accounts.get(p));
-                    let partner_ident = partner_acc.map(identity).unwrap_or_default();
-                    let client_ident = identity(&client);
+                    // The account as the payment will leave it: a payment from an account the
+                    // platform never announced creates it, as a client.
+                    let client = match b.accounts.get(account_id) {
+                        Some(a) if a.m.is_client => a.identity(),
+                        Some(a) => identity_after(&a.m, &Contact::default()),
+                        None => identity_after(&blank_account(account_id), &Contact::default()),
+                    };
+                    let registered_at = b.accounts.get(account_id).and_then(|a| a.m.registered_at);
+                    let partner_ident = code.map(|c| match b.accounts.get(&c.partner_id) {
+                        _ if &c.partner_id == account_id => client.clone(),
+                        Some(a) => a.identity(),
+                        None => c.owner.clone(),
+                    });
                     let facts = PaymentFacts {
-                        code: code.as_ref().map(|c| CodeFacts {
+                        code: code.zip(partner_ident.as_ref()).map(|(c, partner)| CodeFacts {
                             active: c.active,
-                            partner_excluded: partner.is_some_and(|p| p.status == "excluded"),
-                            partner: &partner_ident,
+                            partner_excluded: c.excluded,
+                            partner,
                         }),
-                        client: &client_ident,
+                        client: &client,
                         promotion: promotion.is_some(),
                         earlier_payment: earlier,
-                        registered_at: client.registered_at.map(super::from_ms),
+                        registered_at: registered_at.map(super::from_ms),
                         paid_at: ev.at,
                     };
                     match rules::judge(&facts, terms) {
@@ -414,7 +443,7 @@ impl<'a> Importer<'a> {
                             if r == Reason::SelfReferral
                                 && let Some(pid) = &partner_id
                             {
-                                b.cases.push(fraud_case::ActiveModel {
+                                case = Some(fraud_case::ActiveModel {
                                     partner_id: Set(pid.clone()),
                                     kind: Set("self_referral".into()),
                                     status: Set("open".into()),
@@ -432,38 +461,46 @@ impl<'a> Importer<'a> {
                         }
                     }
                 }
+                // Every check has passed: from here on the line changes the batch.
+                if !b.accounts.get(account_id).is_some_and(|a| a.m.is_client) {
+                    upsert_account(b, account_id, &Contact::default()).m.is_client = true;
+                }
+                b.cases.extend(case);
                 // The first payment's code makes the parent of an account that registered without one.
                 if !earlier
                     && let Some(pid) = &partner_id
                     && pid != account_id
                     && let Some(acc) = b.accounts.get_mut(account_id)
-                    && acc.parent_id.is_none()
+                    && acc.m.parent_id.is_none()
                 {
-                    acc.parent_id = Some(pid.clone());
-                    if !b.created.contains(&format!("account:{account_id}")) {
-                        b.dirty_accounts.insert(account_id.clone());
+                    acc.m.parent_id = Some(pid.clone());
+                    if acc.new_at.is_none() {
+                        acc.dirty = true;
                     }
                 }
                 b.paying.insert(account_id.clone());
                 b.payments.insert(
                     payment_id.clone(),
-                    payment::Model {
-                        id: payment_id.clone(),
-                        account_id: account_id.clone(),
-                        package: pkg.code.clone(),
-                        list_price: list_price.tiyn(),
-                        paid_amount: paid_amount.tiyn(),
-                        refunded: 0,
-                        promo_code: promo_code.clone(),
-                        promotion: promotion.clone(),
-                        partner_id: partner_id.clone(),
-                        paid_at: at,
-                        reason: reason.map(|r| r.as_str().to_string()),
-                        event_id: ev.event_id.clone(),
+                    Row {
+                        m: payment::Model {
+                            id: payment_id.clone(),
+                            account_id: account_id.clone(),
+                            package: pkg.code.clone(),
+                            list_price: list_price.tiyn(),
+                            paid_amount: paid_amount.tiyn(),
+                            refunded: 0,
+                            promo_code: promo_code.clone(),
+                            promotion: promotion.clone(),
+                            partner_id: partner_id.clone(),
+                            paid_at: at,
+                            reason: reason.map(|r| r.as_str().to_string()),
+                            event_id: ev.event_id.clone(),
+                        },
+                        new: true,
+                        dirty: false,
                     },
                 );
                 b.new_payments.push(payment_id.clone());
-                b.created.insert(format!("payment:{payment_id}"));
                 if let (Some(bt), Some(pid)) = (booked, partner_id) {
                     let id = b.next_bonus_id;
                     b.next_bonus_id += 1;
@@ -474,42 +511,45 @@ impl<'a> Importer<'a> {
                         "held",
                         bt.amount.tiyn(),
                         at,
-                        ms(self.ctx.now()),
+                        now,
                         &self.ctx.operator,
                         None,
                         Some(payment_id),
                     ));
                     b.bonuses.insert(
                         payment_id.clone(),
-                        bonus::Model {
-                            id,
-                            payment_id: payment_id.clone(),
-                            partner_id: pid,
-                            booked: bt.amount.tiyn(),
-                            reduced: 0,
-                            clawed: 0,
-                            rate: bt.rate.normalize().to_string(),
-                            base_kind: bt.base_kind.as_str().into(),
-                            base_amount: bt.base_amount.tiyn(),
-                            campaign: bt.campaign,
-                            hold_days: i32::try_from(bt.hold_days).unwrap_or(i32::MAX),
-                            booked_at: at,
-                            release_at: ms(bt.release_at),
-                            state: "held".into(),
-                            approved_at: None,
-                            approved_by: None,
-                            voided_at: None,
-                            voided_by: None,
-                            void_reason: None,
+                        Row {
+                            m: bonus::Model {
+                                id,
+                                payment_id: payment_id.clone(),
+                                partner_id: pid,
+                                booked: bt.amount.tiyn(),
+                                reduced: 0,
+                                clawed: 0,
+                                rate: bt.rate.normalize().to_string(),
+                                base_kind: bt.base_kind.as_str().into(),
+                                base_amount: bt.base_amount.tiyn(),
+                                campaign: bt.campaign,
+                                hold_days: i32::try_from(bt.hold_days).unwrap_or(i32::MAX),
+                                booked_at: at,
+                                release_at: ms(bt.release_at),
+                                state: "held".into(),
+                                approved_at: None,
+                                approved_by: None,
+                                voided_at: None,
+                                voided_by: None,
+                                void_reason: None,
+                            },
+                            new: true,
+                            dirty: false,
                         },
                     );
                     b.new_bonuses.push(payment_id.clone());
-                    b.created.insert(format!("bonus:{payment_id}"));
                 }
                 Ok(true)
             }
             Body::PaymentRefunded { payment_id, amount } => {
-                let Some(p) = b.payments.get(payment_id) else {
+                let Some(Row { m: p, .. }) = b.payments.get(payment_id) else {
                     return Ok(Err(LineError::field("payment_id", format!("no payment {payment_id} to refund"))));
                 };
                 let paid = Money::from_tiyn(p.paid_amount);
@@ -536,10 +576,8 @@ impl<'a> Importer<'a> {
                 }
                 let total = Money::from_tiyn(p.refunded + amount.tiyn());
                 if let Some(p) = b.payments.get_mut(payment_id) {
-                    p.refunded = total.tiyn();
-                }
-                if !b.created.contains(&format!("payment:{payment_id}")) {
-                    b.dirty_payments.insert(payment_id.clone());
+                    p.m.refunded = total.tiyn();
+                    p.dirty = !p.new;
                 }
                 b.refunds.push(refund::ActiveModel {
                     payment_id: Set(payment_id.clone()),
@@ -548,8 +586,7 @@ impl<'a> Importer<'a> {
                     event_id: Set(ev.event_id.clone()),
                     ..Default::default()
                 });
-                let now = ms(self.ctx.now());
-                if let Some(bn) = b.bonuses.get_mut(payment_id) {
+                if let Some(Row { m: bn, new, dirty }) = b.bonuses.get_mut(payment_id) {
                     let take_back = rules::refund_reduction(Money::from_tiyn(bn.booked), total, paid).tiyn();
                     let delta = take_back - bn.reduced - bn.clawed;
                     let why = format!("refund of payment {payment_id}");
@@ -605,23 +642,21 @@ impl<'a> Importer<'a> {
                         }
                         _ => {}
                     }
-                    if !b.created.contains(&format!("bonus:{payment_id}")) {
-                        b.dirty_bonuses.insert(payment_id.clone());
-                    }
+                    *dirty = !*new;
                 }
                 Ok(true)
             }
         };
         if verdict.is_ok() {
             b.events.insert(ev.event_id.clone(), ev.digest);
-            b.new_events.push(event_row::Model {
-                event_id: ev.event_id.clone(),
-                kind: ev.body.kind().into(),
-                at,
-                digest: ev.digest,
-                imported_at: ms(self.ctx.now()),
-                source: Some(self.source.clone()),
-                line: i64::try_from(line).unwrap_or(i64::MAX),
+            b.new_events.push(event_row::ActiveModel {
+                event_id: Set(ev.event_id.clone()),
+                kind: Set(ev.body.kind().into()),
+                at: Set(at),
+                digest: Set(ev.digest),
+                imported_at: Set(now),
+                source: Set(Some(self.source.clone())),
+                line: Set(i64::try_from(line).unwrap_or(i64::MAX)),
             });
         }
         Ok(verdict)
@@ -689,16 +724,9 @@ fn blank_account(id: &str) -> account::Model {
     }
 }
 
-/// The account in the batch, created if new; identity fields fill gaps but never overwrite.
-fn upsert_account<'b>(b: &'b mut Batch, id: &str, c: &Contact) -> &'b mut account::Model {
-    if !b.accounts.contains_key(id) {
-        b.accounts.insert(id.to_string(), blank_account(id));
-        b.new_accounts.push(id.to_string());
-        b.created.insert(format!("account:{id}"));
-    } else if !b.created.contains(&format!("account:{id}")) {
-        b.dirty_accounts.insert(id.to_string());
-    }
-    let acc = b.accounts.entry(id.to_string()).or_insert_with(|| blank_account(id));
+/// Fills the account's empty identity fields from the contact (never overwriting one) and
+/// normalises them again.
+fn fill_identity(acc: &mut account::Model, c: &Contact) {
     let fill = |slot: &mut Option<String>, v: &Option<String>| {
         if slot.is_none() {
             slot.clone_from(v);
@@ -712,6 +740,33 @@ fn upsert_account<'b>(b: &'b mut Batch, id: &str, c: &Contact) -> &'b mut accoun
     acc.email_norm = acc.email.as_deref().and_then(normalize_email);
     acc.phone_norm = acc.phone.as_deref().and_then(normalize_phone);
     acc.iin_norm = acc.iin.as_deref().and_then(normalize_iin);
+}
+
+/// The identity an account would have after [`fill_identity`], without changing it.
+fn identity_after(acc: &account::Model, c: &Contact) -> Identity {
+    let pick = |slot: &Option<String>, v: &Option<String>| slot.clone().or_else(|| v.clone());
+    Identity {
+        account_id: acc.id.clone(),
+        email: pick(&acc.email, &c.email).as_deref().and_then(normalize_email),
+        phone: pick(&acc.phone, &c.phone).as_deref().and_then(normalize_phone),
+        iin: pick(&acc.iin, &c.iin).as_deref().and_then(normalize_iin),
+    }
+}
+
+/// The account in the batch, created if new; identity fields fill gaps but never overwrite.
+fn upsert_account<'b>(b: &'b mut Batch, id: &str, c: &Contact) -> &'b mut Acc {
+    let new_at = b.new_accounts.len();
+    let acc = b.accounts.entry(id.to_string()).or_insert_with(|| Acc {
+        m: blank_account(id),
+        new_at: Some(new_at),
+        dirty: false,
+    });
+    if acc.new_at == Some(new_at) {
+        b.new_accounts.push(id.to_string());
+    } else if acc.new_at.is_none() {
+        acc.dirty = true;
+    }
+    fill_identity(&mut acc.m, c);
     acc
 }
 
@@ -720,48 +775,71 @@ async fn code_owner(txn: &DatabaseTransaction, b: &mut Batch, code: &str) -> Res
     if let Some(c) = b.codes.get(code) {
         return Ok(Some(c.partner_id.clone()));
     }
-    Ok(promo_code::Entity::find_by_id(code.to_string()).one(txn).await?.map(|c| {
-        let owner = c.partner_id.clone();
-        b.codes.insert(c.code.clone(), c);
-        owner
-    }))
+    let found = load_codes(txn, "c.code", vec![Value::from(code.to_string())]).await?;
+    let owner = found.first().map(|(_, c)| c.partner_id.clone());
+    b.codes.extend(found);
+    Ok(owner)
 }
 
-fn strs(set: &HashSet<String>) -> Vec<Value> {
-    let mut v: Vec<&String> = set.iter().collect();
-    v.sort();
+/// Sorted, deduplicated keys as values for [`select_in`].
+fn keys<'k>(keys: impl IntoIterator<Item = &'k String>) -> Vec<Value> {
+    let mut v: Vec<&String> = keys.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
     v.into_iter().map(|s| Value::from(s.clone())).collect()
 }
 
-/// Runs `SELECT … WHERE col IN (…)` over a key set in chunks.
-async fn select_in(
-    txn: &DatabaseTransaction,
-    sql_head: &str,
-    keys: &HashSet<String>,
-) -> Result<Vec<sea_orm::QueryResult>> {
-    let mut out = Vec::new();
-    let vals = strs(keys);
-    for chunk in vals.chunks(900) {
-        let sql = format!("{sql_head} IN ({})", placeholders(1, chunk.len()));
-        out.extend(query_all(txn, &sql, chunk.to_vec()).await?);
-    }
-    Ok(out)
+const ACCOUNT_COLUMNS: &str = "id, name, email, phone, iin, email_norm, phone_norm, iin_norm, device_id, ip, \
+                               is_client, is_partner, registered_at, parent_id, via_code";
+
+fn account_row(r: &QueryResult) -> std::result::Result<account::Model, sea_orm::DbErr> {
+    Ok(account::Model {
+        id: r.try_get_by_index(0)?,
+        name: r.try_get_by_index(1)?,
+        email: r.try_get_by_index(2)?,
+        phone: r.try_get_by_index(3)?,
+        iin: r.try_get_by_index(4)?,
+        email_norm: r.try_get_by_index(5)?,
+        phone_norm: r.try_get_by_index(6)?,
+        iin_norm: r.try_get_by_index(7)?,
+        device_id: r.try_get_by_index(8)?,
+        ip: r.try_get_by_index(9)?,
+        is_client: r.try_get_by_index(10)?,
+        is_partner: r.try_get_by_index(11)?,
+        registered_at: r.try_get_by_index(12)?,
+        parent_id: r.try_get_by_index(13)?,
+        via_code: r.try_get_by_index(14)?,
+    })
 }
 
-async fn select_models<E>(txn: &DatabaseTransaction, col: E::Column, keys: &HashSet<String>) -> Result<Vec<E::Model>>
-where
-    E: EntityTrait,
-    E::Column: sea_orm::ColumnTrait,
-{
-    use sea_orm::{ColumnTrait, QueryFilter};
+/// Codes with their owner's state and stored identity, by code or by owner (`by` is the column).
+async fn load_codes(txn: &DatabaseTransaction, by: &str, keys: Vec<Value>) -> Result<Vec<(String, Code)>> {
+    let head = format!(
+        "SELECT c.code, c.partner_id, c.active, p.status, a.id, a.email_norm, a.phone_norm, a.iin_norm \
+         FROM promo_code c LEFT JOIN partner p ON p.account_id = c.partner_id \
+         LEFT JOIN account a ON a.id = c.partner_id WHERE {by} IN"
+    );
     let mut out = Vec::new();
-    let vals: Vec<String> = {
-        let mut v: Vec<String> = keys.iter().cloned().collect();
-        v.sort();
-        v
-    };
-    for chunk in vals.chunks(900) {
-        out.extend(E::find().filter(col.is_in(chunk.iter().cloned())).all(txn).await?);
+    for r in select_in(txn, &head, keys).await? {
+        let status: Option<String> = r.try_get_by_index(3)?;
+        let owner = match r.try_get_by_index::<Option<String>>(4)? {
+            Some(account_id) => Identity {
+                account_id,
+                email: r.try_get_by_index(5)?,
+                phone: r.try_get_by_index(6)?,
+                iin: r.try_get_by_index(7)?,
+            },
+            None => Identity::default(),
+        };
+        out.push((
+            r.try_get_by_index(0)?,
+            Code {
+                partner_id: r.try_get_by_index(1)?,
+                active: r.try_get_by_index(2)?,
+                excluded: status.as_deref() == Some("excluded"),
+                owner,
+            },
+        ));
     }
     Ok(out)
 }
@@ -770,56 +848,89 @@ where
 async fn load(txn: &DatabaseTransaction, lines: &[Line]) -> Result<Batch> {
     let mut b = Batch::default();
     let (mut ev_ids, mut acc_ids, mut codes, mut pay_ids, mut paying_ids, mut refund_ids) =
-        (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for l in lines {
         let Ok(ev) = &l.parsed else { continue };
-        ev_ids.insert(ev.event_id.clone());
+        ev_ids.push(&ev.event_id);
         match &ev.body {
             Body::PartnerRegistered { account_id, promo_code, .. }
             | Body::ClientRegistered { account_id, promo_code, .. } => {
-                acc_ids.insert(account_id.clone());
-                codes.extend(promo_code.clone());
+                acc_ids.push(account_id);
+                codes.extend(promo_code);
             }
             Body::PaymentConfirmed { payment_id, account_id, promo_code, .. } => {
-                pay_ids.insert(payment_id.clone());
-                acc_ids.insert(account_id.clone());
-                paying_ids.insert(account_id.clone());
-                codes.extend(promo_code.clone());
+                pay_ids.push(payment_id);
+                acc_ids.push(account_id);
+                paying_ids.push(account_id);
+                codes.extend(promo_code);
             }
             Body::PaymentRefunded { payment_id, .. } => {
-                pay_ids.insert(payment_id.clone());
-                refund_ids.insert(payment_id.clone());
+                pay_ids.push(payment_id);
+                refund_ids.push(payment_id);
             }
         }
     }
-    for r in select_in(txn, "SELECT event_id, digest FROM event WHERE event_id", &ev_ids).await? {
+    for r in select_in(txn, "SELECT event_id, digest FROM event WHERE event_id IN", keys(ev_ids)).await? {
         b.events.insert(r.try_get_by_index(0)?, r.try_get_by_index(1)?);
     }
-    for c in select_models::<promo_code::Entity>(txn, promo_code::Column::Code, &codes).await? {
-        acc_ids.insert(c.partner_id.clone());
-        b.codes.insert(c.code.clone(), c);
-    }
-    for a in select_models::<account::Entity>(txn, account::Column::Id, &acc_ids).await? {
-        b.accounts.insert(a.id.clone(), a);
-    }
-    let partner_ids: HashSet<String> = b.codes.values().map(|c| c.partner_id.clone()).collect();
-    for p in select_models::<partner::Entity>(txn, partner::Column::AccountId, &partner_ids).await? {
-        b.partners.insert(p.account_id.clone(), p);
+    b.codes.extend(load_codes(txn, "c.code", keys(codes)).await?);
+    let head = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id IN");
+    for r in select_in(txn, &head, keys(acc_ids)).await? {
+        let m = account_row(&r)?;
+        b.accounts.insert(m.id.clone(), Acc { m, new_at: None, dirty: false });
     }
     // Partner accounts in the batch need their code for the "already a partner" message.
-    let own: HashSet<String> = b.accounts.values().filter(|a| a.is_partner).map(|a| a.id.clone()).collect();
-    let own: HashSet<String> = own.difference(&partner_ids).cloned().collect();
-    for c in select_models::<promo_code::Entity>(txn, promo_code::Column::PartnerId, &own).await? {
-        b.codes.insert(c.code.clone(), c);
+    let code_owners: HashSet<&String> = b.codes.values().map(|c| &c.partner_id).collect();
+    let own = keys(b.accounts.values().filter(|a| a.m.is_partner && !code_owners.contains(&a.m.id)).map(|a| &a.m.id));
+    b.codes.extend(load_codes(txn, "c.partner_id", own).await?);
+    let head = "SELECT id, account_id, package, list_price, paid_amount, refunded, promo_code, promotion, \
+                partner_id, paid_at, reason, event_id FROM payment WHERE id IN";
+    for r in select_in(txn, head, keys(pay_ids)).await? {
+        let m = payment::Model {
+            id: r.try_get_by_index(0)?,
+            account_id: r.try_get_by_index(1)?,
+            package: r.try_get_by_index(2)?,
+            list_price: r.try_get_by_index(3)?,
+            paid_amount: r.try_get_by_index(4)?,
+            refunded: r.try_get_by_index(5)?,
+            promo_code: r.try_get_by_index(6)?,
+            promotion: r.try_get_by_index(7)?,
+            partner_id: r.try_get_by_index(8)?,
+            paid_at: r.try_get_by_index(9)?,
+            reason: r.try_get_by_index(10)?,
+            event_id: r.try_get_by_index(11)?,
+        };
+        b.payments.insert(m.id.clone(), Row { m, new: false, dirty: false });
     }
-    for p in select_models::<payment::Entity>(txn, payment::Column::Id, &pay_ids).await? {
-        b.payments.insert(p.id.clone(), p);
-    }
-    for r in select_in(txn, "SELECT DISTINCT account_id FROM payment WHERE account_id", &paying_ids).await? {
+    for r in select_in(txn, "SELECT DISTINCT account_id FROM payment WHERE account_id IN", keys(paying_ids)).await? {
         b.paying.insert(r.try_get_by_index(0)?);
     }
-    for bn in select_models::<bonus::Entity>(txn, bonus::Column::PaymentId, &refund_ids).await? {
-        b.bonuses.insert(bn.payment_id.clone(), bn);
+    let head = "SELECT id, payment_id, partner_id, booked, reduced, clawed, rate, base_kind, base_amount, campaign, \
+                hold_days, booked_at, release_at, state, approved_at, approved_by, voided_at, voided_by, void_reason \
+                FROM bonus WHERE payment_id IN";
+    for r in select_in(txn, head, keys(refund_ids)).await? {
+        let m = bonus::Model {
+            id: r.try_get_by_index(0)?,
+            payment_id: r.try_get_by_index(1)?,
+            partner_id: r.try_get_by_index(2)?,
+            booked: r.try_get_by_index(3)?,
+            reduced: r.try_get_by_index(4)?,
+            clawed: r.try_get_by_index(5)?,
+            rate: r.try_get_by_index(6)?,
+            base_kind: r.try_get_by_index(7)?,
+            base_amount: r.try_get_by_index(8)?,
+            campaign: r.try_get_by_index(9)?,
+            hold_days: r.try_get_by_index(10)?,
+            booked_at: r.try_get_by_index(11)?,
+            release_at: r.try_get_by_index(12)?,
+            state: r.try_get_by_index(13)?,
+            approved_at: r.try_get_by_index(14)?,
+            approved_by: r.try_get_by_index(15)?,
+            voided_at: r.try_get_by_index(16)?,
+            voided_by: r.try_get_by_index(17)?,
+            void_reason: r.try_get_by_index(18)?,
+        };
+        b.bonuses.insert(m.payment_id.clone(), Row { m, new: false, dirty: false });
     }
     let max = query_one(txn, "SELECT COALESCE(MAX(id), 0) FROM bonus", vec![]).await?;
     b.next_bonus_id = match max {
@@ -829,176 +940,59 @@ async fn load(txn: &DatabaseTransaction, lines: &[Line]) -> Result<Batch> {
     Ok(b)
 }
 
-async fn insert_chunks<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> Result<()>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(txn).await?;
-    }
-    Ok(())
-}
-
+/// Every column set, for an UPDATE of the whole row.
 fn account_am(a: account::Model) -> account::ActiveModel {
-    account::ActiveModel {
-        id: Set(a.id),
-        name: Set(a.name),
-        email: Set(a.email),
-        phone: Set(a.phone),
-        iin: Set(a.iin),
-        email_norm: Set(a.email_norm),
-        phone_norm: Set(a.phone_norm),
-        iin_norm: Set(a.iin_norm),
-        device_id: Set(a.device_id),
-        ip: Set(a.ip),
-        is_client: Set(a.is_client),
-        is_partner: Set(a.is_partner),
-        registered_at: Set(a.registered_at),
-        parent_id: Set(a.parent_id),
-        via_code: Set(a.via_code),
-    }
+    a.into_active_model().reset_all()
 }
 
 /// Writes what the batch added and changed, parents before children.
-async fn write(txn: &DatabaseTransaction, b: &mut Batch) -> Result<()> {
-    let take = |ids: &mut Vec<String>| std::mem::take(ids);
-    let accounts: Vec<account::ActiveModel> =
-        take(&mut b.new_accounts).into_iter().filter_map(|id| b.accounts.get(&id).cloned()).map(account_am).collect();
-    insert_chunks(txn, accounts).await?;
-    let mut dirty: Vec<&String> = b.dirty_accounts.iter().collect();
-    dirty.sort();
-    for id in dirty {
-        if let Some(a) = b.accounts.get(id) {
-            <account::Entity as EntityTrait>::update(account_am(a.clone())).exec(txn).await?;
-        }
+async fn write(txn: &DatabaseTransaction, mut b: Batch) -> Result<()> {
+    // Foreign keys are checked at commit (see the migration), so that a client who registered
+    // without a code may have as its parent a partner who registered later in the same batch.
+    let accounts =
+        b.new_accounts.iter().filter_map(|id| b.accounts.remove(id)).map(|a| a.m.into_active_model()).collect();
+    insert_all(txn, accounts).await?;
+    let mut dirty: Vec<Acc> = b.accounts.into_values().filter(|a| a.dirty).collect();
+    dirty.sort_by(|x, y| x.m.id.cmp(&y.m.id));
+    for a in dirty {
+        <account::Entity as EntityTrait>::update(account_am(a.m)).exec(txn).await?;
     }
-    let partners: Vec<partner::ActiveModel> = take(&mut b.new_partners)
-        .into_iter()
-        .filter_map(|id| b.partners.get(&id).cloned())
-        .map(|p| partner::ActiveModel {
-            account_id: Set(p.account_id),
-            name: Set(p.name),
-            registered_at: Set(p.registered_at),
-            trial_ends_at: Set(p.trial_ends_at),
-            status: Set(p.status),
-            status_reason: Set(None),
-            status_at: Set(None),
-            status_by: Set(None),
-            search: Set(p.search),
-        })
-        .collect();
-    insert_chunks(txn, partners).await?;
-    let codes: Vec<promo_code::ActiveModel> = take(&mut b.new_codes)
-        .into_iter()
-        .filter_map(|c| b.codes.get(&c).cloned())
-        .map(|c| promo_code::ActiveModel {
-            code: Set(c.code),
-            partner_id: Set(c.partner_id),
-            active: Set(c.active),
-            created_at: Set(c.created_at),
-            deactivated_at: Set(None),
-            deactivated_by: Set(None),
-            deactivated_reason: Set(None),
-        })
-        .collect();
-    insert_chunks(txn, codes).await?;
-    let payments: Vec<payment::ActiveModel> = take(&mut b.new_payments)
-        .into_iter()
-        .filter_map(|id| b.payments.get(&id).cloned())
-        .map(|p| payment::ActiveModel {
-            id: Set(p.id),
-            account_id: Set(p.account_id),
-            package: Set(p.package),
-            list_price: Set(p.list_price),
-            paid_amount: Set(p.paid_amount),
-            refunded: Set(p.refunded),
-            promo_code: Set(p.promo_code),
-            promotion: Set(p.promotion),
-            partner_id: Set(p.partner_id),
-            paid_at: Set(p.paid_at),
-            reason: Set(p.reason),
-            event_id: Set(p.event_id),
-        })
-        .collect();
-    insert_chunks(txn, payments).await?;
-    let mut dirty: Vec<&String> = b.dirty_payments.iter().collect();
-    dirty.sort();
-    for id in dirty {
-        if let Some(p) = b.payments.get(id) {
-            execute(
-                txn,
-                "UPDATE payment SET refunded = $1 WHERE id = $2",
-                vec![p.refunded.into(), p.id.clone().into()],
-            )
-            .await?;
-        }
+    insert_all(txn, b.new_partners.into_iter().map(IntoActiveModel::into_active_model).collect()).await?;
+    insert_all(txn, b.new_codes).await?;
+    let payments =
+        b.new_payments.iter().filter_map(|id| b.payments.remove(id)).map(|p| p.m.into_active_model()).collect();
+    insert_all(txn, payments).await?;
+    let mut dirty: Vec<payment::Model> = b.payments.into_values().filter(|p| p.dirty).map(|p| p.m).collect();
+    dirty.sort_by(|x, y| x.id.cmp(&y.id));
+    for p in dirty {
+        execute(txn, "UPDATE payment SET refunded = $1 WHERE id = $2", vec![p.refunded.into(), p.id.into()]).await?;
     }
-    let bonuses: Vec<bonus::ActiveModel> =
-        take(&mut b.new_bonuses).into_iter().filter_map(|id| b.bonuses.get(&id).cloned()).map(bonus_am).collect();
-    insert_chunks(txn, bonuses).await?;
-    let mut dirty: Vec<&String> = b.dirty_bonuses.iter().collect();
-    dirty.sort();
-    for id in dirty {
-        if let Some(bn) = b.bonuses.get(id) {
-            execute(
-                txn,
-                "UPDATE bonus SET reduced = $1, clawed = $2, state = $3, voided_at = $4, voided_by = $5, void_reason = $6 WHERE id = $7",
-                vec![
-                    bn.reduced.into(),
-                    bn.clawed.into(),
-                    bn.state.clone().into(),
-                    bn.voided_at.into(),
-                    bn.voided_by.clone().into(),
-                    bn.void_reason.clone().into(),
-                    bn.id.into(),
-                ],
-            )
-            .await?;
-        }
+    let bonuses =
+        b.new_bonuses.iter().filter_map(|id| b.bonuses.remove(id)).map(|bn| bn.m.into_active_model()).collect();
+    insert_all(txn, bonuses).await?;
+    let mut dirty: Vec<bonus::Model> = b.bonuses.into_values().filter(|bn| bn.dirty).map(|bn| bn.m).collect();
+    dirty.sort_by(|x, y| x.payment_id.cmp(&y.payment_id));
+    for bn in dirty {
+        execute(
+            txn,
+            "UPDATE bonus SET reduced = $1, clawed = $2, state = $3, voided_at = $4, voided_by = $5, void_reason = $6 WHERE id = $7",
+            vec![
+                bn.reduced.into(),
+                bn.clawed.into(),
+                bn.state.into(),
+                bn.voided_at.into(),
+                bn.voided_by.into(),
+                bn.void_reason.into(),
+                bn.id.into(),
+            ],
+        )
+        .await?;
     }
-    insert_chunks(txn, std::mem::take(&mut b.ledger)).await?;
-    insert_chunks(txn, std::mem::take(&mut b.refunds)).await?;
-    insert_chunks(txn, std::mem::take(&mut b.cases)).await?;
-    let events: Vec<event_row::ActiveModel> = std::mem::take(&mut b.new_events)
-        .into_iter()
-        .map(|e| event_row::ActiveModel {
-            event_id: Set(e.event_id),
-            kind: Set(e.kind),
-            at: Set(e.at),
-            digest: Set(e.digest),
-            imported_at: Set(e.imported_at),
-            source: Set(e.source),
-            line: Set(e.line),
-        })
-        .collect();
-    insert_chunks(txn, events).await?;
+    insert_all(txn, b.ledger).await?;
+    insert_all(txn, b.refunds).await?;
+    insert_all(txn, b.cases).await?;
+    insert_all(txn, b.new_events).await?;
     Ok(())
-}
-
-fn bonus_am(bn: bonus::Model) -> bonus::ActiveModel {
-    bonus::ActiveModel {
-        id: Set(bn.id),
-        payment_id: Set(bn.payment_id),
-        partner_id: Set(bn.partner_id),
-        booked: Set(bn.booked),
-        reduced: Set(bn.reduced),
-        clawed: Set(bn.clawed),
-        rate: Set(bn.rate),
-        base_kind: Set(bn.base_kind),
-        base_amount: Set(bn.base_amount),
-        campaign: Set(bn.campaign),
-        hold_days: Set(bn.hold_days),
-        booked_at: Set(bn.booked_at),
-        release_at: Set(bn.release_at),
-        state: Set(bn.state),
-        approved_at: Set(bn.approved_at),
-        approved_by: Set(bn.approved_by),
-        voided_at: Set(bn.voided_at),
-        voided_by: Set(bn.voided_by),
-        void_reason: Set(bn.void_reason),
-    }
 }
 
 /// Imports a whole reader: batches the lines, reports progress in bytes, returns the summary.
@@ -1013,9 +1007,11 @@ pub async fn import_reader<R: BufRead>(
     let mut importer = Importer::new(ctx, source);
     loop {
         let mut batch = Vec::with_capacity(BATCH);
+        let reading = tracing::debug_span!("import.read");
         for line in reader.by_ref().take(BATCH) {
             batch.push(line.map_err(|e| ServiceError::Invalid(format!("{source}: cannot read: {e}")))?);
         }
+        drop(reading);
         if batch.is_empty() {
             break;
         }

@@ -1,6 +1,7 @@
 //! Storage through SeaORM: the connection with each backend's settings, write transactions, and
 //! small helpers for the hand-written queries both backends share.
 pub mod audit;
+pub mod bulk;
 pub mod entity;
 
 use migration::{Migrator, MigratorTrait};
@@ -28,30 +29,25 @@ impl Store {
         {
             std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut opts = ConnectOptions::new(url.clone());
-        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
-        if url.starts_with("sqlite:") {
-            // Several readers beside one writer: WAL lets the console read while an import writes.
-            opts.max_connections(4).min_connections(1);
-            opts.map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-                    .pragma("cache_size", "-131072")
-                    // Checkpoint every ~40 MB of WAL rather than every 4 MB: bulk imports touch
-                    // index pages at random, and each checkpoint rewrites them.
-                    .pragma("wal_autocheckpoint", "10000")
-            });
-        } else {
-            opts.max_connections(8);
-        }
-        let db = Database::connect(opts).await?;
+        // Several readers beside one writer: WAL lets the console read while an import writes.
+        let db = connect(&url, 4).await?;
         Migrator::up(&db, None).await?;
         Ok(Store { db, url })
     }
 
+    /// The same database on one connection of its own, for a long run of write transactions
+    /// (an import). A SQLite connection keeps its page cache from one transaction to the next
+    /// only if no other connection wrote in between, and a pool hands out its connections in
+    /// turn: through the pool, every batch would start with a cold cache. PostgreSQL keeps its
+    /// cache in the server, so there the store is shared.
+    pub async fn dedicated(&self) -> Result<Store, DbErr> {
+        // An in-memory database exists only on the connections that share it.
+        if self.backend() != DbBackend::Sqlite || sqlite_path(&self.url).is_none() || self.url.contains("memory") {
+            return Ok(self.clone());
+        }
+        let db = connect(&self.url, 1).await?;
+        Ok(Store { db, url: self.url.clone() })
+    }
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }
@@ -82,6 +78,36 @@ impl Store {
     pub fn describe(&self) -> String {
         describe_url(&self.url)
     }
+}
+
+/// A pool of at most `connections` (on SQLite; PostgreSQL gets 8), with each backend's settings.
+async fn connect(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(connections).min_connections(1);
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+                .pragma("cache_size", "-131072")
+                // Checkpoint every ~40 MB of WAL rather than every 4 MB: bulk imports touch
+                // index pages at random, and each checkpoint rewrites them.
+                .pragma("wal_autocheckpoint", "10000")
+                // A statement that inserts many rows keeps a journal of the pages it touched, to
+                // undo itself on error; in a file that costs a write per page.
+                .pragma("temp_store", "memory")
+                // Bulk statements come in a few sizes per table (store::bulk): keep them all
+                // prepared, and let a long result run ahead of its reader.
+                .statement_cache_capacity(400)
+                .row_buffer_size(1024)
+        });
+    } else {
+        opts.max_connections(8);
+    }
+    Database::connect(opts).await
 }
 
 /// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created.
