@@ -103,7 +103,7 @@ impl World {
         let mut imp = Importer::new(&ctx, "model");
         let parsed = parse_json_line(&line);
         imp.push(vec![Line { no: self.seq, raw: line, parsed }]).await.expect("import runs");
-        imp.finish().rejected.len()
+        imp.finish().await.expect("import finishes").rejected.len()
     }
 
     fn ctx(&self) -> Ctx {
@@ -217,6 +217,10 @@ impl World {
 
     /// The services' balances against the model, and the ledger's buckets against the bonuses.
     async fn check(&self) {
+        // The import writes without SQLite's per-row foreign-key lookups: every reference must hold.
+        let broken =
+            query_all(&self.ctx.store.db, "PRAGMA foreign_key_check", vec![]).await.expect("foreign_key_check");
+        assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
         for p in 0..3 {
             let b = partners::balance(&self.ctx(), &format!("A{p}")).await.expect("balance");
             let mine = self.pays.iter().filter(|x| x.partner == p);

@@ -40,7 +40,7 @@ pub async fn run(
             .collect();
         importer.push(lines).await?;
     }
-    report.rejected = importer.finish().rejected.len();
+    report.rejected = importer.finish().await?.rejected.len();
 
     progress("recording contracts");
     let now = ms(ctx.now());

@@ -13,12 +13,15 @@ use crate::store::entity::{
 };
 use crate::store::{LOCK_WRITE, Store, audit, execute, lock_writers, query_one};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryResult, Set, Value};
-use std::collections::{HashMap, HashSet};
+// The batch's maps hash many short keys: foldhash, seeded per process, instead of SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::BufRead;
 use tracing::Instrument;
 
-/// Lines per transaction: large enough to amortise the commit, small enough for the bind limits.
-pub const BATCH: usize = 10_000;
+/// Lines per transaction. On a large program most index pages a batch touches are scattered
+/// (a client's parent, a payment's partner), and every commit writes each touched page to the
+/// WAL once: the fewer commits, the fewer rewrites. 50 000 lines hold about 50 MB in memory.
+pub const BATCH: usize = 50_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -56,21 +59,14 @@ pub struct Summary {
     pub header: Option<String>,
 }
 
-/// Reads lines from an NDJSON or CSV source lazily; blank lines are skipped.
-pub struct LineReader<R: BufRead> {
-    input: R,
+/// How the lines of one source are parsed: its format and, for CSV, the header once read.
+#[derive(Clone)]
+struct Parser {
     format: Format,
-    no: usize,
     header: Option<csv::StringRecord>,
-    pub header_raw: Option<String>,
-    pub bytes_read: u64,
 }
 
-impl<R: BufRead> LineReader<R> {
-    pub fn new(input: R, format: Format) -> Self {
-        LineReader { input, format, no: 0, header: None, header_raw: None, bytes_read: 0 }
-    }
-
+impl Parser {
     fn parse_csv_record(line: &str) -> std::result::Result<csv::StringRecord, LineError> {
         let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
         let mut rec = csv::StringRecord::new();
@@ -80,12 +76,56 @@ impl<R: BufRead> LineReader<R> {
             Err(e) => Err(LineError::line(format!("not valid CSV ({e})"))),
         }
     }
+
+    /// A data line (for CSV, one after the header).
+    fn parse(&self, raw: &str) -> std::result::Result<Event, LineError> {
+        match (self.format, &self.header) {
+            (Format::Ndjson, _) => event::parse_json_line(raw.trim_start_matches('\u{feff}')),
+            (Format::Csv, Some(header)) => match Self::parse_csv_record(raw) {
+                Ok(rec) if rec.len() != header.len() => {
+                    Err(LineError::line(format!("{} fields where the header has {}", rec.len(), header.len())))
+                }
+                Ok(rec) => event::parse(&CsvFields { header, record: &rec }),
+                Err(e) => Err(e),
+            },
+            (Format::Csv, None) => Err(LineError::line("no CSV header before this row")),
+        }
+    }
 }
 
-impl<R: BufRead> Iterator for LineReader<R> {
-    type Item = std::io::Result<Line>;
+/// A line as read: a data line still to parse, or one already judged (a bad CSV header).
+struct Unparsed {
+    no: usize,
+    raw: String,
+    failed: Option<LineError>,
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
+impl Unparsed {
+    fn parse(self, parser: &Parser) -> Line {
+        let parsed = match self.failed {
+            Some(e) => Err(e),
+            None => parser.parse(&self.raw),
+        };
+        Line { no: self.no, raw: self.raw, parsed }
+    }
+}
+
+/// Reads lines from an NDJSON or CSV source lazily; blank lines are skipped.
+pub struct LineReader<R: BufRead> {
+    input: R,
+    parser: Parser,
+    no: usize,
+    pub header_raw: Option<String>,
+    pub bytes_read: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(input: R, format: Format) -> Self {
+        LineReader { input, parser: Parser { format, header: None }, no: 0, header_raw: None, bytes_read: 0 }
+    }
+
+    /// The next line that is not blank and not the CSV header, unparsed.
+    fn next_unparsed(&mut self) -> Option<std::io::Result<Unparsed>> {
         loop {
             let mut buf = String::new();
             match self.input.read_line(&mut buf) {
@@ -94,34 +134,31 @@ impl<R: BufRead> Iterator for LineReader<R> {
                 Err(e) => return Some(Err(e)),
             }
             self.no += 1;
-            let raw = buf.trim_end_matches(['\n', '\r']).to_string();
-            if raw.trim().is_empty() {
+            if buf.trim().is_empty() {
                 continue;
             }
-            let parsed = match self.format {
-                Format::Ndjson => event::parse_json_line(raw.trim_start_matches('\u{feff}')),
-                Format::Csv => {
-                    let Some(header) = &self.header else {
-                        match Self::parse_csv_record(raw.trim_start_matches('\u{feff}')) {
-                            Ok(h) => {
-                                self.header = Some(h);
-                                self.header_raw = Some(raw);
-                            }
-                            Err(e) => return Some(Ok(Line { no: self.no, raw, parsed: Err(e) })),
-                        }
-                        continue;
-                    };
-                    match Self::parse_csv_record(&raw) {
-                        Ok(rec) if rec.len() != header.len() => {
-                            Err(LineError::line(format!("{} fields where the header has {}", rec.len(), header.len())))
-                        }
-                        Ok(rec) => event::parse(&CsvFields { header, record: &rec }),
-                        Err(e) => Err(e),
+            buf.truncate(buf.trim_end_matches(['\n', '\r']).len());
+            let raw = buf;
+            if self.parser.format == Format::Csv && self.parser.header.is_none() {
+                match Parser::parse_csv_record(raw.trim_start_matches('\u{feff}')) {
+                    Ok(h) => {
+                        self.parser.header = Some(h);
+                        self.header_raw = Some(raw);
                     }
+                    Err(e) => return Some(Ok(Unparsed { no: self.no, raw, failed: Some(e) })),
                 }
-            };
-            return Some(Ok(Line { no: self.no, raw, parsed }));
+                continue;
+            }
+            return Some(Ok(Unparsed { no: self.no, raw, failed: None }));
         }
+    }
+}
+
+impl<R: BufRead> Iterator for LineReader<R> {
+    type Item = std::io::Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.next_unparsed()?.map(|u| u.parse(&self.parser)))
     }
 }
 
@@ -201,7 +238,7 @@ impl<'a> Importer<'a> {
         }
         let store = match &self.store {
             Some(s) => s,
-            None => self.store.insert(self.ctx.store.dedicated().await?),
+            None => self.store.insert(self.ctx.store.bulk_writer().await?),
         };
         let txn = store.begin_write().await?;
         lock_writers(&txn, LOCK_WRITE).await?;
@@ -250,8 +287,13 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    pub fn finish(self) -> Summary {
-        self.summary
+    /// The summary, once what the import wrote is checkpointed into the database file (the
+    /// import's connection checkpoints lazily; see [`Store::bulk_writer`]).
+    pub async fn finish(self) -> Result<Summary> {
+        if let Some(store) = &self.store {
+            store.checkpoint().await?;
+        }
+        Ok(self.summary)
     }
 
     /// Ok(true): accepted; Ok(false): a duplicate; Err: rejected with a reason. Nothing in the
@@ -316,13 +358,15 @@ impl<'a> Importer<'a> {
                         }
                     }
                 };
-                let acc = &mut upsert_account(b, account_id, contact).m;
-                acc.is_partner = true;
-                if acc.name.is_none() {
-                    acc.name = Some(name.clone());
-                }
-                acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
-                let search = super::partners::search_key(name, &code, acc.phone.as_deref());
+                let mut search = String::new();
+                upsert_account(b, account_id, contact, |acc| {
+                    acc.is_partner = true;
+                    if acc.name.is_none() {
+                        acc.name = Some(name.clone());
+                    }
+                    acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
+                    search = super::partners::search_key(name, &code, acc.phone.as_deref());
+                });
                 b.new_partners.push(partner::Model {
                     account_id: account_id.clone(),
                     name: name.clone(),
@@ -361,13 +405,14 @@ impl<'a> Importer<'a> {
                     .and_then(|c| b.codes.get(c))
                     .map(|c| c.partner_id.clone())
                     .filter(|p| p != account_id);
-                let acc = &mut upsert_account(b, account_id, contact).m;
-                acc.is_client = true;
-                acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
-                if acc.parent_id.is_none() && parent.is_some() {
-                    acc.parent_id = parent;
-                    acc.via_code = promo_code.clone();
-                }
+                upsert_account(b, account_id, contact, |acc| {
+                    acc.is_client = true;
+                    acc.registered_at = Some(acc.registered_at.map_or(at, |r| r.min(at)));
+                    if acc.parent_id.is_none() && parent.is_some() {
+                        acc.parent_id = parent;
+                        acc.via_code = promo_code.clone();
+                    }
+                });
                 Ok(true)
             }
             Body::PaymentConfirmed {
@@ -463,7 +508,7 @@ impl<'a> Importer<'a> {
                 }
                 // Every check has passed: from here on the line changes the batch.
                 if !b.accounts.get(account_id).is_some_and(|a| a.m.is_client) {
-                    upsert_account(b, account_id, &Contact::default()).m.is_client = true;
+                    upsert_account(b, account_id, &Contact::default(), |acc| acc.is_client = true);
                 }
                 b.cases.extend(case);
                 // The first payment's code makes the parent of an account that registered without one.
@@ -754,20 +799,24 @@ fn identity_after(acc: &account::Model, c: &Contact) -> Identity {
 }
 
 /// The account in the batch, created if new; identity fields fill gaps but never overwrite.
-fn upsert_account<'b>(b: &'b mut Batch, id: &str, c: &Contact) -> &'b mut Acc {
-    let new_at = b.new_accounts.len();
-    let acc = b.accounts.entry(id.to_string()).or_insert_with(|| Acc {
-        m: blank_account(id),
-        new_at: Some(new_at),
-        dirty: false,
-    });
-    if acc.new_at == Some(new_at) {
-        b.new_accounts.push(id.to_string());
-    } else if acc.new_at.is_none() {
-        acc.dirty = true;
+/// Then `change` is applied to it.
+fn upsert_account(b: &mut Batch, id: &str, c: &Contact, change: impl FnOnce(&mut account::Model)) {
+    match b.accounts.get_mut(id) {
+        Some(acc) => {
+            if acc.new_at.is_none() {
+                acc.dirty = true;
+            }
+            fill_identity(&mut acc.m, c);
+            change(&mut acc.m);
+        }
+        None => {
+            let mut acc = Acc { m: blank_account(id), new_at: Some(b.new_accounts.len()), dirty: false };
+            fill_identity(&mut acc.m, c);
+            change(&mut acc.m);
+            b.accounts.insert(id.to_string(), acc);
+            b.new_accounts.push(id.to_string());
+        }
     }
-    fill_identity(&mut acc.m, c);
-    acc
 }
 
 /// The partner who holds a code, in this batch or in the database.
@@ -781,12 +830,10 @@ async fn code_owner(txn: &DatabaseTransaction, b: &mut Batch, code: &str) -> Res
     Ok(owner)
 }
 
-/// Sorted, deduplicated keys as values for [`select_in`].
+/// Distinct keys, in the order first seen, as values for [`select_in`].
 fn keys<'k>(keys: impl IntoIterator<Item = &'k String>) -> Vec<Value> {
-    let mut v: Vec<&String> = keys.into_iter().collect();
-    v.sort_unstable();
-    v.dedup();
-    v.into_iter().map(|s| Value::from(s.clone())).collect()
+    let mut seen = HashSet::new();
+    keys.into_iter().filter(|k| seen.insert(k.as_str())).map(|k| Value::from(k.clone())).collect()
 }
 
 const ACCOUNT_COLUMNS: &str = "id, name, email, phone, iin, email_norm, phone_norm, iin_norm, device_id, ip, \
@@ -846,9 +893,19 @@ async fn load_codes(txn: &DatabaseTransaction, by: &str, keys: Vec<Value>) -> Re
 
 /// Loads, for the whole batch at once, everything its lines may look at.
 async fn load(txn: &DatabaseTransaction, lines: &[Line]) -> Result<Batch> {
-    let mut b = Batch::default();
+    let n = lines.len();
+    let mut b = Batch {
+        events: HashMap::with_capacity(n),
+        accounts: HashMap::with_capacity(n),
+        payments: HashMap::with_capacity(n / 2),
+        paying: HashSet::with_capacity(n / 2),
+        new_events: Vec::with_capacity(n),
+        new_accounts: Vec::with_capacity(n),
+        new_payments: Vec::with_capacity(n / 2),
+        ..Batch::default()
+    };
     let (mut ev_ids, mut acc_ids, mut codes, mut pay_ids, mut paying_ids, mut refund_ids) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for l in lines {
         let Ok(ev) = &l.parsed else { continue };
         ev_ids.push(&ev.event_id);
@@ -996,6 +1053,7 @@ async fn write(txn: &DatabaseTransaction, mut b: Batch) -> Result<()> {
 }
 
 /// Imports a whole reader: batches the lines, reports progress in bytes, returns the summary.
+/// A batch is parsed on a blocking thread while the batch before it is judged and written.
 pub async fn import_reader<R: BufRead>(
     ctx: &Ctx,
     source: &str,
@@ -1005,20 +1063,51 @@ pub async fn import_reader<R: BufRead>(
 ) -> Result<Summary> {
     let mut reader = LineReader::new(input, format);
     let mut importer = Importer::new(ctx, source);
+    let mut ahead: Option<(tokio::task::JoinHandle<Vec<Line>>, u64)> = None;
     loop {
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut unparsed = Vec::with_capacity(BATCH);
+        let mut failure = None;
         let reading = tracing::debug_span!("import.read");
-        for line in reader.by_ref().take(BATCH) {
-            batch.push(line.map_err(|e| ServiceError::Invalid(format!("{source}: cannot read: {e}")))?);
+        while unparsed.len() < BATCH {
+            match reader.next_unparsed() {
+                Some(Ok(u)) => unparsed.push(u),
+                Some(Err(e)) => {
+                    failure = Some(e);
+                    break;
+                }
+                None => break,
+            }
         }
         drop(reading);
-        if batch.is_empty() {
-            break;
+        let next = (failure.is_none() && !unparsed.is_empty()).then(|| {
+            let parser = reader.parser.clone();
+            let parsing = tracing::debug_span!("import.parse");
+            let task = tokio::task::spawn_blocking(move || {
+                let _in = parsing.enter();
+                unparsed.into_iter().map(|u| u.parse(&parser)).collect()
+            });
+            (task, reader.bytes_read)
+        });
+        if let Some((task, bytes)) = ahead.take() {
+            let batch = match task.await {
+                Ok(batch) => batch,
+                Err(e) => match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(e) => return Err(ServiceError::Invalid(format!("{source}: cannot read: {e}"))),
+                },
+            };
+            importer.push(batch).await?;
+            progress(bytes, &importer.summary);
         }
-        importer.push(batch).await?;
-        progress(reader.bytes_read, &importer.summary);
+        if let Some(e) = failure {
+            return Err(ServiceError::Invalid(format!("{source}: cannot read: {e}")));
+        }
+        match next {
+            Some(n) => ahead = Some(n),
+            None => break,
+        }
     }
-    let mut summary = importer.finish();
+    let mut summary = importer.finish().await?;
     summary.header = reader.header_raw.take();
     Ok(summary)
 }

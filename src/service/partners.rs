@@ -375,7 +375,14 @@ pub async fn open_cases(ctx: &Ctx, partner_id: &str) -> Result<i64> {
 
 pub async fn stats(ctx: &Ctx, partner_id: &str, code: &str) -> Result<Stats> {
     let db = &ctx.store.db;
-    let reg = query_one(db, "SELECT COUNT(*) FROM account WHERE via_code = $1", vec![code.into()]).await?;
+    // A code has one owner, so its registrations are among the owner's referred accounts (and
+    // the parent index finds them).
+    let reg = query_one(
+        db,
+        "SELECT COUNT(*) FROM account WHERE parent_id = $1 AND via_code = $2",
+        vec![partner_id.into(), code.into()],
+    )
+    .await?;
     let pay = query_one(
         db,
         "SELECT COUNT(DISTINCT account_id), CAST(COALESCE(SUM(paid_amount), 0) AS BIGINT) FROM payment WHERE partner_id = $1",

@@ -114,15 +114,16 @@ where
 pub async fn select_in<C: ConnectionTrait>(c: &C, head: &str, keys: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
     let backend = c.get_database_backend();
     let mut out = Vec::new();
-    for chunk in keys.chunks(IN_KEYS) {
-        let size = chunk.len().next_power_of_two().max(IN_KEYS_MIN);
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let mut values: Vec<Value> = keys.by_ref().take(IN_KEYS).collect();
+        let size = values.len().next_power_of_two().max(IN_KEYS_MIN);
         let mut sql = String::with_capacity(head.len() + size * 6 + 2);
         sql.push_str(head);
         sql.push(' ');
         push_tuple(&mut sql, backend, size, &mut 0);
-        let mut values = chunk.to_vec();
-        if let Some(last) = chunk.last() {
-            values.resize(size, last.clone());
+        if let Some(last) = values.last().cloned() {
+            values.resize(size, last);
         }
         out.extend(c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?);
     }
