@@ -580,6 +580,47 @@ fn partner_add_generates_codes(db: &TestDb) -> R {
     Ok(())
 }
 
+/// Events of a later import change accounts stored by an earlier one: a client who registered
+/// without a code gets its parent from its first payment, and a client becomes a partner.
+fn later_events_update_stored_accounts(db: &TestDb) -> R {
+    let now = "2026-11-25T12:00:00+05:00";
+    import(
+        db,
+        "first.ndjson",
+        &[
+            partner("e1", "2026-10-01T09:00:00+05:00", "A1", "Асель Нурланова", "ASEL25", "+7 705 805 82 59"),
+            client("e2", "2026-10-02T09:00:00+05:00", "C1", None),
+            client("e3", "2026-10-02T10:00:00+05:00", "C2", Some("ASEL25")),
+        ],
+    )?;
+    import(
+        db,
+        "second.ndjson",
+        &[
+            pay("e4", "2026-10-05T10:00:00+05:00", "PAY1", "C1", "P100", "100000", "75000", Some("ASEL25")),
+            partner("e5", "2026-10-06T09:00:00+05:00", "C1", "Бауыржан Ким", "BAUR25", "+7 701 222 33 44"),
+        ],
+    )?;
+    let asel = db.json(now, &["partner", "show", "ASEL25"])?;
+    // C2 registered with the code; C1 came through its payment and counts as a client, not a registration.
+    check_eq!(asel["stats"]["registrations"], json!(1));
+    check_eq!(asel["stats"]["paying_clients"], json!(1));
+    let mut clients: Vec<String> = asel["clients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["account_id"].as_str().map(String::from))
+        .collect();
+    clients.sort();
+    check_eq!(clients, vec!["C1".to_string(), "C2".to_string()]);
+    let c1 = asel["clients"].as_array().into_iter().flatten().find(|c| c["account_id"] == json!("C1")).cloned();
+    check_eq!(c1.map(|c| (c["is_partner"].clone(), c["paid"].clone())), Some((json!(true), json!("75000.00"))));
+    let baur = db.json(now, &["partner", "show", "BAUR25"])?;
+    check_eq!(baur["status"], json!("active"));
+    check_eq!(bonus_of(db, now, "PAY1")?["amount"], json!("25000.00"));
+    Ok(())
+}
+
 fn demo_is_deterministic(db: &TestDb) -> R {
     let now = "2026-11-25T12:00:00+05:00";
     let out = db.run(now, &["demo", "--partners", "40", "--clients", "400", "--seed", "7"]);
@@ -688,6 +729,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("csv_import_and_rejected_file", csv_import_and_rejected_file),
     ("void_and_contract", void_and_contract),
     ("partner_add_generates_codes", partner_add_generates_codes),
+    ("later_events_update_stored_accounts", later_events_update_stored_accounts),
     ("demo_is_deterministic", demo_is_deterministic),
     ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),
     ("exclusion_voids_unpaid_bonuses", exclusion_voids_unpaid_bonuses),

@@ -53,14 +53,15 @@ fn sizes(n: usize, max: usize) -> impl Iterator<Item = usize> {
     std::iter::repeat_n(max, full).chain((0..usize::BITS).rev().map(|b| 1usize << b).filter(move |p| rest & p != 0))
 }
 
-/// Inserts `rows` with as few statements as the sizes allow. Every row must set the same
-/// columns (an auto-increment key left unset in all of them is assigned by the database). An
-/// error may leave some of the rows inserted: call it inside a transaction, and drop that.
-pub async fn insert_all<A, C>(c: &C, mut rows: Vec<A>) -> Result<(), DbErr>
-where
-    A: ActiveModelTrait,
-    C: ConnectionTrait,
-{
+/// The INSERT statements for `rows`, as few as the sizes allow, handed to `out` in order; `out`
+/// returns false to stop early (its receiver has gone). Every row must set the same columns (an
+/// auto-increment key left unset in all of them is assigned by the database). Run the statements
+/// inside a transaction: a failing one leaves the rows before it inserted.
+pub fn insert_statements<A: ActiveModelTrait>(
+    backend: DbBackend,
+    mut rows: Vec<A>,
+    out: &mut impl FnMut(Statement) -> bool,
+) -> Result<(), DbErr> {
     let Some(first) = rows.first() else { return Ok(()) };
     let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
         .filter(|col| !matches!(first.get(*col), ActiveValue::NotSet))
@@ -68,7 +69,6 @@ where
     if columns.is_empty() {
         return Err(DbErr::Custom("a bulk insert without columns".into()));
     }
-    let backend = c.get_database_backend();
     let table = <A::Entity as Default>::default().table_name().to_string();
     // A failing row fails the statement without undoing the rows before it: the caller's
     // transaction is rolled back anyway, and SQLite then keeps no statement journal (with foreign
@@ -104,7 +104,9 @@ where
                 }
             }
         }
-        c.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+        if !out(Statement::from_sql_and_values(backend, sql, values)) {
+            break;
+        }
     }
     Ok(())
 }
