@@ -137,9 +137,49 @@ async fn connect(url: &str, connections: u32) -> Result<DatabaseConnection, DbEr
         });
     } else {
         opts.max_connections(8);
+        opts.map_sqlx_postgres_pool_opts(|o| {
+            o.after_connect(|_, _| {
+                Box::pin(async {
+                    tcp_nodelay();
+                    Ok(())
+                })
+            })
+        });
     }
     Database::connect(opts).await
 }
+
+/// sqlx 0.9 no longer sets TCP_NODELAY on its sockets (launchbadge/sqlx#4335). A request that
+/// spans two TCP segments, as a bulk INSERT does, then waits about 40 ms for the server's delayed
+/// ACK before its last segment leaves: the import ran at 1 900 events/s on PostgreSQL instead of
+/// 16 000. Each new connection sets the option on the process's TCP sockets, which are all
+/// database connections.
+#[cfg(target_os = "linux")]
+fn tcp_nodelay() {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else { return };
+    for entry in dir.flatten() {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<libc::c_int>().ok()) else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        let one: libc::c_int = 1;
+        // SAFETY: setsockopt reads `one`, for the length given, and nothing else. A descriptor
+        // closed or reused since it was listed, or a socket that is not TCP, only makes the call
+        // fail (EBADF, ENOTSOCK, EOPNOTSUPP), and that is ignored.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn tcp_nodelay() {}
 
 /// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created.
 pub fn normalize_url(url: &str) -> String {
