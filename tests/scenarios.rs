@@ -621,6 +621,84 @@ fn later_events_update_stored_accounts(db: &TestDb) -> R {
     Ok(())
 }
 
+/// The detail view reads a partner's clients and ledger page by page: every row once, in order,
+/// with clients who share a registration time and clients who never registered.
+fn detail_pages_cover_every_row(db: &TestDb) -> R {
+    use refdesk::service::partners::{self, DETAIL_PAGE, DetailPage, More};
+    use refdesk::service::{Clock, Ctx};
+    let mut events =
+        vec![partner("p", "2026-09-01T09:00:00+05:00", "A1", "Асель Нурланова", "ASEL25", "+7 705 805 82 59")];
+    // 450 registrations, three to a minute; 30 payers who never registered.
+    let mut expected: Vec<(i64, String)> = Vec::new();
+    for i in 0..450 {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-10-01T09:00:00+05:00").map_err(|e| e.to_string())?
+            + chrono::Duration::minutes(i / 3);
+        let id = format!("C{i:04}");
+        events.push(client(&format!("r{i}"), &at.to_rfc3339(), &id, Some("ASEL25")));
+        expected.push((at.timestamp_millis(), id));
+    }
+    for i in 0..250 {
+        let id = format!("C{i:04}");
+        events.push(pay(
+            &format!("y{i}"),
+            "2026-10-20T10:00:00+05:00",
+            &format!("PAY{i}"),
+            &id,
+            "P100",
+            "100000",
+            "100000",
+            Some("ASEL25"),
+        ));
+    }
+    for i in 0..30 {
+        let id = format!("U{i:04}");
+        events.push(pay(
+            &format!("u{i}"),
+            "2026-10-21T10:00:00+05:00",
+            &format!("UPAY{i}"),
+            &id,
+            "P100",
+            "100000",
+            "100000",
+            Some("ASEL25"),
+        ));
+        expected.push((-1, id));
+    }
+    expected.sort_by(|a, b| b.cmp(a));
+    import(db, "many.ndjson", &events)?;
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let store = refdesk::store::Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let ctx = Ctx { store, terms: refdesk::domain::Terms::defaults(), operator: "t".into(), clock: Clock::System };
+        let d = partners::show(&ctx, "ASEL25").await.map_err(|e| e.to_string())?;
+        check_eq!(d.clients_total, 480);
+        check_eq!(d.clients.len(), DETAIL_PAGE);
+        let mut clients = d.clients.clone();
+        while let Some(more) = More::after_clients(&clients).filter(|_| (clients.len() as i64) < d.clients_total) {
+            match partners::detail_page(&ctx, &d.account_id, &more).await.map_err(|e| e.to_string())? {
+                DetailPage::Clients(page) if !page.is_empty() => clients.extend(page),
+                other => return Err(format!("after {} clients: {other:?}", clients.len())),
+            }
+        }
+        let got: Vec<(i64, String)> =
+            clients.iter().map(|c| (c.registered_at.unwrap_or(-1), c.account_id.clone())).collect();
+        check_eq!(got, expected);
+
+        check!(d.ledger_total >= 250, "{} ledger entries", d.ledger_total);
+        let mut ledger = d.ledger.clone();
+        while let Some(more) = More::after_ledger(&ledger).filter(|_| (ledger.len() as i64) < d.ledger_total) {
+            match partners::detail_page(&ctx, &d.account_id, &more).await.map_err(|e| e.to_string())? {
+                DetailPage::Ledger(page) if !page.is_empty() => ledger.extend(page),
+                other => return Err(format!("after {} entries: {other:?}", ledger.len())),
+            }
+        }
+        check_eq!(ledger.len() as i64, d.ledger_total);
+        check!(ledger.windows(2).all(|w| w[0].id > w[1].id), "ledger pages out of order");
+        Ok(())
+    })
+}
+
 fn demo_is_deterministic(db: &TestDb) -> R {
     let now = "2026-11-25T12:00:00+05:00";
     let out = db.run(now, &["demo", "--partners", "40", "--clients", "400", "--seed", "7"]);
@@ -730,6 +808,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("void_and_contract", void_and_contract),
     ("partner_add_generates_codes", partner_add_generates_codes),
     ("later_events_update_stored_accounts", later_events_update_stored_accounts),
+    ("detail_pages_cover_every_row", detail_pages_cover_every_row),
     ("demo_is_deterministic", demo_is_deterministic),
     ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),
     ("exclusion_voids_unpaid_bonuses", exclusion_voids_unpaid_bonuses),

@@ -281,6 +281,8 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                         "id": l.id, "at": time(ctx, l.at), "kind": l.kind, "bucket": l.bucket, "amount": money(l.amount),
                         "bonus_id": l.bonus_id, "operator": l.operator, "reason": l.reason,
                     })).collect::<Vec<_>>(),
+                    "ledger_total": d.ledger_total,
+                    "clients_total": d.clients_total,
                     "clients": d.clients.iter().map(|c| json!({
                         "account_id": c.account_id, "registered_at": c.registered_at.map(|t| time(ctx, t)),
                         "is_partner": c.is_partner, "payments": c.payments, "paid": money(c.paid),

@@ -292,8 +292,122 @@ pub struct PartnerDetail {
     pub open_cases: i64,
     pub balance: Balance,
     pub stats: Stats,
+    /// The newest [`DETAIL_PAGE`] entries; [`detail_page`] reads on.
     pub ledger: Vec<LedgerLine>,
+    pub ledger_total: i64,
+    /// The latest registered [`DETAIL_PAGE`] clients; [`detail_page`] reads on.
     pub clients: Vec<ClientLine>,
+    pub clients_total: i64,
+}
+
+/// Rows of the ledger or of the clients read at a time.
+pub const DETAIL_PAGE: usize = 200;
+
+/// Where the next page of a partner's ledger or clients starts: after the last row shown. Keys,
+/// not offsets, so that entries and clients arriving meanwhile neither repeat nor hide a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum More {
+    /// Entries older than this id (the ledger runs newest first).
+    Ledger { before: i64 },
+    /// Clients after this one in the order newest registration first, then account id.
+    Clients { registered_at: Option<i64>, account_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetailPage {
+    Ledger(Vec<LedgerLine>),
+    Clients(Vec<ClientLine>),
+}
+
+impl More {
+    /// The page after `d`'s last row of that section, when one is shown.
+    pub fn after_ledger(lines: &[LedgerLine]) -> Option<More> {
+        lines.last().map(|l| More::Ledger { before: l.id })
+    }
+
+    pub fn after_clients(lines: &[ClientLine]) -> Option<More> {
+        lines.last().map(|c| More::Clients { registered_at: c.registered_at, account_id: c.account_id.clone() })
+    }
+}
+
+/// The next page of a partner's ledger or clients (the detail view reads them as it scrolls).
+pub async fn detail_page(ctx: &Ctx, account_id: &str, more: &More) -> Result<DetailPage> {
+    Ok(match more {
+        More::Ledger { .. } => DetailPage::Ledger(ledger_page(ctx, account_id, Some(more)).await?),
+        More::Clients { .. } => DetailPage::Clients(clients_page(ctx, account_id, Some(more)).await?),
+    })
+}
+
+async fn count(db: &sea_orm::DatabaseConnection, sql: &str, key: &str) -> Result<i64> {
+    Ok(match query_one(db, sql, vec![key.into()]).await? {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    })
+}
+
+async fn ledger_page(ctx: &Ctx, account_id: &str, more: Option<&More>) -> Result<Vec<LedgerLine>> {
+    let before = match more {
+        Some(More::Ledger { before }) => *before,
+        _ => i64::MAX,
+    };
+    let rows = query_all(
+        &ctx.store.db,
+        &format!(
+            "SELECT id, at, kind, bucket, amount, bonus_id, operator, reason, reference FROM ledger_entry \
+             WHERE partner_id = $1 AND id < $2 ORDER BY id DESC LIMIT {DETAIL_PAGE}"
+        ),
+        vec![account_id.into(), before.into()],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LedgerLine {
+                id: r.try_get_by_index(0)?,
+                at: r.try_get_by_index(1)?,
+                kind: r.try_get_by_index(2)?,
+                bucket: r.try_get_by_index(3)?,
+                amount: Money::from_tiyn(r.try_get_by_index(4)?),
+                bonus_id: r.try_get_by_index(5)?,
+                operator: r.try_get_by_index(6)?,
+                reason: r.try_get_by_index(7)?,
+                reference: r.try_get_by_index(8)?,
+            })
+        })
+        .collect()
+}
+
+/// Clients newest registration first. An account that paid without registering has no time and
+/// comes last (COALESCE, so that both backends order it alike).
+async fn clients_page(ctx: &Ctx, account_id: &str, more: Option<&More>) -> Result<Vec<ClientLine>> {
+    let (at, after) = match more {
+        Some(More::Clients { registered_at, account_id }) => (registered_at.unwrap_or(-1), account_id.clone()),
+        // Above every real key: no account id sorts after this one.
+        _ => (i64::MAX, "\u{10FFFF}".to_string()),
+    };
+    let rows = query_all(
+        &ctx.store.db,
+        &format!(
+            "SELECT a.id, a.registered_at, a.is_partner, \
+             (SELECT COUNT(*) FROM payment y WHERE y.account_id = a.id), \
+             (SELECT CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) FROM payment y WHERE y.account_id = a.id) \
+             FROM account a WHERE a.parent_id = $1 \
+             AND (COALESCE(a.registered_at, -1) < $2 OR (COALESCE(a.registered_at, -1) = $2 AND a.id < $3)) \
+             ORDER BY COALESCE(a.registered_at, -1) DESC, a.id DESC LIMIT {DETAIL_PAGE}"
+        ),
+        vec![account_id.into(), at.into(), after.into()],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ClientLine {
+                account_id: r.try_get_by_index(0)?,
+                registered_at: r.try_get_by_index(1)?,
+                is_partner: r.try_get_by_index(2)?,
+                payments: r.try_get_by_index(3)?,
+                paid: Money::from_tiyn(r.try_get_by_index(4)?),
+            })
+        })
+        .collect()
 }
 
 /// Finds a partner by code (any case).
@@ -418,47 +532,10 @@ pub async fn show(ctx: &Ctx, code: &str) -> Result<PartnerDetail> {
             .transpose()?,
         None => None,
     };
-    let ledger = query_all(
-        db,
-        "SELECT id, at, kind, bucket, amount, bonus_id, operator, reason, reference FROM ledger_entry \
-         WHERE partner_id = $1 ORDER BY id DESC LIMIT 200",
-        vec![p.account_id.clone().into()],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(LedgerLine {
-            id: r.try_get_by_index(0)?,
-            at: r.try_get_by_index(1)?,
-            kind: r.try_get_by_index(2)?,
-            bucket: r.try_get_by_index(3)?,
-            amount: Money::from_tiyn(r.try_get_by_index(4)?),
-            bonus_id: r.try_get_by_index(5)?,
-            operator: r.try_get_by_index(6)?,
-            reason: r.try_get_by_index(7)?,
-            reference: r.try_get_by_index(8)?,
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let clients = query_all(
-        db,
-        "SELECT a.id, a.registered_at, a.is_partner, COUNT(y.id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) \
-         FROM account a LEFT JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1 \
-         GROUP BY a.id, a.registered_at, a.is_partner ORDER BY a.registered_at DESC, a.id LIMIT 200",
-        vec![p.account_id.clone().into()],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ClientLine {
-            account_id: r.try_get_by_index(0)?,
-            registered_at: r.try_get_by_index(1)?,
-            is_partner: r.try_get_by_index(2)?,
-            payments: r.try_get_by_index(3)?,
-            paid: Money::from_tiyn(r.try_get_by_index(4)?),
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
+    let ledger = ledger_page(ctx, &p.account_id, None).await?;
+    let clients = clients_page(ctx, &p.account_id, None).await?;
+    let ledger_total = count(db, "SELECT COUNT(*) FROM ledger_entry WHERE partner_id = $1", &p.account_id).await?;
+    let clients_total = count(db, "SELECT COUNT(*) FROM account WHERE parent_id = $1", &p.account_id).await?;
     Ok(PartnerDetail {
         status: Status::of(&p.status, c.active),
         status_reason: if p.status == "excluded" { p.status_reason.clone() } else { c.deactivated_reason.clone() },
@@ -481,7 +558,9 @@ pub async fn show(ctx: &Ctx, code: &str) -> Result<PartnerDetail> {
         balance: balance(ctx, &p.account_id).await?,
         stats: stats(ctx, &p.account_id, &c.code).await?,
         ledger,
+        ledger_total,
         clients,
+        clients_total,
         account_id: p.account_id,
         code: c.code,
         name: p.name,

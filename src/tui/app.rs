@@ -12,7 +12,7 @@ use crate::domain::rules::State;
 use crate::domain::{Lang, Money};
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
-use crate::service::partners::{ListQuery, PartnerDetail, PartnerRow, Status};
+use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow, Status};
 use chrono::{DateTime, FixedOffset, Utc};
 use tui_input::{Input, InputRequest};
 
@@ -73,6 +73,7 @@ pub enum Action {
     DashboardLoaded(u64, Result<Box<Dashboard>, String>),
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
+    DetailPageLoaded(u64, Result<DetailPage, String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
@@ -89,6 +90,7 @@ impl Action {
                 | Action::DashboardLoaded(..)
                 | Action::PartnersLoaded(..)
                 | Action::DetailLoaded(..)
+                | Action::DetailPageLoaded(..)
                 | Action::BonusesLoaded(..)
                 | Action::Previewed(..)
                 | Action::Approved(..)
@@ -100,13 +102,40 @@ impl Action {
 /// Service calls for the run loop to make; each answers with the matching action.
 #[derive(Clone, Debug)]
 pub enum Effect {
-    LoadDashboard { req: u64 },
-    LoadPartners { req: u64, query: ListQuery },
-    LoadDetail { req: u64, code: String },
-    LoadBonuses { req: u64, query: BonusQuery },
-    PreviewApprove { req: u64, ids: Option<Vec<i64>> },
-    Approve { req: u64, ids: Vec<i64> },
-    Void { req: u64, id: i64, reason: String },
+    LoadDashboard {
+        req: u64,
+    },
+    LoadPartners {
+        req: u64,
+        query: ListQuery,
+    },
+    LoadDetail {
+        req: u64,
+        code: String,
+    },
+    /// The next page of the open detail's ledger or clients.
+    LoadDetailPage {
+        req: u64,
+        account_id: String,
+        more: More,
+    },
+    LoadBonuses {
+        req: u64,
+        query: BonusQuery,
+    },
+    PreviewApprove {
+        req: u64,
+        ids: Option<Vec<i64>>,
+    },
+    Approve {
+        req: u64,
+        ids: Vec<i64>,
+    },
+    Void {
+        req: u64,
+        id: i64,
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -388,6 +417,20 @@ impl App {
                     }
                 }
                 vec![]
+            }
+            Action::DetailPageLoaded(req, res) => {
+                let lang = self.lang;
+                let Some(d) = self.partners.detail.as_mut().filter(|d| d.page_pending == Some(req)) else {
+                    self.redraw = false;
+                    return vec![];
+                };
+                d.page_pending = None;
+                match res {
+                    Ok(page) => d.append(page),
+                    Err(e) => self.say(MsgKind::Error, i18n::load_failed(lang, &e)),
+                }
+                // The highlight may sit on the last row, waiting for this page to move on.
+                self.more_detail()
             }
             Action::BonusesLoaded(req, res) => self.bonuses_loaded(req, res),
             Action::Previewed(req, res) => {
@@ -716,12 +759,29 @@ impl App {
                 let req = self.req();
                 if let Some(d) = self.partners.detail.as_mut() {
                     d.pending = Some(req);
+                    d.page_pending = None;
                 }
                 return vec![Effect::LoadDetail { req, code }];
             }
             _ => {}
         }
-        vec![]
+        self.more_detail()
+    }
+
+    /// Reads the next page of the section on screen once its highlight is within a screen of the
+    /// last row read, so that scrolling through thousands of entries never stops at a page's end.
+    fn more_detail(&mut self) -> Vec<Effect> {
+        let rows = self.detail_rows();
+        let Some(d) = self.partners.detail.as_ref() else { return vec![] };
+        if d.pending.is_some() || d.page_pending.is_some() {
+            return vec![];
+        }
+        let Some((account_id, more)) = d.wants_more(rows) else { return vec![] };
+        let req = self.req();
+        if let Some(d) = self.partners.detail.as_mut() {
+            d.page_pending = Some(req);
+        }
+        vec![Effect::LoadDetailPage { req, account_id, more }]
     }
 
     // ---- bonuses ----
@@ -1190,6 +1250,41 @@ mod tests {
         let fx = app.update(Action::PageUp);
         let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!() };
         assert_eq!(query.after, None);
+    }
+
+    #[test]
+    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+        let mut app = app(Lang::En);
+        let fx = app.update(Action::GoTo(Screen::Partners));
+        let Some(Effect::LoadPartners { req, .. }) = fx.first().cloned() else { panic!() };
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(3))));
+        let fx = app.update(Action::Enter);
+        let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
+        // Six entries read of 40: the ledger has more than the first page.
+        let mut d = detail();
+        d.ledger_total = 40;
+        app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        let rows = app.detail_rows();
+        assert!(rows > 6 && rows < 40, "the test needs a screen taller than a page read and shorter than the ledger");
+        // The ledger tab opens within a screen of its last entry read: the page after entry 4
+        // (the oldest shown) is read at once.
+        let fx = app.update(Action::Right);
+        let Some(Effect::LoadDetailPage { req, account_id, more }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((account_id.as_str(), &more), ("P-00003", &More::Ledger { before: 4 }));
+        assert!(app.update(Action::Down).is_empty(), "one page at a time");
+        let older: Vec<_> =
+            (1..=3).rev().map(|id| crate::service::partners::LedgerLine { id, ..detail().ledger[5].clone() }).collect();
+        // Still within a screen of the end: the page after it is asked for at once.
+        let fx = app.update(Action::DetailPageLoaded(req, Ok(DetailPage::Ledger(older))));
+        let d = app.partners.detail.as_ref().and_then(|d| d.data.as_ref()).map(|d| d.ledger.len());
+        assert_eq!(d, Some(9));
+        let Some(Effect::LoadDetailPage { req: stale, more, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(more, More::Ledger { before: 1 });
+        // A stale answer (the detail was reloaded meanwhile) is dropped.
+        app.update(Action::Reload);
+        app.update(Action::DetailPageLoaded(stale, Ok(DetailPage::Ledger(vec![]))));
+        let d = app.partners.detail.as_ref().and_then(|d| d.data.as_ref()).map(|d| (d.ledger.len(), d.ledger_total));
+        assert_eq!(d, Some((9, 40)));
     }
 
     #[test]

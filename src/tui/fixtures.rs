@@ -206,6 +206,7 @@ pub fn detail() -> PartnerDetail {
             line(5, "2026-10-20T09:15:00", "release", "held", -25_000, None),
             line(4, "2026-10-05T10:00:00", "accrual", "held", 25_000, None),
         ],
+        ledger_total: 6,
         clients: vec![
             ClientLine {
                 account_id: "C-10442".into(),
@@ -229,5 +230,6 @@ pub fn detail() -> PartnerDetail {
                 paid: Money::ZERO,
             },
         ],
+        clients_total: 3,
     }
 }

@@ -1,7 +1,7 @@
 //! The partner detail (opened from screen 2): profile, contract, balance by state, statistics and
 //! open cases; the ledger; the referred clients. Three sections, Tab/←/→ between them.
 use crate::domain::Lang;
-use crate::service::partners::PartnerDetail;
+use crate::service::partners::{DetailPage, More, PartnerDetail};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, K, t};
 use crate::tui::widgets::{clean, fit, pad, right};
@@ -48,6 +48,8 @@ pub struct DetailState {
     pub data: Option<PartnerDetail>,
     pub error: Option<String>,
     pub pending: Option<u64>,
+    /// A next page of the ledger or clients on its way.
+    pub page_pending: Option<u64>,
     pub section: Section,
     pub ledger: Scroll,
     pub clients: Scroll,
@@ -60,6 +62,7 @@ impl DetailState {
             data: None,
             error: None,
             pending: Some(req),
+            page_pending: None,
             section: Section::Profile,
             ledger: Scroll::default(),
             clients: Scroll::default(),
@@ -73,6 +76,38 @@ impl DetailState {
             Section::Profile => {}
             Section::Ledger => self.ledger = self.ledger.moved(delta, d.ledger.len(), visible),
             Section::Clients => self.clients = self.clients.moved(delta, d.clients.len(), visible),
+        }
+    }
+
+    /// The page to read next for the section on screen: when its highlight is within `visible`
+    /// rows of the last row read and the partner has more.
+    pub fn wants_more(&self, visible: usize) -> Option<(String, More)> {
+        let d = self.data.as_ref()?;
+        let near = |sel: usize, len: usize| sel + visible.max(1) >= len;
+        let more = match self.section {
+            Section::Profile => None,
+            Section::Ledger if (d.ledger.len() as i64) < d.ledger_total && near(self.ledger.sel, d.ledger.len()) => {
+                More::after_ledger(&d.ledger)
+            }
+            Section::Clients
+                if (d.clients.len() as i64) < d.clients_total && near(self.clients.sel, d.clients.len()) =>
+            {
+                More::after_clients(&d.clients)
+            }
+            Section::Ledger | Section::Clients => None,
+        }?;
+        Some((d.account_id.clone(), more))
+    }
+
+    /// Adds a page read on to its section. An empty page means the rest is gone (cannot happen
+    /// to an append-only ledger); the total then follows what was read, so no more is asked.
+    pub fn append(&mut self, page: DetailPage) {
+        let Some(d) = self.data.as_mut() else { return };
+        match page {
+            DetailPage::Ledger(lines) if lines.is_empty() => d.ledger_total = d.ledger.len() as i64,
+            DetailPage::Ledger(lines) => d.ledger.extend(lines),
+            DetailPage::Clients(lines) if lines.is_empty() => d.clients_total = d.clients.len() as i64,
+            DetailPage::Clients(lines) => d.clients.extend(lines),
         }
     }
 
@@ -102,15 +137,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
 
     let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
-    if ds.pending.is_some() {
+    if ds.pending.is_some() || ds.page_pending.is_some() {
         head = format!("{head} · {}", t(lang, K::Loading));
     }
     frame.render_widget(Line::styled(fit(&head, area.width as usize), theme.title()), title);
 
     let tabs = [
         (Section::Profile, t(lang, K::SectionProfile).to_string()),
-        (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger.len())),
-        (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients.len())),
+        (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger_total)),
+        (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients_total)),
     ];
     let spans: Vec<Span> = tabs
         .into_iter()
