@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "refdesk", version, about = "Back-office of the Atlantys referral program", long_about = None)]
 pub struct Cli {
-    /// Database URL: sqlite://PATH?mode=rwc or postgres://… (default: refdesk.db in the data dir)
+    /// Database: a SQLite file (PATH or sqlite://PATH?mode=rwc) or postgres://… (default: refdesk.db in the data dir)
     #[arg(long, env = "REFDESK_DB", global = true)]
     pub db: Option<String>,
     /// Program terms (default: refdesk.toml in the config dir, else the built-in terms)

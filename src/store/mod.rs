@@ -181,8 +181,13 @@ fn tcp_nodelay() {
 #[cfg(not(target_os = "linux"))]
 fn tcp_nodelay() {}
 
-/// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created.
+/// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created; a bare path is a SQLite
+/// file.
 pub fn normalize_url(url: &str) -> String {
+    // A bare path, as an operator types it first, names a SQLite file.
+    if !url.contains("://") && !url.starts_with("sqlite:") {
+        return normalize_url(&format!("sqlite://{url}"));
+    }
     if url.starts_with("sqlite:") && !url.contains("mode=") {
         let sep = if url.contains('?') { '&' } else { '?' };
         format!("{url}{sep}mode=rwc")
@@ -198,6 +203,7 @@ pub fn sqlite_path(url: &str) -> Option<String> {
 }
 
 pub fn describe_url(url: &str) -> String {
+    let url = &normalize_url(url);
     if let Some(p) = sqlite_path(url) {
         return format!("sqlite {p}");
     }
@@ -241,3 +247,19 @@ pub async fn lock_writers<C: ConnectionTrait>(c: &C, key: i64) -> Result<(), DbE
 
 /// The advisory-lock key of refdesk's writers ("refdesk" in ASCII).
 pub const LOCK_WRITE: i64 = 0x0072_6566_6465_736b;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_path_is_a_sqlite_file() {
+        assert_eq!(normalize_url("/tmp/big.db"), "sqlite:///tmp/big.db?mode=rwc");
+        assert_eq!(normalize_url("big.db"), "sqlite://big.db?mode=rwc");
+        assert_eq!(normalize_url("sqlite://x.db"), "sqlite://x.db?mode=rwc");
+        assert_eq!(normalize_url("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+        assert_eq!(normalize_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(describe_url("/tmp/big.db"), "sqlite /tmp/big.db");
+        assert_eq!(describe_url("postgres://u:secret@h:5432/db?sslmode=require"), "postgres h:5432/db");
+    }
+}
