@@ -13,8 +13,8 @@ use crate::store::entity::{
 };
 use crate::store::{LOCK_WRITE, Store, audit, lock_writers, query_one, stmt};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, IntoActiveModel, QueryResult, QueryTrait, Set,
-    Statement, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, IntoActiveModel, QueryTrait,
+    Set, Statement, Value,
 };
 // The batch's maps hash many short keys: foldhash, seeded per process, instead of SipHash.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -839,29 +839,6 @@ fn keys<'k>(keys: impl IntoIterator<Item = &'k String>) -> Vec<Value> {
     keys.into_iter().filter(|k| seen.insert(k.as_str())).map(|k| Value::from(k.clone())).collect()
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, email, phone, iin, email_norm, phone_norm, iin_norm, device_id, ip, \
-                               is_client, is_partner, registered_at, parent_id, via_code";
-
-fn account_row(r: &QueryResult) -> std::result::Result<account::Model, sea_orm::DbErr> {
-    Ok(account::Model {
-        id: r.try_get_by_index(0)?,
-        name: r.try_get_by_index(1)?,
-        email: r.try_get_by_index(2)?,
-        phone: r.try_get_by_index(3)?,
-        iin: r.try_get_by_index(4)?,
-        email_norm: r.try_get_by_index(5)?,
-        phone_norm: r.try_get_by_index(6)?,
-        iin_norm: r.try_get_by_index(7)?,
-        device_id: r.try_get_by_index(8)?,
-        ip: r.try_get_by_index(9)?,
-        is_client: r.try_get_by_index(10)?,
-        is_partner: r.try_get_by_index(11)?,
-        registered_at: r.try_get_by_index(12)?,
-        parent_id: r.try_get_by_index(13)?,
-        via_code: r.try_get_by_index(14)?,
-    })
-}
-
 /// Codes with their owner's state and stored identity, by code or by owner (`by` is the column).
 async fn load_codes(txn: &DatabaseTransaction, by: &str, keys: Vec<Value>) -> Result<Vec<(String, Code)>> {
     let head = format!(
@@ -934,62 +911,23 @@ async fn load(txn: &DatabaseTransaction, lines: &[Line]) -> Result<Batch> {
         b.events.insert(r.try_get_by_index(0)?, r.try_get_by_index(1)?);
     }
     b.codes.extend(load_codes(txn, "c.code", keys(codes)).await?);
-    let head = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id IN");
-    for r in select_in(txn, &head, keys(acc_ids)).await? {
-        let m = account_row(&r)?;
+    for r in select_in(txn, "SELECT * FROM account WHERE id IN", keys(acc_ids)).await? {
+        let m = account::Model::from_query_result(&r, "")?;
         b.accounts.insert(m.id.clone(), Acc { m, new_at: None, dirty: false });
     }
     // Partner accounts in the batch need their code for the "already a partner" message.
     let code_owners: HashSet<&String> = b.codes.values().map(|c| &c.partner_id).collect();
     let own = keys(b.accounts.values().filter(|a| a.m.is_partner && !code_owners.contains(&a.m.id)).map(|a| &a.m.id));
     b.codes.extend(load_codes(txn, "c.partner_id", own).await?);
-    let head = "SELECT id, account_id, package, list_price, paid_amount, refunded, promo_code, promotion, \
-                partner_id, paid_at, reason, event_id FROM payment WHERE id IN";
-    for r in select_in(txn, head, keys(pay_ids)).await? {
-        let m = payment::Model {
-            id: r.try_get_by_index(0)?,
-            account_id: r.try_get_by_index(1)?,
-            package: r.try_get_by_index(2)?,
-            list_price: r.try_get_by_index(3)?,
-            paid_amount: r.try_get_by_index(4)?,
-            refunded: r.try_get_by_index(5)?,
-            promo_code: r.try_get_by_index(6)?,
-            promotion: r.try_get_by_index(7)?,
-            partner_id: r.try_get_by_index(8)?,
-            paid_at: r.try_get_by_index(9)?,
-            reason: r.try_get_by_index(10)?,
-            event_id: r.try_get_by_index(11)?,
-        };
+    for r in select_in(txn, "SELECT * FROM payment WHERE id IN", keys(pay_ids)).await? {
+        let m = payment::Model::from_query_result(&r, "")?;
         b.payments.insert(m.id.clone(), Row { m, new: false, dirty: false });
     }
     for r in select_in(txn, "SELECT DISTINCT account_id FROM payment WHERE account_id IN", keys(paying_ids)).await? {
         b.paying.insert(r.try_get_by_index(0)?);
     }
-    let head = "SELECT id, payment_id, partner_id, booked, reduced, clawed, rate, base_kind, base_amount, campaign, \
-                hold_days, booked_at, release_at, state, approved_at, approved_by, voided_at, voided_by, void_reason \
-                FROM bonus WHERE payment_id IN";
-    for r in select_in(txn, head, keys(refund_ids)).await? {
-        let m = bonus::Model {
-            id: r.try_get_by_index(0)?,
-            payment_id: r.try_get_by_index(1)?,
-            partner_id: r.try_get_by_index(2)?,
-            booked: r.try_get_by_index(3)?,
-            reduced: r.try_get_by_index(4)?,
-            clawed: r.try_get_by_index(5)?,
-            rate: r.try_get_by_index(6)?,
-            base_kind: r.try_get_by_index(7)?,
-            base_amount: r.try_get_by_index(8)?,
-            campaign: r.try_get_by_index(9)?,
-            hold_days: r.try_get_by_index(10)?,
-            booked_at: r.try_get_by_index(11)?,
-            release_at: r.try_get_by_index(12)?,
-            state: r.try_get_by_index(13)?,
-            approved_at: r.try_get_by_index(14)?,
-            approved_by: r.try_get_by_index(15)?,
-            voided_at: r.try_get_by_index(16)?,
-            voided_by: r.try_get_by_index(17)?,
-            void_reason: r.try_get_by_index(18)?,
-        };
+    for r in select_in(txn, "SELECT * FROM bonus WHERE payment_id IN", keys(refund_ids)).await? {
+        let m = bonus::Model::from_query_result(&r, "")?;
         b.bonuses.insert(m.payment_id.clone(), Row { m, new: false, dirty: false });
     }
     let max = query_one(txn, "SELECT COALESCE(MAX(id), 0) FROM bonus", vec![]).await?;
@@ -1005,35 +943,18 @@ fn account_am(a: account::Model) -> account::ActiveModel {
     a.into_active_model().reset_all()
 }
 
-/// Writes what the batch added and changed, parents before children. The statements are built
-/// on a blocking thread while the database runs the ones before them: building the values of
-/// 50 000 lines costs about a third of running them.
+/// Writes what the batch added and changed, parents before children.
 async fn write(txn: &DatabaseTransaction, b: Batch) -> Result<()> {
-    let backend = txn.get_database_backend();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Statement>(16);
-    let span = tracing::debug_span!("import.plan");
-    let planner = tokio::task::spawn_blocking(move || {
-        let _in = span.enter();
-        plan_writes(backend, b, &mut |s| tx.blocking_send(s).is_ok())
-    });
-    while let Some(statement) = rx.recv().await {
+    let statements = tracing::debug_span!("import.plan").in_scope(|| plan_writes(txn.get_database_backend(), b))?;
+    for statement in statements {
         txn.execute_raw(statement).await?;
     }
-    match planner.await {
-        Ok(planned) => Ok(planned?),
-        Err(e) => match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(e) => Err(ServiceError::Db(sea_orm::DbErr::Custom(format!("the import's writer stopped: {e}")))),
-        },
-    }
+    Ok(())
 }
 
-/// The statements that write a judged batch, in order, handed to `out` (see [`write`]).
-fn plan_writes(
-    backend: DbBackend,
-    mut b: Batch,
-    out: &mut impl FnMut(Statement) -> bool,
-) -> std::result::Result<(), sea_orm::DbErr> {
+/// The statements that write a judged batch, in order.
+fn plan_writes(backend: DbBackend, mut b: Batch) -> std::result::Result<Vec<Statement>, sea_orm::DbErr> {
+    let out = &mut Vec::new();
     // Foreign keys are checked at commit (see the migration), so that a client who registered
     // without a code may have as its parent a partner who registered later in the same batch.
     let accounts =
@@ -1042,9 +963,7 @@ fn plan_writes(
     let mut dirty: Vec<Acc> = b.accounts.into_values().filter(|a| a.dirty).collect();
     dirty.sort_by(|x, y| x.m.id.cmp(&y.m.id));
     for a in dirty {
-        if !out(sea_orm::Update::one(account_am(a.m)).validate()?.build(backend)) {
-            return Ok(());
-        }
+        out.push(sea_orm::Update::one(account_am(a.m)).validate()?.build(backend));
     }
     insert_statements(backend, b.new_partners.into_iter().map(IntoActiveModel::into_active_model).collect(), out)?;
     insert_statements(backend, b.new_codes, out)?;
@@ -1054,11 +973,7 @@ fn plan_writes(
     let mut dirty: Vec<payment::Model> = b.payments.into_values().filter(|p| p.dirty).map(|p| p.m).collect();
     dirty.sort_by(|x, y| x.id.cmp(&y.id));
     for p in dirty {
-        let update =
-            stmt(backend, "UPDATE payment SET refunded = $1 WHERE id = $2", vec![p.refunded.into(), p.id.into()]);
-        if !out(update) {
-            return Ok(());
-        }
+        out.push(stmt(backend, "UPDATE payment SET refunded = $1 WHERE id = $2", vec![p.refunded.into(), p.id.into()]));
     }
     let bonuses =
         b.new_bonuses.iter().filter_map(|id| b.bonuses.remove(id)).map(|bn| bn.m.into_active_model()).collect();
@@ -1066,7 +981,7 @@ fn plan_writes(
     let mut dirty: Vec<bonus::Model> = b.bonuses.into_values().filter(|bn| bn.dirty).map(|bn| bn.m).collect();
     dirty.sort_by(|x, y| x.payment_id.cmp(&y.payment_id));
     for bn in dirty {
-        let update = stmt(
+        out.push(stmt(
             backend,
             "UPDATE bonus SET reduced = $1, clawed = $2, state = $3, voided_at = $4, voided_by = $5, void_reason = $6 WHERE id = $7",
             vec![
@@ -1078,16 +993,13 @@ fn plan_writes(
                 bn.void_reason.into(),
                 bn.id.into(),
             ],
-        );
-        if !out(update) {
-            return Ok(());
-        }
+        ));
     }
     insert_statements(backend, b.ledger, out)?;
     insert_statements(backend, b.refunds, out)?;
     insert_statements(backend, b.cases, out)?;
     insert_statements(backend, b.new_events, out)?;
-    Ok(())
+    Ok(std::mem::take(out))
 }
 
 /// Imports a whole reader: batches the lines, reports progress in bytes, returns the summary.

@@ -320,11 +320,12 @@ pub enum DetailPage {
 }
 
 impl More {
-    /// The page after `d`'s last row of that section, when one is shown.
+    /// The page after the last of these entries, when there is one.
     pub fn after_ledger(lines: &[LedgerLine]) -> Option<More> {
         lines.last().map(|l| More::Ledger { before: l.id })
     }
 
+    /// The page after the last of these clients, when there is one.
     pub fn after_clients(lines: &[ClientLine]) -> Option<More> {
         lines.last().map(|c| More::Clients { registered_at: c.registered_at, account_id: c.account_id.clone() })
     }
@@ -333,23 +334,23 @@ impl More {
 /// The next page of a partner's ledger or clients (the detail view reads them as it scrolls).
 pub async fn detail_page(ctx: &Ctx, account_id: &str, more: &More) -> Result<DetailPage> {
     Ok(match more {
-        More::Ledger { .. } => DetailPage::Ledger(ledger_page(ctx, account_id, Some(more)).await?),
-        More::Clients { .. } => DetailPage::Clients(clients_page(ctx, account_id, Some(more)).await?),
+        More::Ledger { before } => DetailPage::Ledger(ledger_page(ctx, account_id, *before).await?),
+        More::Clients { registered_at, account_id: after } => {
+            DetailPage::Clients(clients_page(ctx, account_id, Some((registered_at.unwrap_or(NEVER), after))).await?)
+        }
     })
 }
 
-async fn count(db: &sea_orm::DatabaseConnection, sql: &str, key: &str) -> Result<i64> {
-    Ok(match query_one(db, sql, vec![key.into()]).await? {
+/// `COUNT(*)` or another single number, 0 when there is no row.
+async fn count(db: &sea_orm::DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<i64> {
+    Ok(match query_one(db, sql, values).await? {
         Some(r) => r.try_get_by_index(0)?,
         None => 0,
     })
 }
 
-async fn ledger_page(ctx: &Ctx, account_id: &str, more: Option<&More>) -> Result<Vec<LedgerLine>> {
-    let before = match more {
-        Some(More::Ledger { before }) => *before,
-        _ => i64::MAX,
-    };
+/// Entries older than `before`, newest first (the first page: `i64::MAX`).
+async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64) -> Result<Vec<LedgerLine>> {
     let rows = query_all(
         &ctx.store.db,
         &format!(
@@ -376,25 +377,32 @@ async fn ledger_page(ctx: &Ctx, account_id: &str, more: Option<&More>) -> Result
         .collect()
 }
 
-/// Clients newest registration first. An account that paid without registering has no time and
-/// comes last (COALESCE, so that both backends order it alike).
-async fn clients_page(ctx: &Ctx, account_id: &str, more: Option<&More>) -> Result<Vec<ClientLine>> {
-    let (at, after) = match more {
-        Some(More::Clients { registered_at, account_id }) => (registered_at.unwrap_or(-1), account_id.clone()),
-        // Above every real key: no account id sorts after this one.
-        _ => (i64::MAX, "\u{10FFFF}".to_string()),
+/// The registration time of a client who paid without registering, for ordering: before every
+/// real one, so such clients come last on both backends (NULLs sort differently on each).
+const NEVER: i64 = -1;
+
+/// Clients newest registration first, then by account id; after `after` (registration time or
+/// [`NEVER`], account id), or from the top.
+async fn clients_page(ctx: &Ctx, account_id: &str, after: Option<(i64, &String)>) -> Result<Vec<ClientLine>> {
+    let (keyset, values) = match after {
+        Some((at, id)) => (
+            format!(
+                "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
+                 OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
+            ),
+            vec![account_id.into(), at.into(), id.clone().into()],
+        ),
+        None => (String::new(), vec![account_id.into()]),
     };
     let rows = query_all(
         &ctx.store.db,
         &format!(
-            "SELECT a.id, a.registered_at, a.is_partner, \
-             (SELECT COUNT(*) FROM payment y WHERE y.account_id = a.id), \
-             (SELECT CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) FROM payment y WHERE y.account_id = a.id) \
-             FROM account a WHERE a.parent_id = $1 \
-             AND (COALESCE(a.registered_at, -1) < $2 OR (COALESCE(a.registered_at, -1) = $2 AND a.id < $3)) \
-             ORDER BY COALESCE(a.registered_at, -1) DESC, a.id DESC LIMIT {DETAIL_PAGE}"
+            "SELECT a.id, a.registered_at, a.is_partner, COUNT(y.id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) \
+             FROM account a LEFT JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1 {keyset} \
+             GROUP BY a.id, a.registered_at, a.is_partner \
+             ORDER BY COALESCE(a.registered_at, {NEVER}) DESC, a.id DESC LIMIT {DETAIL_PAGE}"
         ),
-        vec![account_id.into(), at.into(), after.into()],
+        values,
     )
     .await?;
     rows.iter()
@@ -475,23 +483,19 @@ pub async fn balance(ctx: &Ctx, partner_id: &str) -> Result<Balance> {
 }
 
 pub async fn open_cases(ctx: &Ctx, partner_id: &str) -> Result<i64> {
-    let r = query_one(
+    count(
         &ctx.store.db,
         "SELECT COUNT(*) FROM fraud_case WHERE partner_id = $1 AND status = 'open'",
         vec![partner_id.into()],
     )
-    .await?;
-    Ok(match r {
-        Some(r) => r.try_get_by_index(0)?,
-        None => 0,
-    })
+    .await
 }
 
 pub async fn stats(ctx: &Ctx, partner_id: &str, code: &str) -> Result<Stats> {
     let db = &ctx.store.db;
     // A code has one owner, so its registrations are among the owner's referred accounts (and
     // the parent index finds them).
-    let reg = query_one(
+    let registrations = count(
         db,
         "SELECT COUNT(*) FROM account WHERE parent_id = $1 AND via_code = $2",
         vec![partner_id.into(), code.into()],
@@ -504,10 +508,7 @@ pub async fn stats(ctx: &Ctx, partner_id: &str, code: &str) -> Result<Stats> {
     )
     .await?;
     Ok(Stats {
-        registrations: match reg {
-            Some(r) => r.try_get_by_index(0)?,
-            None => 0,
-        },
+        registrations,
         paying_clients: match &pay {
             Some(r) => r.try_get_by_index(0)?,
             None => 0,
@@ -532,10 +533,11 @@ pub async fn show(ctx: &Ctx, code: &str) -> Result<PartnerDetail> {
             .transpose()?,
         None => None,
     };
-    let ledger = ledger_page(ctx, &p.account_id, None).await?;
+    let ledger = ledger_page(ctx, &p.account_id, i64::MAX).await?;
     let clients = clients_page(ctx, &p.account_id, None).await?;
-    let ledger_total = count(db, "SELECT COUNT(*) FROM ledger_entry WHERE partner_id = $1", &p.account_id).await?;
-    let clients_total = count(db, "SELECT COUNT(*) FROM account WHERE parent_id = $1", &p.account_id).await?;
+    let key = || vec![Value::from(p.account_id.clone())];
+    let ledger_total = count(db, "SELECT COUNT(*) FROM ledger_entry WHERE partner_id = $1", key()).await?;
+    let clients_total = count(db, "SELECT COUNT(*) FROM account WHERE parent_id = $1", key()).await?;
     Ok(PartnerDetail {
         status: Status::of(&p.status, c.active),
         status_reason: if p.status == "excluded" { p.status_reason.clone() } else { c.deactivated_reason.clone() },

@@ -53,14 +53,14 @@ fn sizes(n: usize, max: usize) -> impl Iterator<Item = usize> {
     std::iter::repeat_n(max, full).chain((0..usize::BITS).rev().map(|b| 1usize << b).filter(move |p| rest & p != 0))
 }
 
-/// The INSERT statements for `rows`, as few as the sizes allow, handed to `out` in order; `out`
-/// returns false to stop early (its receiver has gone). Every row must set the same columns (an
-/// auto-increment key left unset in all of them is assigned by the database). Run the statements
-/// inside a transaction: a failing one leaves the rows before it inserted.
+/// The INSERT statements for `rows`, as few as the sizes allow, added to `out` in order. Every
+/// row must set the same columns (an auto-increment key left unset in all of them is assigned by
+/// the database). Run the statements inside a transaction: a failing one leaves the rows before
+/// it inserted.
 pub fn insert_statements<A: ActiveModelTrait>(
     backend: DbBackend,
     mut rows: Vec<A>,
-    out: &mut impl FnMut(Statement) -> bool,
+    out: &mut Vec<Statement>,
 ) -> Result<(), DbErr> {
     let Some(first) = rows.first() else { return Ok(()) };
     let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
@@ -104,9 +104,7 @@ pub fn insert_statements<A: ActiveModelTrait>(
                 }
             }
         }
-        if !out(Statement::from_sql_and_values(backend, sql, values)) {
-            break;
-        }
+        out.push(Statement::from_sql_and_values(backend, sql, values));
     }
     Ok(())
 }

@@ -30,25 +30,15 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
         // Several readers beside one writer: WAL lets the console read while an import writes.
-        let db = connect(&url, 4).await?;
+        let db = connect(&url, Use::Shared).await?;
         Migrator::up(&db, None).await?;
         Ok(Store { db, url })
     }
 
-    /// The same database on one connection of its own, for a long run of write transactions
-    /// (an import). A SQLite connection keeps its page cache from one transaction to the next
-    /// only if no other connection wrote in between, and a pool hands out its connections in
-    /// turn: through the pool, every batch would start with a cold cache. PostgreSQL keeps its
-    /// cache in the server, so there the store is shared.
-    pub async fn dedicated(&self) -> Result<Store, DbErr> {
-        if !self.is_sqlite_file() {
-            return Ok(self.clone());
-        }
-        let db = connect(&self.url, 1).await?;
-        Ok(Store { db, url: self.url.clone() })
-    }
-
-    /// A connection of its own for a bulk writer (an import), tuned for large batches on SQLite:
+    /// The same database on a connection of its own, for a bulk writer (an import). A SQLite
+    /// connection keeps its page cache from one transaction to the next only if no other
+    /// connection wrote in between, and a pool hands out its connections in turn: through the
+    /// pool, every batch would start cold. This one is tuned for large batches:
     /// - a page cache of up to 1 GiB, so that the indexes a batch touches at random stay in memory;
     /// - a checkpoint only every ~400 MB of WAL, so that a page rewritten by several batches is
     ///   copied into the database once ([`Store::checkpoint`] finishes the job);
@@ -56,14 +46,16 @@ impl Store {
     ///   it refers to, or has read it in the same write transaction, and nothing is ever deleted.
     ///   The same importer runs with the constraints enforced on PostgreSQL, and the model test
     ///   runs `PRAGMA foreign_key_check` after every step.
+    ///
+    /// PostgreSQL keeps its cache in the server, and an in-memory SQLite database exists only on
+    /// the connections that share it: both keep the shared store.
     pub async fn bulk_writer(&self) -> Result<Store, DbErr> {
-        let store = self.dedicated().await?;
-        if self.is_sqlite_file() {
-            execute(&store.db, "PRAGMA cache_size = -1048576", vec![]).await?;
-            execute(&store.db, "PRAGMA wal_autocheckpoint = 100000", vec![]).await?;
-            execute(&store.db, "PRAGMA foreign_keys = OFF", vec![]).await?;
+        let in_memory = self.url.contains("memory") || sqlite_path(&self.url).is_none();
+        if self.backend() != DbBackend::Sqlite || in_memory {
+            return Ok(self.clone());
         }
-        Ok(store)
+        let db = connect(&self.url, Use::BulkWriter).await?;
+        Ok(Store { db, url: self.url.clone() })
     }
 
     /// Copies the WAL into the database file as far as readers allow (SQLite; a no-op elsewhere).
@@ -72,11 +64,6 @@ impl Store {
             query_all(&self.db, "PRAGMA wal_checkpoint(PASSIVE)", vec![]).await?;
         }
         Ok(())
-    }
-    /// A SQLite file, which other connections can open (an in-memory database exists only on
-    /// the connections that share it).
-    fn is_sqlite_file(&self) -> bool {
-        self.backend() == DbBackend::Sqlite && sqlite_path(&self.url).is_some() && !self.url.contains("memory")
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -111,22 +98,34 @@ impl Store {
     }
 }
 
-/// A pool of at most `connections` (on SQLite; PostgreSQL gets 8), with each backend's settings.
-async fn connect(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
+/// What a pool is for, which sets its size and, on SQLite, its settings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// The program's pool: several readers beside one writer (WAL lets the console read while
+    /// an import writes).
+    Shared,
+    /// One connection for an import's batches ([`Store::bulk_writer`]). Its settings are part
+    /// of the pool's options, so that a connection the pool opens again has them too.
+    BulkWriter,
+}
+
+/// A pool with each backend's settings.
+async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
-        opts.max_connections(connections).min_connections(1);
-        opts.map_sqlx_sqlite_opts(|o| {
+        let bulk = purpose == Use::BulkWriter;
+        opts.max_connections(if bulk { 1 } else { 4 }).min_connections(1);
+        opts.map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
+                .foreign_keys(!bulk)
                 .create_if_missing(true)
-                .pragma("cache_size", "-131072")
-                // Checkpoint every ~40 MB of WAL rather than every 4 MB: bulk imports touch
-                // index pages at random, and each checkpoint rewrites them.
-                .pragma("wal_autocheckpoint", "10000")
+                .pragma("cache_size", if bulk { "-1048576" } else { "-131072" })
+                // Checkpoint every ~40 MB of WAL rather than every 4 MB (~400 MB for an import):
+                // writes touch index pages at random, and each checkpoint rewrites them.
+                .pragma("wal_autocheckpoint", if bulk { "100000" } else { "10000" })
                 // A statement that inserts many rows keeps a journal of the pages it touched, to
                 // undo itself on error; in a file that costs a write per page.
                 .pragma("temp_store", "memory")
@@ -152,7 +151,7 @@ async fn connect(url: &str, connections: u32) -> Result<DatabaseConnection, DbEr
 /// sqlx 0.9 no longer sets TCP_NODELAY on its sockets (launchbadge/sqlx#4335). A request that
 /// spans two TCP segments, as a bulk INSERT does, then waits about 40 ms for the server's delayed
 /// ACK before its last segment leaves: the import ran at 1 900 events/s on PostgreSQL instead of
-/// 16 000. Each new connection sets the option on the process's TCP sockets, which are all
+/// 11 000. Each new connection sets the option on the process's TCP sockets, which are all
 /// database connections.
 #[cfg(target_os = "linux")]
 fn tcp_nodelay() {

@@ -83,18 +83,17 @@ impl DetailState {
     /// rows of the last row read and the partner has more.
     pub fn wants_more(&self, visible: usize) -> Option<(String, More)> {
         let d = self.data.as_ref()?;
-        let near = |sel: usize, len: usize| sel + visible.max(1) >= len;
+        let (loaded, total, sel) = match self.section {
+            Section::Profile => return None,
+            Section::Ledger => (d.ledger.len(), d.ledger_total, self.ledger.sel),
+            Section::Clients => (d.clients.len(), d.clients_total, self.clients.sel),
+        };
+        if loaded as i64 >= total || sel + visible.max(1) < loaded {
+            return None;
+        }
         let more = match self.section {
-            Section::Profile => None,
-            Section::Ledger if (d.ledger.len() as i64) < d.ledger_total && near(self.ledger.sel, d.ledger.len()) => {
-                More::after_ledger(&d.ledger)
-            }
-            Section::Clients
-                if (d.clients.len() as i64) < d.clients_total && near(self.clients.sel, d.clients.len()) =>
-            {
-                More::after_clients(&d.clients)
-            }
-            Section::Ledger | Section::Clients => None,
+            Section::Ledger => More::after_ledger(&d.ledger),
+            _ => More::after_clients(&d.clients),
         }?;
         Some((d.account_id.clone(), more))
     }
