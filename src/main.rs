@@ -56,6 +56,11 @@ async fn run(args: Cli) -> i32 {
         Some(d) => format!("sqlite://{}?mode=rwc", d.path().join("demo.db").display()),
         None => args.db.clone().unwrap_or_else(app::default_db_url),
     };
+    // A --db refdesk cannot use is bad usage (2); one it cannot open is a failure (1).
+    if let Err(e) = refdesk::store::check_url(&db) {
+        eprintln!("{e}");
+        return 2;
+    }
     let ctx = match app::context(&db, terms, operator, clock).await {
         Ok(c) => c,
         Err(e) => {

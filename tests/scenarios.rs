@@ -699,6 +699,24 @@ fn detail_pages_cover_every_row(db: &TestDb) -> R {
     })
 }
 
+/// A --db that names no database refdesk can use is bad usage: exit 2, one sentence, nothing made.
+fn an_unusable_db_is_bad_usage(db: &TestDb) -> R {
+    let now = "2026-11-25T12:00:00+05:00";
+    let out = common::run_bin("mysql://u@h/x", "anna", now, &["partner", "list"], None, &[]);
+    check_eq!(out.code, 2);
+    check_eq!(
+        out.stderr.trim(),
+        "--db mysql://u@h/x: refdesk keeps its data in SQLite (a file's path, or sqlite://PATH) or in PostgreSQL (postgres://…)"
+    );
+    let empty = common::run_bin("", "anna", now, &["partner", "list"], None, &[]);
+    check_eq!((empty.code, empty.stderr.trim()), (2, "--db is empty: give a SQLite file's path or a postgres:// URL"));
+    // A bare path is a SQLite file.
+    let path = db.path("bare.db").display().to_string();
+    let bare = common::run_bin(&path, "anna", now, &["partner", "list", "--json"], None, &[]);
+    check_eq!((bare.code, bare.stdout.trim()), (0, "[]"));
+    Ok(())
+}
+
 fn demo_is_deterministic(db: &TestDb) -> R {
     let now = "2026-11-25T12:00:00+05:00";
     let out = db.run(now, &["demo", "--partners", "40", "--clients", "400", "--seed", "7"]);
@@ -809,6 +827,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("partner_add_generates_codes", partner_add_generates_codes),
     ("later_events_update_stored_accounts", later_events_update_stored_accounts),
     ("detail_pages_cover_every_row", detail_pages_cover_every_row),
+    ("an_unusable_db_is_bad_usage", an_unusable_db_is_bad_usage),
     ("demo_is_deterministic", demo_is_deterministic),
     ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),
     ("exclusion_voids_unpaid_bonuses", exclusion_voids_unpaid_bonuses),

@@ -180,6 +180,22 @@ fn tcp_nodelay() {
 #[cfg(not(target_os = "linux"))]
 fn tcp_nodelay() {}
 
+/// Whether `url` names a database refdesk can use, in one sentence if not.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("--db is empty: give a SQLite file's path or a postgres:// URL".into());
+    }
+    let known = ["sqlite:", "postgres://", "postgresql://"].iter().any(|s| url.starts_with(s));
+    if url.contains("://") && !known {
+        return Err(format!(
+            "--db {url}: refdesk keeps its data in SQLite (a file's path, or sqlite://PATH) or in PostgreSQL \
+             (postgres://…)"
+        ));
+    }
+    Ok(())
+}
+
 /// `sqlite:PATH` forms get `?mode=rwc` so that a missing file is created; a bare path is a SQLite
 /// file.
 pub fn normalize_url(url: &str) -> String {
@@ -260,5 +276,13 @@ mod tests {
         assert_eq!(normalize_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(describe_url("/tmp/big.db"), "sqlite /tmp/big.db");
         assert_eq!(describe_url("postgres://u:secret@h:5432/db?sslmode=require"), "postgres h:5432/db");
+    }
+
+    #[test]
+    fn an_unusable_db_is_named_in_one_sentence() {
+        assert!(check_url("/tmp/x.db").is_ok() && check_url("postgres://u@h/db").is_ok());
+        assert_eq!(check_url(" "), Err("--db is empty: give a SQLite file's path or a postgres:// URL".into()));
+        let mysql = check_url("mysql://u@h/x").unwrap_err();
+        assert!(mysql.starts_with("--db mysql://u@h/x: refdesk keeps its data in SQLite"), "{mysql}");
     }
 }
