@@ -381,15 +381,7 @@ impl<'a> Importer<'a> {
                     status_by: None,
                     search,
                 });
-                b.new_codes.push(promo_code::ActiveModel {
-                    code: Set(code.clone()),
-                    partner_id: Set(account_id.clone()),
-                    active: Set(true),
-                    created_at: Set(at),
-                    deactivated_at: Set(None),
-                    deactivated_by: Set(None),
-                    deactivated_reason: Set(None),
-                });
+                b.new_codes.push(promo_code::ActiveModel::new_active(code.clone(), account_id.clone(), at));
                 b.codes.insert(
                     code,
                     Code { partner_id: account_id.clone(), active: true, excluded: false, owner: Identity::default() },
@@ -952,6 +944,15 @@ async fn write(txn: &DatabaseTransaction, b: Batch) -> Result<()> {
     Ok(())
 }
 
+/// The batch's new rows in the order the lines made them, and its changed stored rows in key
+/// order (so that two writers would lock rows alike).
+fn added_and_changed<M>(mut rows: HashMap<String, Row<M>>, added: &[String]) -> (Vec<M>, Vec<M>) {
+    let added = added.iter().filter_map(|k| rows.remove(k)).map(|r| r.m).collect();
+    let mut changed: Vec<(String, M)> = rows.into_iter().filter(|(_, r)| r.dirty).map(|(k, r)| (k, r.m)).collect();
+    changed.sort_by(|x, y| x.0.cmp(&y.0));
+    (added, changed.into_iter().map(|(_, m)| m).collect())
+}
+
 /// The statements that write a judged batch, in order.
 fn plan_writes(backend: DbBackend, mut b: Batch) -> std::result::Result<Vec<Statement>, sea_orm::DbErr> {
     let out = &mut Vec::new();
@@ -967,20 +968,14 @@ fn plan_writes(backend: DbBackend, mut b: Batch) -> std::result::Result<Vec<Stat
     }
     insert_statements(backend, b.new_partners.into_iter().map(IntoActiveModel::into_active_model).collect(), out)?;
     insert_statements(backend, b.new_codes, out)?;
-    let payments =
-        b.new_payments.iter().filter_map(|id| b.payments.remove(id)).map(|p| p.m.into_active_model()).collect();
-    insert_statements(backend, payments, out)?;
-    let mut dirty: Vec<payment::Model> = b.payments.into_values().filter(|p| p.dirty).map(|p| p.m).collect();
-    dirty.sort_by(|x, y| x.id.cmp(&y.id));
-    for p in dirty {
+    let (payments, changed) = added_and_changed(b.payments, &b.new_payments);
+    insert_statements(backend, payments.into_iter().map(IntoActiveModel::into_active_model).collect(), out)?;
+    for p in changed {
         out.push(stmt(backend, "UPDATE payment SET refunded = $1 WHERE id = $2", vec![p.refunded.into(), p.id.into()]));
     }
-    let bonuses =
-        b.new_bonuses.iter().filter_map(|id| b.bonuses.remove(id)).map(|bn| bn.m.into_active_model()).collect();
-    insert_statements(backend, bonuses, out)?;
-    let mut dirty: Vec<bonus::Model> = b.bonuses.into_values().filter(|bn| bn.dirty).map(|bn| bn.m).collect();
-    dirty.sort_by(|x, y| x.payment_id.cmp(&y.payment_id));
-    for bn in dirty {
+    let (bonuses, changed) = added_and_changed(b.bonuses, &b.new_bonuses);
+    insert_statements(backend, bonuses.into_iter().map(IntoActiveModel::into_active_model).collect(), out)?;
+    for bn in changed {
         out.push(stmt(
             backend,
             "UPDATE bonus SET reduced = $1, clawed = $2, state = $3, voided_at = $4, voided_by = $5, void_reason = $6 WHERE id = $7",

@@ -651,17 +651,7 @@ pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
     }
     .insert(&txn)
     .await?;
-    promo_code::ActiveModel {
-        code: Set(code.clone()),
-        partner_id: Set(account_id.clone()),
-        active: Set(true),
-        created_at: Set(now),
-        deactivated_at: Set(None),
-        deactivated_by: Set(None),
-        deactivated_reason: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    promo_code::ActiveModel::new_active(code.clone(), account_id.clone(), now).insert(&txn).await?;
     audit::append(
         &txn,
         audit::Entry {

@@ -1,3 +1,4 @@
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 
 /// A partner's one promo code, stored upper-case.
@@ -18,3 +19,18 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl ActiveModel {
+    /// A partner's new code, active from `at` (ms).
+    pub fn new_active(code: String, partner_id: String, at: i64) -> Self {
+        ActiveModel {
+            code: Set(code),
+            partner_id: Set(partner_id),
+            active: Set(true),
+            created_at: Set(at),
+            deactivated_at: Set(None),
+            deactivated_by: Set(None),
+            deactivated_reason: Set(None),
+        }
+    }
+}
