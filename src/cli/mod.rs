@@ -1,11 +1,11 @@
 //! The CLI: thin commands over the services, printing text for people or `--json` for scripts.
 pub mod args;
 
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::domain::{Lang, Money};
 use crate::service::import::{Format, Summary, import_reader};
 use crate::service::partners::{ContractInput, ListQuery, NewPartner, Status};
-use crate::service::{self, Ctx, ServiceError, bonuses, partners, payments, rfc3339};
+use crate::service::{self, Ctx, Field, Problem, ServiceError, bonuses, partners, payments, rfc3339};
 use args::{BonusCmd, Command, FormatArg, PartnerCmd, PaymentCmd};
 use serde_json::{Value, json};
 use std::io::{BufReader, IsTerminal, Write};
@@ -212,7 +212,10 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
             let status = match status.as_deref() {
                 None => None,
                 Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                    ServiceError::Invalid(format!("--status: {s:?} is not active, code_deactivated or excluded"))
+                    ServiceError::invalid(
+                        Field::Status,
+                        Problem::NotOneOf(s.to_string(), &["active", "code_deactivated", "excluded"]),
+                    )
                 })?),
             };
             let rows = partners::list(ctx, &ListQuery { search, status, ..Default::default() }).await?;
@@ -450,9 +453,10 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             let state = match status.as_deref() {
                 None => None,
                 Some(s) => Some(State::parse(s).ok_or_else(|| {
-                    ServiceError::Invalid(format!(
-                        "--status: {s:?} is not held, due, available, paid, voided or frozen"
-                    ))
+                    ServiceError::invalid(
+                        Field::Status,
+                        Problem::NotOneOf(s.to_string(), &["held", "due", "available", "paid", "voided", "frozen"]),
+                    )
                 })?),
             };
             if let Some(p) = &partner {

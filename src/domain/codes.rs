@@ -6,14 +6,23 @@ pub fn normalize_code(s: &str) -> String {
     s.trim().to_uppercase()
 }
 
+/// Why a text is not a promo code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    #[error("a promo code has 2 to 32 characters")]
+    Length,
+    #[error("a promo code has only Latin letters, digits, '-' and '_'")]
+    Characters,
+}
+
 /// A code is 2–32 letters, digits, `-` or `_`.
-pub fn validate_code(code: &str) -> Result<String, &'static str> {
+pub fn validate_code(code: &str) -> Result<String, CodeError> {
     let c = normalize_code(code);
     if c.chars().count() < 2 || c.chars().count() > 32 {
-        return Err("a promo code has 2 to 32 characters");
+        return Err(CodeError::Length);
     }
     if !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
-        return Err("a promo code has only Latin letters, digits, '-' and '_'");
+        return Err(CodeError::Characters);
     }
     Ok(c)
 }

@@ -42,21 +42,47 @@ pub fn normalize_iin(s: &str) -> Option<String> {
     (!d.is_empty()).then_some(d)
 }
 
+/// Why a text is not a Kazakh IBAN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IbanError {
+    #[error("a Kazakh IBAN starts with KZ")]
+    NotKazakh,
+    #[error("a Kazakh IBAN has 20 characters (KZ and 18 more)")]
+    Length,
+    #[error("an IBAN has only letters and digits")]
+    Characters,
+    #[error("the IBAN's check digits are not digits")]
+    CheckNotDigits,
+    #[error("the IBAN's check digits do not match (mod 97)")]
+    Checksum,
+}
+
+/// Why a text is not an IIN/BIN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IinError {
+    #[error("an IIN/BIN is 12 digits")]
+    Length,
+    #[error("this IIN/BIN cannot have a valid check digit")]
+    NoCheckDigit,
+    #[error("the IIN/BIN's check digit does not match")]
+    Checksum,
+}
+
 /// A Kazakh IBAN: `KZ`, two check digits and 16 characters, valid under mod 97. Returns the
 /// compact upper-case form.
-pub fn validate_iban_kz(s: &str) -> Result<String, &'static str> {
+pub fn validate_iban_kz(s: &str) -> Result<String, IbanError> {
     let iban: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     if !iban.starts_with("KZ") {
-        return Err("a Kazakh IBAN starts with KZ");
+        return Err(IbanError::NotKazakh);
     }
     if iban.len() != 20 {
-        return Err("a Kazakh IBAN has 20 characters (KZ and 18 more)");
+        return Err(IbanError::Length);
     }
     if !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err("an IBAN has only letters and digits");
+        return Err(IbanError::Characters);
     }
     if !iban[2..4].chars().all(|c| c.is_ascii_digit()) {
-        return Err("the IBAN's check digits are not digits");
+        return Err(IbanError::CheckNotDigits);
     }
     let rearranged = format!("{}{}", &iban[4..], &iban[..4]);
     let mut rem: u32 = 0;
@@ -65,20 +91,20 @@ pub fn validate_iban_kz(s: &str) -> Result<String, &'static str> {
         rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
     }
     if rem != 1 {
-        return Err("the IBAN's check digits do not match (mod 97)");
+        return Err(IbanError::Checksum);
     }
     Ok(iban)
 }
 
 /// An IIN or BIN: 12 digits whose last is the check digit of the first 11.
-pub fn validate_iin(s: &str) -> Result<String, &'static str> {
+pub fn validate_iin(s: &str) -> Result<String, IinError> {
     let d: Vec<u32> = s.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_digit(10).unwrap_or(99)).collect();
     if d.len() != 12 || d.iter().any(|&x| x > 9) {
-        return Err("an IIN/BIN is 12 digits");
+        return Err(IinError::Length);
     }
-    let check = iin_check_digit(&d[..11]).ok_or("this IIN/BIN cannot have a valid check digit")?;
+    let check = iin_check_digit(&d[..11]).ok_or(IinError::NoCheckDigit)?;
     if check != d[11] {
-        return Err("the IIN/BIN's check digit does not match");
+        return Err(IinError::Checksum);
     }
     Ok(d.iter().map(|x| char::from_digit(*x, 10).unwrap_or('0')).collect())
 }

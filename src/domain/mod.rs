@@ -1,9 +1,12 @@
 //! The program's rules, free of storage and terminal: money, terms, identity, codes, events and
 //! the bonus lifecycle.
+pub mod bonus;
 pub mod codes;
 pub mod event;
 pub mod identity;
+pub mod ledger;
 pub mod money;
+pub mod partner;
 pub mod rules;
 pub mod terms;
 

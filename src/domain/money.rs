@@ -160,9 +160,53 @@ impl fmt::Display for Money {
     }
 }
 
+/// Sums and differences of amounts. An overflow of 64-bit tiyn (about 92 trillion tenge) is a
+/// bug, never a real amount: it stops the program rather than wrapping into a wrong number.
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        match self.checked_add(other) {
+            Some(m) => m,
+            None => panic!("money overflow: {self} + {other}"),
+        }
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        match self.checked_sub(other) {
+            Some(m) => m,
+            None => panic!("money overflow: {self} - {other}"),
+        }
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        match self.0.checked_neg() {
+            Some(t) => Money(t),
+            None => panic!("money overflow: -({self})"),
+        }
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        *self = *self + other;
+    }
+}
+
+impl std::ops::SubAssign for Money {
+    fn sub_assign(&mut self, other: Money) {
+        *self = *self - other;
+    }
+}
+
 impl std::iter::Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        iter.fold(Money::ZERO, |a, b| a + b)
     }
 }
 

@@ -1,7 +1,7 @@
-//! The program's rules as pure functions: eligibility of a payment, the bonus it books, when it
-//! is released, what a refund takes back, and the state a bonus shows.
+//! The program's rules as pure functions: eligibility of a payment, and the bonus it books and
+//! when it is released. The bonus's life after booking is in [`super::bonus`].
 use super::money::Money;
-use super::terms::{Approval, BonusBase, Terms};
+use super::terms::{BonusBase, Terms};
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
@@ -159,104 +159,6 @@ pub fn book(terms: &Terms, code: &str, list_price: Money, paid: Money, paid_at: 
     })
 }
 
-/// How much of a bonus the cumulative refund takes back in total.
-pub fn refund_reduction(booked: Money, refunded_total: Money, paid: Money) -> Money {
-    if paid.is_zero() || refunded_total >= paid {
-        return booked;
-    }
-    booked.proportion(refunded_total, paid).unwrap_or(booked)
-}
-
-/// The stored lifecycle state of a bonus; `due` and `frozen` are read from it with the clock and
-/// the partner's open cases (see [`shown_state`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stored {
-    Held,
-    Available,
-    Paid,
-    Voided,
-}
-
-impl Stored {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stored::Held => "held",
-            Stored::Available => "available",
-            Stored::Paid => "paid",
-            Stored::Voided => "voided",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stored> {
-        match s {
-            "held" => Some(Stored::Held),
-            "available" => Some(Stored::Available),
-            "paid" => Some(Stored::Paid),
-            "voided" => Some(Stored::Voided),
-            _ => None,
-        }
-    }
-}
-
-/// The state an operator sees; each bonus is in exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum State {
-    Held,
-    Due,
-    Frozen,
-    Available,
-    Paid,
-    Voided,
-}
-
-impl serde::Serialize for State {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl State {
-    pub const ALL: [State; 6] = [State::Held, State::Due, State::Frozen, State::Available, State::Paid, State::Voided];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Held => "held",
-            State::Due => "due",
-            State::Frozen => "frozen",
-            State::Available => "available",
-            State::Paid => "paid",
-            State::Voided => "voided",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-}
-
-/// What a stored bonus shows at `now`: an open fraud case freezes every unpaid bonus; a held one
-/// whose hold has ended is due (with manual approval).
-pub fn shown_state(
-    stored: Stored,
-    release_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-    frozen: bool,
-    approval: Approval,
-) -> State {
-    match stored {
-        Stored::Voided => State::Voided,
-        Stored::Paid => State::Paid,
-        _ if frozen => State::Frozen,
-        Stored::Available => State::Available,
-        Stored::Held if now >= release_at => match approval {
-            Approval::Manual => State::Due,
-            // Auto-approval books the release at the next sweep; it already counts as available.
-            Approval::Auto => State::Available,
-        },
-        Stored::Held => State::Held,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,26 +209,5 @@ mod tests {
         assert_eq!(judge(&f, &terms).map_err(|e| e.0), Err(Reason::ExistingClient));
         f.code = None;
         assert_eq!(judge(&f, &terms).map_err(|e| e.0), Err(Reason::UnknownCode));
-    }
-
-    #[test]
-    fn partial_refunds_add_up_to_exactly_the_bonus() {
-        let booked = Money::from_tiyn(2_500_001);
-        let paid = Money::from_tiyn(7_500_000);
-        let r1 = refund_reduction(booked, Money::from_tiyn(2_500_000), paid);
-        let r2 = refund_reduction(booked, Money::from_tiyn(5_000_000), paid);
-        let r3 = refund_reduction(booked, paid, paid);
-        assert_eq!((r1.tiyn(), r2.tiyn(), r3.tiyn()), (833_334, 1_666_667, 2_500_001));
-    }
-
-    #[test]
-    fn shown_states() {
-        let now = t("2026-10-20T00:00:00Z");
-        let past = now - Duration::days(1);
-        assert_eq!(shown_state(Stored::Held, past, now, false, Approval::Manual), State::Due);
-        assert_eq!(shown_state(Stored::Held, now + Duration::days(1), now, false, Approval::Manual), State::Held);
-        assert_eq!(shown_state(Stored::Held, past, now, true, Approval::Manual), State::Frozen);
-        assert_eq!(shown_state(Stored::Paid, past, now, true, Approval::Manual), State::Paid);
-        assert_eq!(shown_state(Stored::Held, past, now, false, Approval::Auto), State::Available);
     }
 }

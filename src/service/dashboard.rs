@@ -1,8 +1,8 @@
 //! The dashboard's figures: the program at a glance, at the clock's time.
 use super::{Ctx, Result, ms};
 use crate::domain::Money;
-use crate::domain::rules::State;
-use crate::store::query_one;
+use crate::domain::bonus::ShownBonusState as State;
+use crate::store::{bonuses as store_bonuses, program};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
@@ -39,13 +39,6 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
-async fn count(ctx: &Ctx, sql: &str, vals: Vec<sea_orm::Value>) -> Result<i64> {
-    Ok(match query_one(&ctx.store.db, sql, vals).await? {
-        Some(r) => r.try_get_by_index(0)?,
-        None => 0,
-    })
-}
-
 pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
     let today = ctx.terms.local(ctx.now()).date_naive();
     let this_month = first_of_month(today);
@@ -54,30 +47,11 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         let start = this_month.checked_sub_months(Months::new(back)).unwrap_or(this_month);
         let end = start.checked_add_months(Months::new(1)).unwrap_or(start);
         let (s, e) = (ms(ctx.terms.start_of_day(start)), ms(ctx.terms.start_of_day(end)));
-        let revenue = count(
-            ctx,
-            "SELECT CAST(COALESCE(SUM(paid_amount - refunded), 0) AS BIGINT) FROM payment WHERE paid_at >= $1 AND paid_at < $2",
-            vec![s.into(), e.into()],
-        )
-        .await?;
-        let bonuses = count(
-            ctx,
-            "SELECT CAST(COALESCE(SUM(booked - reduced), 0) AS BIGINT) FROM bonus WHERE booked_at >= $1 AND booked_at < $2 AND state <> 'voided'",
-            vec![s.into(), e.into()],
-        )
-        .await?;
-        let new_clients = count(
-            ctx,
-            "SELECT COUNT(*) FROM account WHERE is_client = TRUE AND registered_at >= $1 AND registered_at < $2",
-            vec![s.into(), e.into()],
-        )
-        .await?;
-        months.push(MonthFigures {
-            month: start,
-            revenue: Money::from_tiyn(revenue),
-            bonuses: Money::from_tiyn(bonuses),
-            new_clients,
-        });
+        let db = &ctx.store.db;
+        let revenue = program::revenue_between(db, s, e).await?;
+        let bonuses = store_bonuses::booked_between(db, s, e).await?;
+        let new_clients = program::new_clients_between(db, s, e).await?;
+        months.push(MonthFigures { month: start, revenue, bonuses, new_clients });
     }
     let totals = super::bonuses::totals(ctx).await?;
     let get = |s: State| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
@@ -90,14 +64,10 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         (this_month, this_month.checked_add_months(Months::new(1)).and_then(|m| m.with_day(day)))
     };
     let current = months.last().cloned();
+    let (partners, active_partners) = program::partner_counts(&ctx.store.db).await?;
     Ok(Dashboard {
-        partners: count(ctx, "SELECT COUNT(*) FROM partner", vec![]).await?,
-        active_partners: count(
-            ctx,
-            "SELECT COUNT(*) FROM partner p JOIN promo_code c ON c.partner_id = p.account_id WHERE p.status = 'active' AND c.active = TRUE",
-            vec![],
-        )
-        .await?,
+        partners,
+        active_partners,
         new_clients_month: current.as_ref().map(|m| m.new_clients).unwrap_or(0),
         revenue_month: current.as_ref().map(|m| m.revenue).unwrap_or(Money::ZERO),
         held: get(State::Held),
@@ -107,7 +77,7 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         paid: get(State::Paid),
         next_payout_due: due.unwrap_or(today),
         next_payout_month: pay_month,
-        open_cases: count(ctx, "SELECT COUNT(*) FROM fraud_case WHERE status = 'open'", vec![]).await?,
+        open_cases: store_bonuses::open_cases_total(&ctx.store.db).await?,
         months,
     })
 }

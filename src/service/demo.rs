@@ -4,8 +4,8 @@ use super::demo_data::{self, DemoOptions};
 use super::import::{BATCH, Importer, Line};
 use super::{Ctx, Result, ms};
 use crate::domain::event::parse_json_line;
+use crate::store::audit;
 use crate::store::entity::contract;
-use crate::store::{audit, query_all};
 use sea_orm::{EntityTrait, Set};
 use serde::Serialize;
 
@@ -80,29 +80,21 @@ pub async fn run(
     progress("operators at work");
     let ops = Ctx { operator: "aigerim.ops".into(), ..ctx.clone() };
     for (account, reason) in &data.deactivations {
-        let code =
-            query_all(&ctx.store.db, "SELECT code FROM promo_code WHERE partner_id = $1", vec![account.clone().into()])
-                .await?;
-        if let Some(r) = code.first() {
-            let code: String = r.try_get_by_index(0)?;
+        if let Some(code) = crate::store::partners::code_of(&ctx.store.db, account).await? {
             super::partners::deactivate_code(&ops, &code, reason).await?;
         }
     }
     // Bonuses whose hold ended more than three days ago have been approved; the rest wait in
     // the due queue, as on a real morning.
     let cutoff = ms(ctx.now() - chrono::Duration::days(3));
-    let ids: Vec<i64> = query_all(
+    let due = crate::store::bonuses::values_in_state(
         &ctx.store.db,
-        &format!(
-            "SELECT b.id FROM bonus b WHERE b.state = 'held' AND b.release_at <= $1 AND NOT {} ORDER BY b.id",
-            super::bonuses::FROZEN
-        ),
-        vec![cutoff.into()],
+        crate::domain::bonus::ShownBonusState::Due,
+        cutoff,
+        crate::domain::terms::Approval::Manual,
     )
-    .await?
-    .iter()
-    .map(|r| r.try_get_by_index(0))
-    .collect::<std::result::Result<_, _>>()?;
+    .await?;
+    let ids: Vec<i64> = due.iter().map(|d| d.0).collect();
     // A few are voided by hand before approval, as operators do when a client complains.
     let (to_void, to_approve): (Vec<i64>, Vec<i64>) = ids.iter().partition(|id| *id % 97 == 13);
     for id in &to_void {

@@ -13,12 +13,7 @@ pub async fn init(ctx: &Ctx) -> Result<bool> {
     }
     let now = ms(ctx.now());
     if operator::Entity::find_by_id(ctx.operator.clone()).one(&txn).await?.is_some() {
-        crate::store::execute(
-            &txn,
-            "UPDATE operator SET role = 'admin' WHERE name = $1",
-            vec![ctx.operator.clone().into()],
-        )
-        .await?;
+        crate::store::program::make_admin(&txn, &ctx.operator).await?;
     } else {
         operator::ActiveModel {
             name: Set(ctx.operator.clone()),

@@ -1,9 +1,16 @@
 //! Storage through SeaORM: the connection with each backend's settings, write transactions, and
 //! small helpers for the hand-written queries both backends share.
 pub mod audit;
+pub mod bonuses;
 pub mod bulk;
 pub mod entity;
+pub mod import;
+pub mod ledger;
+pub mod partners;
+pub mod payments;
+pub mod program;
 
+use chrono::{DateTime, TimeZone, Utc};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -11,6 +18,15 @@ use sea_orm::{
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 use std::time::Duration;
+
+/// Instants are stored as unix milliseconds.
+pub fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
 
 /// An open, migrated database.
 #[derive(Clone, Debug)]
@@ -244,6 +260,14 @@ pub async fn query_one<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>)
 
 pub async fn execute<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
     Ok(c.execute_raw(stmt(c.get_database_backend(), sql, values)).await?.rows_affected())
+}
+
+/// A single number (`COUNT(*)`, a sum), 0 when there is no row.
+pub async fn count<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+    Ok(match query_one(c, sql, values).await? {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    })
 }
 
 /// `$k, $k+1, …` for an IN list starting at placeholder `k`.

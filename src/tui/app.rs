@@ -8,7 +8,7 @@ use super::screens::dashboard::{Chart, DashboardState};
 use super::screens::partner_detail::{DetailState, Section};
 use super::screens::partners::{Land, PageReq, PartnersState, PendingPage};
 use super::widgets::Theme;
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::domain::{Lang, Money};
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;

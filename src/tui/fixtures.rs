@@ -1,7 +1,7 @@
 //! Data for the console's tests, built as the services would return it, at a fixed clock:
 //! 2026-11-25 10:00 (+05:00).
 use super::app::App;
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::domain::{Lang, Money};
 use crate::service::bonuses::BonusRow;
 use crate::service::dashboard::{Dashboard, MonthFigures};

@@ -2,7 +2,7 @@
 //! formatters for dates, months and the sentences that carry numbers. Nothing outside this file
 //! spells out words for people: the screens ask for a [`K`] or call a function here.
 use crate::domain::Lang;
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::service::partners::{Sort, Status};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
@@ -691,27 +691,9 @@ pub fn voided(lang: Lang, id: i64, amount: &str) -> String {
     }
 }
 
-/// A service's error in the console's language: bonus refusals are said from their facts; other
-/// errors keep the service's sentence.
+/// A service's error in the console's language, naming fields as people call them.
 pub fn service_error(lang: Lang, e: &crate::service::ServiceError) -> String {
-    use crate::service::ServiceError;
-    use crate::service::bonuses::Refusal as R;
-    let ServiceError::Bonus(r) = e else { return e.to_string() };
-    match lang {
-        Lang::En => r.to_string(),
-        Lang::Ru => match r {
-            R::NoSuchBonus(id) => format!("бонуса {id} нет"),
-            R::Approved { id, by, at } => format!("бонус {id} уже одобрил {by} в {at}"),
-            R::Voided { id, by, at, reason } => format!("бонус {id} аннулировал {by} в {at}: {reason}"),
-            R::Paid(id) => format!("бонус {id} уже выплачен"),
-            R::Frozen(id) => format!("бонус {id} заморожен: по партнёру открыто дело о нарушении"),
-            R::NotDue { id, at } => format!("бонус {id} ещё удерживается: удержание заканчивается {at}"),
-            R::Changed => {
-                "другой оператор только что изменил эти бонусы; ничего не одобрено, посмотрите ещё раз".into()
-            }
-            R::AutoApproval => "в этой программе бонусы одобряются автоматически (approval = \"auto\")".into(),
-        },
-    }
+    e.sentence(lang, crate::service::Names::Words)
 }
 
 /// A service's refusal, as its sentence says it.
@@ -829,15 +811,18 @@ mod tests {
 #[cfg(test)]
 mod refusal_tests {
     use super::*;
-    use crate::service::ServiceError;
-    use crate::service::bonuses::Refusal;
+    use crate::domain::bonus::Refusal;
+    use crate::service::{Field, Problem, Purpose, ServiceError};
 
     #[test]
-    fn bonus_refusals_are_said_in_the_console_language() {
-        let e = ServiceError::Bonus(Refusal::Approved { id: 7, by: "bolat".into(), at: "2026-10-20 09:00".into() });
+    fn service_errors_are_said_in_the_console_language() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-10-20T09:00:00+05:00").unwrap();
+        let e = ServiceError::Bonus(Refusal::Approved { id: 7, by: "bolat".into(), at });
         assert_eq!(service_error(Lang::Ru, &e), "бонус 7 уже одобрил bolat в 2026-10-20 09:00");
         assert_eq!(service_error(Lang::En, &e), "bonus 7 was already approved by bolat at 2026-10-20 09:00");
-        let other = ServiceError::Invalid("--reason: say why".into());
-        assert_eq!(service_error(Lang::Ru, &other), "--reason: say why");
+        // Fields are named as people call them, never by the CLI's flags.
+        let reason = ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::VoidBonus));
+        assert_eq!(service_error(Lang::Ru, &reason), "Причина: укажите, почему бонус аннулируется");
+        assert_eq!(service_error(Lang::En, &reason), "Reason: say why the bonus is voided");
     }
 }

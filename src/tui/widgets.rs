@@ -3,7 +3,7 @@
 //! dialogs.
 use super::app::{App, Dialog, MsgKind, Screen};
 use super::i18n::{self, K, t};
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};

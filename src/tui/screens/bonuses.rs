@@ -2,7 +2,7 @@
 //! voiding with a reason. Pages go forward by keyset cursor (release_at, id); the cursors of
 //! the pages before are kept on a stack for PgUp.
 use crate::domain::Money;
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::service::bonuses::BonusRow;
 use crate::tui::app::App;
 use crate::tui::i18n::{self, K, t};

@@ -1,6 +1,6 @@
 //! Screen 1: the program at a glance and the last six months as a bar chart.
 use crate::domain::Money;
-use crate::domain::rules::State;
+use crate::domain::bonus::ShownBonusState as State;
 use crate::service::dashboard::Dashboard;
 use crate::tui::app::App;
 use crate::tui::i18n::{self, K, t};

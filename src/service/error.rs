@@ -1,0 +1,403 @@
+//! Why a service call did not do what was asked: facts, not sentences. Each caller says them in
+//! its own words: the CLI in English with its flags (`--reason: …`), the console in the
+//! operator's language with the field's name. Every variant has both renderings; a test walks
+//! them all.
+use crate::domain::Lang;
+use crate::domain::bonus::Refusal;
+use crate::domain::codes::CodeError;
+use crate::domain::identity::{IbanError, IinError};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::DbErr;
+
+/// An input field of a service call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Code,
+    Email,
+    Iin,
+    Number,
+    Signed,
+    Iban,
+    Reason,
+    Status,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Name,
+        Field::Code,
+        Field::Email,
+        Field::Iin,
+        Field::Number,
+        Field::Signed,
+        Field::Iban,
+        Field::Reason,
+        Field::Status,
+    ];
+
+    /// The CLI's flag for it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Name => "--name",
+            Field::Code => "--code",
+            Field::Email => "--email",
+            Field::Iin => "--iin",
+            Field::Number => "--number",
+            Field::Signed => "--signed",
+            Field::Iban => "--iban",
+            Field::Reason => "--reason",
+            Field::Status => "--status",
+        }
+    }
+
+    /// Its name for people: (English, Russian).
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Field::Name => ("Name", "Имя"),
+            Field::Code => ("Code", "Код"),
+            Field::Email => ("Email", "Email"),
+            Field::Iin => ("IIN/BIN", "ИИН/БИН"),
+            Field::Number => ("Contract number", "Номер договора"),
+            Field::Signed => ("Signed on", "Дата подписания"),
+            Field::Iban => ("IBAN", "IBAN"),
+            Field::Reason => ("Reason", "Причина"),
+            Field::Status => ("Status", "Статус"),
+        }
+    }
+}
+
+/// What an empty field was needed for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    PartnerName,
+    ContractNumber,
+    VoidBonus,
+    DeactivateCode,
+    ExcludePartner,
+}
+
+/// What is wrong with a field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Missing(Purpose),
+    NotEmail(String),
+    Iin(String, IinError),
+    Iban(String, IbanError),
+    Code(String, CodeError),
+    NotDate(String),
+    InFuture(NaiveDate),
+    /// Not one of the values listed.
+    NotOneOf(String, &'static [&'static str]),
+}
+
+/// Something named that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Partner(String),
+    Payment(String),
+}
+
+/// A change refused by the current state of the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    CodeTaken { code: String, owner: String },
+    NoFreeCode { name: String },
+    AccountExists(String),
+    CodeDeactivated { code: String, by: String, at: Option<DateTime<FixedOffset>> },
+    Excluded { code: String, by: String, at: Option<DateTime<FixedOffset>> },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// An input that cannot be taken (exit 2).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Invalid { field: Field, problem: Problem },
+    /// The input names nothing that exists (exit 2).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    NotFound(Missing),
+    /// A bonus cannot be approved or voided now (exit 1; an unknown id, exit 2).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Bonus(#[from] Refusal),
+    /// Refused by the current state (exit 1).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Refused(Conflict),
+    /// An input file that cannot be read (exit 2).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Unreadable { file: String, error: String },
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Db(#[from] DbErr),
+}
+
+/// How a sentence names a field: by the CLI's flag, or by its name for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    Flags,
+    Words,
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+impl ServiceError {
+    pub fn invalid(field: Field, problem: Problem) -> ServiceError {
+        ServiceError::Invalid { field, problem }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ServiceError::Invalid { .. } | ServiceError::NotFound(_) | ServiceError::Unreadable { .. } => 2,
+            ServiceError::Bonus(Refusal::NoSuchBonus(_)) => 2,
+            ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Db(_) => 1,
+        }
+    }
+
+    /// One sentence in `lang`.
+    pub fn sentence(&self, lang: Lang, names: Names) -> String {
+        let ru = lang == Lang::Ru;
+        let pick = |en: String, r: String| if ru { r } else { en };
+        match self {
+            ServiceError::Invalid { field, problem } => {
+                let name = match names {
+                    Names::Flags => field.flag().to_string(),
+                    Names::Words => {
+                        let (en, r) = field.words();
+                        (if ru { r } else { en }).to_string()
+                    }
+                };
+                format!("{name}: {}", problem_text(problem, ru))
+            }
+            ServiceError::NotFound(Missing::Partner(code)) => {
+                pick(format!("no partner has the code {code}"), format!("партнёра с кодом {code} нет"))
+            }
+            ServiceError::NotFound(Missing::Payment(id)) => {
+                pick(format!("there is no payment {id}"), format!("платежа {id} нет"))
+            }
+            ServiceError::Bonus(r) => {
+                if ru {
+                    refusal_ru(r)
+                } else {
+                    r.to_string()
+                }
+            }
+            ServiceError::Refused(c) => conflict_text(c, ru),
+            ServiceError::Unreadable { file: source, error } => {
+                pick(format!("{source}: cannot read: {error}"), format!("{source}: не читается: {error}"))
+            }
+            ServiceError::Db(e) => pick(format!("database error: {e}"), format!("ошибка базы данных: {e}")),
+        }
+    }
+}
+
+fn when(at: &Option<DateTime<FixedOffset>>) -> String {
+    at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+fn problem_text(p: &Problem, ru: bool) -> String {
+    let (en, r) = match p {
+        Problem::Missing(purpose) => {
+            let (en, r) = match purpose {
+                Purpose::PartnerName => ("a partner needs a name", "у партнёра должно быть имя"),
+                Purpose::ContractNumber => ("the contract number is empty", "номер договора пуст"),
+                Purpose::VoidBonus => ("say why the bonus is voided", "укажите, почему бонус аннулируется"),
+                Purpose::DeactivateCode => ("say why the code is deactivated", "укажите, почему код отключается"),
+                Purpose::ExcludePartner => ("say why the partner is excluded", "укажите, почему партнёр исключается"),
+            };
+            (en.to_string(), r.to_string())
+        }
+        Problem::NotEmail(v) => {
+            (format!("{v:?} is not an email address"), format!("{v:?} — не адрес электронной почты"))
+        }
+        Problem::Iin(v, e) => (format!("{v}: {e}"), format!("{v}: {}", iin_ru(*e))),
+        Problem::Iban(v, e) => (format!("{v}: {e}"), format!("{v}: {}", iban_ru(*e))),
+        Problem::Code(v, e) => (format!("{v}: {e}"), format!("{v}: {}", code_ru(*e))),
+        Problem::NotDate(v) => (format!("{v:?} is not a date YYYY-MM-DD"), format!("{v:?} — не дата ГГГГ-ММ-ДД")),
+        Problem::InFuture(d) => (format!("{d} is in the future"), format!("{d} — дата в будущем")),
+        Problem::NotOneOf(v, list) => {
+            let (head, last) = list.split_at(list.len().saturating_sub(1));
+            let en = if head.is_empty() { last.join("") } else { format!("{} or {}", head.join(", "), last.join("")) };
+            let r =
+                if head.is_empty() { last.join("") } else { format!("{} или {}", head.join(", "), last.join("")) };
+            (format!("{v:?} is not {en}"), format!("{v:?} — не {r}"))
+        }
+    };
+    if ru { r } else { en }
+}
+
+fn iin_ru(e: IinError) -> &'static str {
+    match e {
+        IinError::Length => "в ИИН/БИН 12 цифр",
+        IinError::NoCheckDigit => "у такого ИИН/БИН не может быть верной контрольной цифры",
+        IinError::Checksum => "контрольная цифра ИИН/БИН не сходится",
+    }
+}
+
+fn iban_ru(e: IbanError) -> &'static str {
+    match e {
+        IbanError::NotKazakh => "казахстанский IBAN начинается с KZ",
+        IbanError::Length => "в казахстанском IBAN 20 знаков (KZ и ещё 18)",
+        IbanError::Characters => "в IBAN только латинские буквы и цифры",
+        IbanError::CheckNotDigits => "контрольные знаки IBAN — не цифры",
+        IbanError::Checksum => "контрольные цифры IBAN не сходятся (mod 97)",
+    }
+}
+
+fn code_ru(e: CodeError) -> &'static str {
+    match e {
+        CodeError::Length => "в промокоде от 2 до 32 знаков",
+        CodeError::Characters => "в промокоде только латинские буквы, цифры, '-' и '_'",
+    }
+}
+
+fn refusal_ru(r: &Refusal) -> String {
+    let at = |t: &DateTime<FixedOffset>| t.format("%Y-%m-%d %H:%M").to_string();
+    match r {
+        Refusal::NoSuchBonus(id) => format!("бонуса {id} нет"),
+        Refusal::Approved { id, by, at: t } => format!("бонус {id} уже одобрил {by} в {}", at(t)),
+        Refusal::Voided { id, by, at: t, reason } => format!("бонус {id} аннулировал {by} в {}: {reason}", at(t)),
+        Refusal::Paid(id) => format!("бонус {id} уже выплачен"),
+        Refusal::Frozen(id) => format!("бонус {id} заморожен: по партнёру открыто дело о нарушении"),
+        Refusal::NotDue { id, at: t } => format!("бонус {id} ещё удерживается: удержание заканчивается {}", at(t)),
+        Refusal::Changed => {
+            "другой оператор только что изменил эти бонусы; ничего не одобрено, посмотрите ещё раз".into()
+        }
+        Refusal::AutoApproval => "в этой программе бонусы одобряются автоматически (approval = \"auto\")".into(),
+    }
+}
+
+fn conflict_text(c: &Conflict, ru: bool) -> String {
+    let (en, r) = match c {
+        Conflict::CodeTaken { code, owner } => (
+            format!("the code {code} already belongs to partner {owner}"),
+            format!("код {code} уже принадлежит партнёру {owner}"),
+        ),
+        Conflict::NoFreeCode { name } => (
+            format!("no free promo code can be made from {name:?}"),
+            format!("из имени {name:?} не получается свободный промокод"),
+        ),
+        Conflict::AccountExists(id) => (format!("account {id} already exists"), format!("аккаунт {id} уже есть")),
+        Conflict::CodeDeactivated { code, by, at } => (
+            format!("the code {code} was already deactivated by {by} at {}", when(at)),
+            format!("код {code} уже отключил {by} в {}", when(at)),
+        ),
+        Conflict::Excluded { code, by, at } => (
+            format!("partner {code} was already excluded by {by} at {}", when(at)),
+            format!("партнёра {code} уже исключил {by} в {}", when(at)),
+        ),
+    };
+    if ru { r } else { en }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every kind, every field, every purpose and every domain reason. The match in
+    /// `covers` has no catch-all: a new variant does not compile until it is added here.
+    fn every_error() -> Vec<ServiceError> {
+        let t = DateTime::parse_from_rfc3339("2026-10-20T09:00:00+05:00").unwrap();
+        let mut all: Vec<ServiceError> = Vec::new();
+        for purpose in [
+            Purpose::PartnerName,
+            Purpose::ContractNumber,
+            Purpose::VoidBonus,
+            Purpose::DeactivateCode,
+            Purpose::ExcludePartner,
+        ] {
+            all.push(ServiceError::invalid(Field::Reason, Problem::Missing(purpose)));
+        }
+        for field in Field::ALL {
+            all.push(ServiceError::invalid(field, Problem::NotDate("x".into())));
+        }
+        let problems = vec![
+            Problem::NotEmail("a@".into()),
+            Problem::Iin("1".into(), IinError::Length),
+            Problem::Iin("1".into(), IinError::NoCheckDigit),
+            Problem::Iin("1".into(), IinError::Checksum),
+            Problem::Iban("KZ".into(), IbanError::NotKazakh),
+            Problem::Iban("KZ".into(), IbanError::Length),
+            Problem::Iban("KZ".into(), IbanError::Characters),
+            Problem::Iban("KZ".into(), IbanError::CheckNotDigits),
+            Problem::Iban("KZ".into(), IbanError::Checksum),
+            Problem::Code("A".into(), CodeError::Length),
+            Problem::Code("A".into(), CodeError::Characters),
+            Problem::InFuture(t.date_naive()),
+            Problem::NotOneOf("x".into(), &["held", "due"]),
+        ];
+        all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
+        all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
+        all.push(ServiceError::NotFound(Missing::Payment("PAY9".into())));
+        all.extend(
+            [
+                Refusal::NoSuchBonus(7),
+                Refusal::Approved { id: 7, by: "bolat".into(), at: t },
+                Refusal::Voided { id: 7, by: "bolat".into(), at: t, reason: "dispute".into() },
+                Refusal::Paid(7),
+                Refusal::Frozen(7),
+                Refusal::NotDue { id: 7, at: t },
+                Refusal::Changed,
+                Refusal::AutoApproval,
+            ]
+            .into_iter()
+            .map(ServiceError::Bonus),
+        );
+        all.extend(
+            [
+                Conflict::CodeTaken { code: "ASEL25".into(), owner: "A1".into() },
+                Conflict::NoFreeCode { name: "Асель".into() },
+                Conflict::AccountExists("M-ASEL25".into()),
+                Conflict::CodeDeactivated { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
+                Conflict::Excluded { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
+            ]
+            .into_iter()
+            .map(ServiceError::Refused),
+        );
+        all.push(ServiceError::Unreadable { file: "events.ndjson".into(), error: "denied".into() });
+        all.push(ServiceError::Db(DbErr::Custom("disk full".into())));
+        all
+    }
+
+    fn covers(e: &ServiceError) -> &'static str {
+        match e {
+            ServiceError::Invalid { .. } => "invalid",
+            ServiceError::NotFound(_) => "not found",
+            ServiceError::Bonus(_) => "bonus",
+            ServiceError::Refused(_) => "refused",
+            ServiceError::Unreadable { .. } => "unreadable",
+            ServiceError::Db(_) => "db",
+        }
+    }
+
+    #[test]
+    fn every_error_is_said_in_english_and_in_russian() {
+        let all = every_error();
+        let kinds: std::collections::HashSet<_> = all.iter().map(covers).collect();
+        assert_eq!(kinds.len(), 6);
+        let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)));
+        for e in &all {
+            let en = e.sentence(Lang::En, Names::Words);
+            let ru = e.sentence(Lang::Ru, Names::Words);
+            assert!(
+                !en.is_empty() && !cyrillic(&en) || matches!(e, ServiceError::Refused(Conflict::NoFreeCode { .. })),
+                "{en}"
+            );
+            assert!(cyrillic(&ru), "no Russian for {e:?}: {ru}");
+            assert_ne!(en, ru, "{e:?}");
+            // The console never shows a CLI flag.
+            assert!(!ru.contains("--") && !en.contains("--"), "{en} / {ru}");
+        }
+    }
+
+    #[test]
+    fn the_cli_names_its_flags_and_keeps_its_sentences() {
+        let e = ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::VoidBonus));
+        assert_eq!(e.to_string(), "--reason: say why the bonus is voided");
+        assert_eq!(e.sentence(Lang::Ru, Names::Words), "Причина: укажите, почему бонус аннулируется");
+        let iban =
+            ServiceError::invalid(Field::Iban, Problem::Iban("KZ00125KZT5004100100".into(), IbanError::Checksum));
+        assert_eq!(iban.to_string(), "--iban: KZ00125KZT5004100100: the IBAN's check digits do not match (mod 97)");
+        let status = ServiceError::invalid(Field::Status, Problem::NotOneOf("x".into(), &["a", "b", "c"]));
+        assert_eq!(status.to_string(), "--status: \"x\" is not a, b or c");
+        assert_eq!(ServiceError::NotFound(Missing::Partner("NOBODY1".into())).exit_code(), 2);
+        assert_eq!(ServiceError::Bonus(Refusal::Paid(1)).exit_code(), 1);
+    }
+}

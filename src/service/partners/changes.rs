@@ -1,0 +1,237 @@
+//! An operator's changes to partners: one added by hand, a contract recorded, a code
+//! deactivated, a partner excluded. Each is one transaction with one audit entry.
+use super::find;
+use crate::domain::Money;
+use crate::domain::codes::{code_candidates, validate_code};
+use crate::domain::identity::{
+    clean_text, normalize_email, normalize_iin, normalize_phone, validate_iban_kz, validate_iin,
+};
+use crate::domain::partner::search_key;
+use crate::service::bonuses::void_in;
+use crate::service::{Conflict, Ctx, Field, Problem, Purpose, Result, ServiceError, from_ms, ms};
+use crate::store::entity::{account, contract, partner, promo_code};
+use crate::store::{audit, bonuses, partners as store};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::{ActiveModelTrait, Set};
+
+pub struct NewPartner {
+    pub name: String,
+    pub code: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub iin: Option<String>,
+}
+
+/// Registers a partner by hand (one the platform has not announced); returns the code.
+pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
+    let name = clean_text(&n.name);
+    if name.is_empty() {
+        return Err(ServiceError::invalid(Field::Name, Problem::Missing(Purpose::PartnerName)));
+    }
+    if let Some(iin) = &n.iin {
+        validate_iin(iin).map_err(|e| ServiceError::invalid(Field::Iin, Problem::Iin(iin.clone(), e)))?;
+    }
+    if let Some(e) = &n.email
+        && normalize_email(e).is_none()
+    {
+        return Err(ServiceError::invalid(Field::Email, Problem::NotEmail(e.clone())));
+    }
+    let txn = ctx.store.begin_write().await?;
+    let code = match &n.code {
+        Some(c) => {
+            let c = validate_code(c).map_err(|e| ServiceError::invalid(Field::Code, Problem::Code(c.clone(), e)))?;
+            if let Some(other) = store::code(&txn, &c).await? {
+                return Err(ServiceError::Refused(Conflict::CodeTaken { code: c, owner: other.partner_id }));
+            }
+            c
+        }
+        None => {
+            let mut chosen = None;
+            for c in code_candidates(&name).take(10_000) {
+                if store::code(&txn, &c).await?.is_none() {
+                    chosen = Some(c);
+                    break;
+                }
+            }
+            chosen.ok_or_else(|| ServiceError::Refused(Conflict::NoFreeCode { name: name.clone() }))?
+        }
+    };
+    let account_id = format!("M-{code}");
+    if store::account(&txn, &account_id).await?.is_some() {
+        return Err(ServiceError::Refused(Conflict::AccountExists(account_id)));
+    }
+    let now = ms(ctx.now());
+    store::insert_manual(
+        &txn,
+        account::ActiveModel {
+            id: Set(account_id.clone()),
+            name: Set(Some(name.clone())),
+            email: Set(n.email.clone()),
+            phone: Set(n.phone.clone()),
+            iin: Set(n.iin.clone()),
+            email_norm: Set(n.email.as_deref().and_then(normalize_email)),
+            phone_norm: Set(n.phone.as_deref().and_then(normalize_phone)),
+            iin_norm: Set(n.iin.as_deref().and_then(normalize_iin)),
+            device_id: Set(None),
+            ip: Set(None),
+            is_client: Set(false),
+            is_partner: Set(true),
+            registered_at: Set(Some(now)),
+            parent_id: Set(None),
+            via_code: Set(None),
+        },
+        partner::ActiveModel {
+            account_id: Set(account_id.clone()),
+            name: Set(name.clone()),
+            registered_at: Set(now),
+            trial_ends_at: Set(ms(ctx.terms.add_days(ctx.now(), ctx.terms.partner_trial_days))),
+            status: Set("active".into()),
+            status_reason: Set(None),
+            status_at: Set(None),
+            status_by: Set(None),
+            search: Set(search_key(&name, &code, n.phone.as_deref())),
+        },
+        promo_code::ActiveModel::new_active(code.clone(), account_id.clone(), now),
+    )
+    .await?;
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "partner.add",
+            subject: &code,
+            detail: serde_json::json!({"account_id": account_id, "name": name}),
+            reason: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(code)
+}
+
+pub struct ContractInput {
+    pub number: String,
+    pub signed: String,
+    pub iban: String,
+    pub iin: String,
+}
+
+/// Records (or replaces) a partner's contract after checking the IBAN and IIN/BIN.
+pub async fn set_contract(ctx: &Ctx, code: &str, k: ContractInput) -> Result<()> {
+    let number = clean_text(&k.number);
+    if number.is_empty() {
+        return Err(ServiceError::invalid(Field::Number, Problem::Missing(Purpose::ContractNumber)));
+    }
+    let signed = NaiveDate::parse_from_str(k.signed.trim(), "%Y-%m-%d")
+        .map_err(|_| ServiceError::invalid(Field::Signed, Problem::NotDate(k.signed.clone())))?;
+    if signed > ctx.terms.local(ctx.now()).date_naive() {
+        return Err(ServiceError::invalid(Field::Signed, Problem::InFuture(signed)));
+    }
+    let iban =
+        validate_iban_kz(&k.iban).map_err(|e| ServiceError::invalid(Field::Iban, Problem::Iban(k.iban.clone(), e)))?;
+    let iin = validate_iin(&k.iin).map_err(|e| ServiceError::invalid(Field::Iin, Problem::Iin(k.iin.clone(), e)))?;
+    let (p, c) = find(ctx, code).await?;
+    let txn = ctx.store.begin_write().await?;
+    let before = store::contract(&txn, &p.account_id).await?;
+    let now = ms(ctx.now());
+    let model = contract::ActiveModel {
+        partner_id: Set(p.account_id.clone()),
+        number: Set(number.clone()),
+        signed_on: Set(signed.to_string()),
+        method: Set("bank_transfer".into()),
+        iban: Set(iban.clone()),
+        iin_bin: Set(iin.clone()),
+        recorded_at: Set(now),
+        recorded_by: Set(ctx.operator.clone()),
+    };
+    if before.is_some() {
+        model.update(&txn).await?;
+    } else {
+        model.insert(&txn).await?;
+    }
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "partner.contract",
+            subject: &c.code,
+            detail: serde_json::json!({
+                "number": number, "signed_on": signed.to_string(), "iban": iban, "iin_bin": iin,
+                "previous": before.map(|b| serde_json::json!({"number": b.number, "iban": b.iban, "iin_bin": b.iin_bin})),
+            }),
+            reason: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn local(ctx: &Ctx, at: Option<i64>) -> Option<DateTime<FixedOffset>> {
+    at.map(|t| ctx.terms.local(from_ms(t)))
+}
+
+/// Deactivates a code: later payments with it earn nothing (`code_inactive`).
+pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> {
+    let reason = clean_text(reason);
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::DeactivateCode)));
+    }
+    let (_, c) = find(ctx, code).await?;
+    let txn = ctx.store.begin_write().await?;
+    let now = ms(ctx.now());
+    if !store::deactivate_code(&txn, &c.code, now, &ctx.operator, &reason).await? {
+        let cur = store::code(&txn, &c.code).await?;
+        let (by, at) = cur.map(|x| (x.deactivated_by.unwrap_or_default(), x.deactivated_at)).unwrap_or_default();
+        return Err(ServiceError::Refused(Conflict::CodeDeactivated { code: c.code, by, at: local(ctx, at) }));
+    }
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "code.deactivate",
+            subject: &c.code,
+            detail: serde_json::json!({}),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Excludes a partner: the code is deactivated and every unpaid bonus voided, in one transaction.
+pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Money)> {
+    let reason = clean_text(reason);
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::ExcludePartner)));
+    }
+    let (p, c) = find(ctx, code).await?;
+    let txn = ctx.store.begin_write().await?;
+    let now = ms(ctx.now());
+    if !store::exclude(&txn, &p.account_id, now, &ctx.operator, &reason).await? {
+        let cur = store::partner(&txn, &p.account_id).await?;
+        let (by, at) = cur.map(|x| (x.status_by.unwrap_or_default(), x.status_at)).unwrap_or_default();
+        return Err(ServiceError::Refused(Conflict::Excluded { code: c.code, by, at: local(ctx, at) }));
+    }
+    store::deactivate_code(&txn, &c.code, now, &ctx.operator, &reason).await?;
+    let ids = bonuses::unpaid_of(&txn, &p.account_id).await?;
+    let total = void_in(ctx, &txn, &ids, &format!("partner excluded: {reason}")).await?;
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "partner.exclude",
+            subject: &c.code,
+            detail: serde_json::json!({"voided": ids, "total": total.plain()}),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((ids.len(), total))
+}

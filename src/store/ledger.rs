@@ -1,0 +1,99 @@
+//! The ledger: the one writer of entries, and its reads (a partner's entries page by page, the
+//! sums a balance needs). Entries are append-only; the database refuses UPDATE and DELETE on
+//! them (migration m0002).
+use super::entity::ledger_entry;
+use super::{count, from_ms, ms, query_all, query_one};
+use crate::domain::Money;
+use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Set};
+
+/// The row a posting becomes (the import writes these in bulk statements of its own).
+pub fn row(p: &Posting) -> ledger_entry::ActiveModel {
+    ledger_entry::ActiveModel {
+        partner_id: Set(p.partner_id.clone()),
+        bonus_id: Set(p.bonus_id),
+        kind: Set(p.kind.as_str().to_string()),
+        bucket: Set(p.bucket.as_str().to_string()),
+        amount: Set(p.amount.tiyn()),
+        at: Set(ms(p.stamp.at)),
+        recorded_at: Set(ms(p.stamp.recorded_at)),
+        operator: Set(p.stamp.operator.clone()),
+        reason: Set(p.reason.clone()),
+        reference: Set(p.reference.clone()),
+        ..Default::default()
+    }
+}
+
+/// Writes postings inside the caller's transaction.
+pub async fn post<C: ConnectionTrait>(c: &C, postings: &[Posting]) -> Result<(), DbErr> {
+    for chunk in postings.chunks(500) {
+        ledger_entry::Entity::insert_many(chunk.iter().map(row).collect::<Vec<_>>()).exec_without_returning(c).await?;
+    }
+    Ok(())
+}
+
+/// An entry as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub posting: Posting,
+}
+
+fn entry(m: ledger_entry::Model) -> Result<Entry, DbErr> {
+    let bad = |what: &str, v: &str| {
+        DbErr::Custom(format!("ledger entry {} has the {what} {v:?}, which refdesk does not know", m.id))
+    };
+    let kind = EntryKind::parse(&m.kind).ok_or_else(|| bad("kind", &m.kind))?;
+    let bucket = Bucket::parse(&m.bucket).ok_or_else(|| bad("bucket", &m.bucket))?;
+    Ok(Entry {
+        id: m.id,
+        posting: Posting {
+            partner_id: m.partner_id,
+            bonus_id: m.bonus_id,
+            kind,
+            bucket,
+            amount: Money::from_tiyn(m.amount),
+            stamp: Stamp { at: from_ms(m.at), recorded_at: from_ms(m.recorded_at), operator: m.operator },
+            reason: m.reason,
+            reference: m.reference,
+        },
+    })
+}
+
+/// A partner's entries older than `before`, newest first (the first page: `i64::MAX`).
+pub async fn page<C: ConnectionTrait>(c: &C, partner_id: &str, before: i64, limit: usize) -> Result<Vec<Entry>, DbErr> {
+    let rows = query_all(
+        c,
+        &format!("SELECT * FROM ledger_entry WHERE partner_id = $1 AND id < $2 ORDER BY id DESC LIMIT {limit}"),
+        vec![partner_id.into(), before.into()],
+    )
+    .await?;
+    rows.iter().map(|r| entry(ledger_entry::Model::from_query_result(r, "")?)).collect()
+}
+
+/// How many entries a partner has.
+pub async fn count_of<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<i64, DbErr> {
+    count(c, "SELECT COUNT(*) FROM ledger_entry WHERE partner_id = $1", vec![partner_id.into()]).await
+}
+
+/// A partner's available bucket (what is owed, clawbacks included) and the total ever clawed
+/// back (positive).
+pub async fn available_and_clawed<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<(Money, Money), DbErr> {
+    let r = query_one(
+        c,
+        "SELECT CAST(COALESCE(SUM(CASE WHEN bucket = 'available' THEN amount ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN kind = 'clawback' THEN -amount ELSE 0 END), 0) AS BIGINT) \
+         FROM ledger_entry WHERE partner_id = $1",
+        vec![partner_id.into()],
+    )
+    .await?;
+    Ok(match r {
+        Some(r) => (Money::from_tiyn(r.try_get_by_index(0)?), Money::from_tiyn(r.try_get_by_index(1)?)),
+        None => (Money::ZERO, Money::ZERO),
+    })
+}
+
+/// Every entry, oldest first (tests and checks).
+pub async fn all<C: ConnectionTrait>(c: &C) -> Result<Vec<Entry>, DbErr> {
+    ledger_entry::Entity::find().all(c).await?.into_iter().map(entry).collect()
+}

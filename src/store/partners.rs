@@ -1,0 +1,301 @@
+//! Partners, their codes, accounts and referred clients: the list by keyset, the lookups of the
+//! detail view, a partner registered by hand, and the compare-and-set changes of a code's and a
+//! partner's standing.
+use super::entity::{account, contract, partner, promo_code};
+use super::{count, execute, query_all, query_one};
+use crate::domain::Money;
+use crate::domain::partner::Status;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryResult, Value};
+
+/// The orders the list can be read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Name,
+    Code,
+    Registered,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Name => Sort::Code,
+            Sort::Code => Sort::Registered,
+            Sort::Registered => Sort::Name,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Sort::Name => "p.name",
+            Sort::Code => "c.code",
+            Sort::Registered => "p.registered_at",
+        }
+    }
+}
+
+fn status_condition(s: Status) -> &'static str {
+    match s {
+        Status::Active => "p.status = 'active' AND c.active = TRUE",
+        Status::CodeDeactivated => "p.status = 'active' AND c.active = FALSE",
+        Status::Excluded => "p.status = 'excluded'",
+    }
+}
+
+/// Where a page starts: after (or before) this row in the sort order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub key: CursorKey,
+    pub account_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CursorKey {
+    Text(String),
+    Int(i64),
+}
+
+/// Which partners a list reads.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub status: Option<Status>,
+    pub sort: Sort,
+    /// Rows after this cursor; with `backward`, the rows just before it.
+    pub cursor: Option<Cursor>,
+    pub backward: bool,
+    pub limit: u64,
+}
+
+/// A partner as the list shows it, before its amounts are added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    pub account_id: String,
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    pub phone: Option<String>,
+    pub registered_at: i64,
+    pub has_contract: bool,
+}
+
+const LIST_COLS: &str = "p.account_id, c.code, p.name, p.status, c.active, a.phone, p.registered_at, \
+     (SELECT COUNT(*) FROM contract k WHERE k.partner_id = p.account_id)";
+const LIST_FROM: &str =
+    "FROM partner p JOIN promo_code c ON c.partner_id = p.account_id JOIN account a ON a.id = p.account_id";
+
+fn listed(r: &QueryResult) -> Result<Listed, DbErr> {
+    let status: String = r.try_get_by_index(3)?;
+    Ok(Listed {
+        account_id: r.try_get_by_index(0)?,
+        code: r.try_get_by_index(1)?,
+        name: r.try_get_by_index(2)?,
+        status: Status::of(&status, r.try_get_by_index(4)?),
+        phone: r.try_get_by_index(5)?,
+        registered_at: r.try_get_by_index(6)?,
+        has_contract: r.try_get_by_index::<i64>(7)? > 0,
+    })
+}
+
+/// One page of partners in the sort order (forward, or backward before the cursor).
+pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Listed>, DbErr> {
+    let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE 1=1");
+    let mut vals: Vec<Value> = Vec::new();
+    if let Some(s) = q.search.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
+        vals.push(format!("%{}%", s.replace(['%', '_'], "")).into());
+        sql.push_str(&format!(" AND p.search LIKE ${}", vals.len()));
+    }
+    if let Some(st) = q.status {
+        sql.push_str(&format!(" AND {}", status_condition(st)));
+    }
+    let col = q.sort.column();
+    let (cmp, dir) = if q.backward { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(cur) = &q.cursor {
+        vals.push(match &cur.key {
+            CursorKey::Text(t) => t.clone().into(),
+            CursorKey::Int(i) => (*i).into(),
+        });
+        vals.push(cur.account_id.clone().into());
+        sql.push_str(&format!(" AND ({col}, p.account_id) {cmp} (${}, ${})", vals.len() - 1, vals.len()));
+    }
+    sql.push_str(&format!(" ORDER BY {col} {dir}, p.account_id {dir}"));
+    if q.limit > 0 {
+        sql.push_str(&format!(" LIMIT {}", q.limit));
+    }
+    let mut rows = query_all(c, &sql, vals).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
+    if q.backward {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// A code (upper-case) and its partner, when both exist.
+pub async fn by_code<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+) -> Result<Option<(partner::Model, promo_code::Model)>, DbErr> {
+    let Some(pc) = promo_code::Entity::find_by_id(code.to_string()).one(c).await? else {
+        return Ok(None);
+    };
+    Ok(partner::Entity::find_by_id(pc.partner_id.clone()).one(c).await?.map(|p| (p, pc)))
+}
+
+pub async fn code<C: ConnectionTrait>(c: &C, code: &str) -> Result<Option<promo_code::Model>, DbErr> {
+    promo_code::Entity::find_by_id(code.to_string()).one(c).await
+}
+
+/// The code of a partner (account id).
+pub async fn code_of<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<Option<String>, DbErr> {
+    query_one(c, "SELECT code FROM promo_code WHERE partner_id = $1", vec![partner_id.into()])
+        .await?
+        .map(|r| r.try_get_by_index::<String>(0))
+        .transpose()
+}
+
+pub async fn partner<C: ConnectionTrait>(c: &C, account_id: &str) -> Result<Option<partner::Model>, DbErr> {
+    partner::Entity::find_by_id(account_id.to_string()).one(c).await
+}
+
+pub async fn account<C: ConnectionTrait>(c: &C, id: &str) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find_by_id(id.to_string()).one(c).await
+}
+
+pub async fn contract<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<Option<contract::Model>, DbErr> {
+    contract::Entity::find_by_id(partner_id.to_string()).one(c).await
+}
+
+/// A partner registered by hand: its account, partner row and code, in the caller's
+/// transaction.
+pub async fn insert_manual<C: ConnectionTrait>(
+    c: &C,
+    acc: account::ActiveModel,
+    p: partner::ActiveModel,
+    code: promo_code::ActiveModel,
+) -> Result<(), DbErr> {
+    acc.insert(c).await?;
+    p.insert(c).await?;
+    code.insert(c).await?;
+    Ok(())
+}
+
+/// A client referred by a partner, with what it paid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    pub account_id: String,
+    pub registered_at: Option<i64>,
+    pub is_partner: bool,
+    pub payments: i64,
+    pub paid: Money,
+}
+
+/// The registration time of a client who paid without registering, for ordering: before every
+/// real one, so such clients come last on both backends (NULLs sort differently on each).
+pub const NEVER: i64 = -1;
+
+/// A partner's clients, newest registration first, then by account id; after `after`
+/// (registration time or [`NEVER`], account id), or from the top.
+pub async fn clients_page<C: ConnectionTrait>(
+    c: &C,
+    partner_id: &str,
+    after: Option<(i64, &String)>,
+    limit: usize,
+) -> Result<Vec<Client>, DbErr> {
+    let (keyset, values) = match after {
+        Some((at, id)) => (
+            format!(
+                "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
+                 OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
+            ),
+            vec![partner_id.into(), at.into(), id.clone().into()],
+        ),
+        None => (String::new(), vec![partner_id.into()]),
+    };
+    let rows = query_all(
+        c,
+        &format!(
+            "SELECT a.id, a.registered_at, a.is_partner, COUNT(y.id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) \
+             FROM account a LEFT JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1 {keyset} \
+             GROUP BY a.id, a.registered_at, a.is_partner \
+             ORDER BY COALESCE(a.registered_at, {NEVER}) DESC, a.id DESC LIMIT {limit}"
+        ),
+        values,
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Client {
+                account_id: r.try_get_by_index(0)?,
+                registered_at: r.try_get_by_index(1)?,
+                is_partner: r.try_get_by_index(2)?,
+                payments: r.try_get_by_index(3)?,
+                paid: Money::from_tiyn(r.try_get_by_index(4)?),
+            })
+        })
+        .collect()
+}
+
+/// How many accounts a partner brought.
+pub async fn clients_count<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<i64, DbErr> {
+    count(c, "SELECT COUNT(*) FROM account WHERE parent_id = $1", vec![partner_id.into()]).await
+}
+
+/// Registrations through the partner's code. A code has one owner, so its registrations are
+/// among the owner's referred accounts (and the parent index finds them).
+pub async fn registrations<C: ConnectionTrait>(c: &C, partner_id: &str, code: &str) -> Result<i64, DbErr> {
+    count(
+        c,
+        "SELECT COUNT(*) FROM account WHERE parent_id = $1 AND via_code = $2",
+        vec![partner_id.into(), code.into()],
+    )
+    .await
+}
+
+/// Paying clients and what they paid, over the payments that carried the partner's code.
+pub async fn purchases<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<(i64, Money), DbErr> {
+    let r = query_one(
+        c,
+        "SELECT COUNT(DISTINCT account_id), CAST(COALESCE(SUM(paid_amount), 0) AS BIGINT) FROM payment WHERE partner_id = $1",
+        vec![partner_id.into()],
+    )
+    .await?;
+    Ok(match r {
+        Some(r) => (r.try_get_by_index(0)?, Money::from_tiyn(r.try_get_by_index(1)?)),
+        None => (0, Money::ZERO),
+    })
+}
+
+/// Compare-and-set of a code from active to deactivated; says whether it changed.
+pub async fn deactivate_code<C: ConnectionTrait>(
+    c: &C,
+    code: &str,
+    now: i64,
+    by: &str,
+    reason: &str,
+) -> Result<bool, DbErr> {
+    let n = execute(
+        c,
+        "UPDATE promo_code SET active = FALSE, deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
+         WHERE code = $4 AND active = TRUE",
+        vec![now.into(), by.into(), reason.into(), code.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+/// Compare-and-set of a partner to excluded; says whether it changed.
+pub async fn exclude<C: ConnectionTrait>(
+    c: &C,
+    account_id: &str,
+    now: i64,
+    by: &str,
+    reason: &str,
+) -> Result<bool, DbErr> {
+    let n = execute(
+        c,
+        "UPDATE partner SET status = 'excluded', status_reason = $1, status_at = $2, status_by = $3 \
+         WHERE account_id = $4 AND status <> 'excluded'",
+        vec![reason.into(), now.into(), by.into(), account_id.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}
