@@ -2,6 +2,8 @@
 //! CLI's `--json`. Every scenario runs on SQLite and, when REFDESK_TEST_PG names a server, on
 //! PostgreSQL (a fresh database each) — the same suite on both backends.
 mod common;
+#[path = "ground/mod.rs"]
+mod ground;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -831,6 +833,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("demo_is_deterministic", demo_is_deterministic),
     ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),
     ("exclusion_voids_unpaid_bonuses", exclusion_voids_unpaid_bonuses),
+    ("ledger_and_audit_are_append_only", ground::ledger_and_audit_are_append_only),
+    ("bonus_ids_come_from_the_database", ground::bonus_ids_come_from_the_database),
+    ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
+    ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
 ];
 
 fn main() {
