@@ -704,6 +704,20 @@ fn detail_pages_cover_every_row(db: &TestDb) -> R {
 /// A --db that names no database refdesk can use is bad usage: exit 2, one sentence, nothing made.
 fn an_unusable_db_is_bad_usage(db: &TestDb) -> R {
     let now = "2026-11-25T12:00:00+05:00";
+    if db.backend == Backend::Postgres {
+        // A server that does not answer: a failure (1) in one sentence, with no password in it.
+        let url = "postgres://postgres:s3cret@127.0.0.1:1/nowhere";
+        let out = common::run_bin(url, "anna", now, &["partner", "list"], None, &[]);
+        check_eq!(out.code, 1);
+        check!(
+            out.stderr.starts_with("cannot open the database postgres 127.0.0.1:1/nowhere: ")
+                && out.stderr.trim().lines().count() == 1
+                && !out.stderr.contains("s3cret"),
+            "{}",
+            out.stderr
+        );
+        return Ok(());
+    }
     let out = common::run_bin("mysql://u@h/x", "anna", now, &["partner", "list"], None, &[]);
     check_eq!(out.code, 2);
     check_eq!(

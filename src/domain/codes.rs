@@ -97,6 +97,23 @@ pub fn code_candidates(name: &str) -> impl Iterator<Item = String> {
     (25u32..).map(move |n| format!("{stem}{n}"))
 }
 
+/// How many candidates a name gets before it is said to have no free code.
+const CANDIDATES: usize = 10_000;
+
+/// The first candidate code for a name that `taken` says is free; `None` when the first
+/// [`CANDIDATES`] are all taken. `taken` looks wherever codes live (a batch, the database).
+pub async fn first_free_code<E>(
+    name: &str,
+    mut taken: impl AsyncFnMut(&str) -> Result<bool, E>,
+) -> Result<Option<String>, E> {
+    for c in code_candidates(name).take(CANDIDATES) {
+        if !taken(&c).await? {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod entity;
 pub mod import;
 pub mod ledger;
+mod nodelay;
 pub mod partners;
 pub mod payments;
 pub mod program;
@@ -152,10 +153,13 @@ async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
         });
     } else {
         opts.max_connections(8);
-        opts.map_sqlx_postgres_pool_opts(|o| {
-            o.after_connect(|_, _| {
-                Box::pin(async {
-                    tcp_nodelay();
+        let server = std::sync::Arc::new(nodelay::server_addrs(url).await);
+        opts.map_sqlx_postgres_pool_opts(move |o| {
+            let server = server.clone();
+            o.after_connect(move |_, _| {
+                let server = server.clone();
+                Box::pin(async move {
+                    nodelay::set_on_connections_to(&server);
                     Ok(())
                 })
             })
@@ -163,38 +167,6 @@ async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
     }
     Database::connect(opts).await
 }
-
-/// sqlx 0.9 no longer sets TCP_NODELAY on its sockets (launchbadge/sqlx#4335). A request that
-/// spans two TCP segments, as a bulk INSERT does, then waits about 40 ms for the server's delayed
-/// ACK before its last segment leaves: the import ran at 1 900 events/s on PostgreSQL instead of
-/// 11 000. Each new connection sets the option on the process's TCP sockets, which are all
-/// database connections.
-#[cfg(target_os = "linux")]
-fn tcp_nodelay() {
-    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else { return };
-    for entry in dir.flatten() {
-        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<libc::c_int>().ok()) else { continue };
-        if !std::fs::read_link(entry.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:")) {
-            continue;
-        }
-        let one: libc::c_int = 1;
-        // SAFETY: setsockopt reads `one`, for the length given, and nothing else. A descriptor
-        // closed or reused since it was listed, or a socket that is not TCP, only makes the call
-        // fail (EBADF, ENOTSOCK, EOPNOTSUPP), and that is ignored.
-        unsafe {
-            libc::setsockopt(
-                fd,
-                libc::IPPROTO_TCP,
-                libc::TCP_NODELAY,
-                (&one as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn tcp_nodelay() {}
 
 /// Whether `url` names a database refdesk can use, in one sentence if not.
 pub fn check_url(url: &str) -> Result<(), String> {

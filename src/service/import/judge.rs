@@ -3,7 +3,7 @@
 use super::batch::{Batch, Code, Row, blank_account, identity_after};
 use crate::domain::Money;
 use crate::domain::bonus::{Change, RefundEffect};
-use crate::domain::codes::{code_candidates, validate_code};
+use crate::domain::codes::{first_free_code, validate_code};
 use crate::domain::event::{Body, Contact, Event, LineError};
 use crate::domain::ledger::{Posting, Stamp};
 use crate::domain::partner::search_key;
@@ -119,19 +119,12 @@ impl Judge<'_> {
                 }
                 c
             }
-            None => {
-                let mut chosen = None;
-                for c in code_candidates(name).take(10_000) {
-                    if b.code_owner(self.txn, &c).await?.is_none() {
-                        chosen = Some(c);
-                        break;
-                    }
-                }
-                match chosen {
-                    Some(c) => c,
-                    None => return Ok(Err(LineError::field("name", "no free promo code can be made from it"))),
-                }
-            }
+            None => match first_free_code(name, async |c: &str| b.code_owner(self.txn, c).await.map(|o| o.is_some()))
+                .await?
+            {
+                Some(c) => c,
+                None => return Ok(Err(LineError::field("name", "no free promo code can be made from it"))),
+            },
         };
         let terms = &self.ctx.terms;
         let at_ms = ms(at);

@@ -2,7 +2,7 @@
 //! deactivated, a partner excluded. Each is one transaction with one audit entry.
 use super::find;
 use crate::domain::Money;
-use crate::domain::codes::{code_candidates, validate_code};
+use crate::domain::codes::{first_free_code, validate_code};
 use crate::domain::identity::{
     clean_text, normalize_email, normalize_iin, normalize_phone, validate_iban_kz, validate_iin,
 };
@@ -45,16 +45,9 @@ pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
             }
             c
         }
-        None => {
-            let mut chosen = None;
-            for c in code_candidates(&name).take(10_000) {
-                if store::code(&txn, &c).await?.is_none() {
-                    chosen = Some(c);
-                    break;
-                }
-            }
-            chosen.ok_or_else(|| ServiceError::Refused(Conflict::NoFreeCode { name: name.clone() }))?
-        }
+        None => first_free_code(&name, async |c: &str| store::code(&txn, c).await.map(|c| c.is_some()))
+            .await?
+            .ok_or_else(|| ServiceError::Refused(Conflict::NoFreeCode { name: name.clone() }))?,
     };
     let account_id = format!("M-{code}");
     if store::account(&txn, &account_id).await?.is_some() {
