@@ -4,43 +4,15 @@ use crate::domain::Money;
 use crate::store::{bonuses, partners, payments as store};
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PaymentRow {
-    pub payment_id: String,
-    pub account_id: String,
-    pub package: String,
-    pub list_price: Money,
-    pub paid_amount: Money,
-    pub refunded: Money,
-    pub promo_code: Option<String>,
-    pub partner: Option<String>,
-    pub paid_at: i64,
-    pub reason: Option<String>,
-    pub bonus_id: Option<i64>,
-}
+/// A payment as lists show it.
+pub use crate::store::payments::Listed as PaymentRow;
 
 pub async fn list(ctx: &Ctx, partner: Option<&str>, limit: u64) -> Result<Vec<PaymentRow>> {
     let partner_id = match partner {
         Some(code) => Some(super::partners::find(ctx, code).await?.0.account_id),
         None => None,
     };
-    Ok(store::list(&ctx.store.db, partner_id.as_deref(), limit)
-        .await?
-        .into_iter()
-        .map(|p| PaymentRow {
-            payment_id: p.payment_id,
-            account_id: p.account_id,
-            package: p.package,
-            list_price: p.list_price,
-            paid_amount: p.paid_amount,
-            refunded: p.refunded,
-            promo_code: p.promo_code,
-            partner: p.partner,
-            paid_at: p.paid_at,
-            reason: p.reason,
-            bonus_id: p.bonus_id,
-        })
-        .collect())
+    Ok(store::list(&ctx.store.db, partner_id.as_deref(), limit).await?)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -5,7 +5,7 @@ use crate::domain::Money;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Value};
 
 /// A payment as lists show it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Listed {
     pub payment_id: String,
     pub account_id: String,
