@@ -5,8 +5,8 @@
 //! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead; `REFDESK_BENCH_EVENTS=FILE`
 //! keeps the generated events in FILE (and reuses it when it exists), for profiling;
 //! `REFDESK_PROFILE=1` prints the time spent in each phase of the import (its `import.*` spans).
+use refdesk::demo::data::{DemoOptions, generate_events_to};
 use refdesk::domain::Terms;
-use refdesk::service::demo_data::{DemoOptions, generate_events_to};
 use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;

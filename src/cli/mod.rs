@@ -65,7 +65,7 @@ async fn init(ctx: &Ctx) -> service::Result<Exit> {
 
 async fn demo(ctx: &Ctx, partners: usize, clients: usize, seed: u64) -> service::Result<Exit> {
     let tty = std::io::stderr().is_terminal();
-    let r = service::demo::run(ctx, partners, clients, seed, |step| {
+    let r = crate::demo::run(ctx, partners, clients, seed, |step| {
         if tty {
             eprintln!("demo: {step}…");
         }

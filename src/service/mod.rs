@@ -2,8 +2,6 @@
 //! data for the CLI and the console alike.
 pub mod bonuses;
 pub mod dashboard;
-pub mod demo;
-pub mod demo_data;
 pub mod import;
 pub mod operators;
 pub mod partners;

@@ -1,11 +1,17 @@
 //! `refdesk demo`: a believable program, made of platform events that go through the real
 //! import, then the operators' work on it (contracts, approvals, a deactivated code, voids).
-use super::demo_data::{self, DemoOptions};
-use super::import::{BATCH, Importer, Line};
-use super::{Ctx, Result, ms};
+pub mod data;
+mod events;
+mod format;
+mod people;
+mod plan;
+
 use crate::domain::event::parse_json_line;
+use crate::service::import::{BATCH, Importer, Line};
+use crate::service::{self, Ctx, Result, ms};
 use crate::store::entity::contract;
 use crate::store::{audit, query_all};
+use data::DemoOptions;
 use sea_orm::{EntityTrait, Set};
 use serde::Serialize;
 
@@ -25,7 +31,7 @@ pub async fn run(
     seed: u64,
     mut progress: impl FnMut(&str),
 ) -> Result<DemoReport> {
-    let data = demo_data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() });
+    let data = data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() });
     let mut report = DemoReport { events: data.events.len(), ..Default::default() };
     progress("importing events");
     let mut importer = Importer::new(ctx, "demo");
@@ -85,7 +91,7 @@ pub async fn run(
                 .await?;
         if let Some(r) = code.first() {
             let code: String = r.try_get_by_index(0)?;
-            super::partners::deactivate_code(&ops, &code, reason).await?;
+            service::partners::deactivate_code(&ops, &code, reason).await?;
         }
     }
     // Bonuses whose hold ended more than three days ago have been approved; the rest wait in
@@ -95,7 +101,7 @@ pub async fn run(
         &ctx.store.db,
         &format!(
             "SELECT b.id FROM bonus b WHERE b.state = 'held' AND b.release_at <= $1 AND NOT {} ORDER BY b.id",
-            super::bonuses::FROZEN
+            service::bonuses::FROZEN
         ),
         vec![cutoff.into()],
     )
@@ -106,12 +112,12 @@ pub async fn run(
     // A few are voided by hand before approval, as operators do when a client complains.
     let (to_void, to_approve): (Vec<i64>, Vec<i64>) = ids.iter().partition(|id| *id % 97 == 13);
     for id in &to_void {
-        super::bonuses::void(&ops, *id, "client disputed the purchase with the bank").await?;
+        service::bonuses::void(&ops, *id, "client disputed the purchase with the bank").await?;
     }
     report.voided = to_void.len();
     if !to_approve.is_empty() && ctx.terms.approval == crate::domain::terms::Approval::Manual {
         let approver = Ctx { operator: "dauren.ops".into(), ..ctx.clone() };
-        report.approved = super::bonuses::approve(&approver, Some(&to_approve)).await?.ids.len();
+        report.approved = service::bonuses::approve(&approver, Some(&to_approve)).await?.ids.len();
     }
     Ok(report)
 }
