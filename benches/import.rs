@@ -76,7 +76,8 @@ fn main() {
     } else {
         let file = std::fs::File::create(&events_path).expect("create the events file");
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        generate_events_to(&DemoOptions { partners, clients, seed: 42, now }, &mut out).expect("write events")
+        generate_events_to(&DemoOptions { partners, clients, seed: 42, now }, &Terms::defaults(), &mut out)
+            .expect("write events")
     };
     let size = std::fs::metadata(&events_path).map(|m| m.len()).unwrap_or(0);
     println!("generated {count} events ({:.0} MiB) in {:.1}s", size as f64 / 1048576.0, t0.elapsed().as_secs_f64());

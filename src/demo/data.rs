@@ -8,6 +8,7 @@
 //! refunds, repeat purchases) waits in an agenda until the merge reaches its time
 //! ([`super::events`]). Who each account is comes from [`super::people`].
 use super::plan::Plan;
+use crate::domain::Terms;
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::SmallRng;
@@ -40,9 +41,11 @@ pub struct DemoData {
     pub deactivations: Vec<(String, String)>,
 }
 
-/// The events, contracts and deactivations of a demonstration program.
-pub fn generate(opts: &DemoOptions) -> DemoData {
-    let plan = Plan::new(opts);
+/// The events, contracts and deactivations of a demonstration program. Clients buy the terms'
+/// packages (`[[packages]]`) and pay what the catalog says: the promo price with a partner's
+/// code, the site discount price with the site's promotion, the list price otherwise.
+pub fn generate(opts: &DemoOptions, terms: &Terms) -> DemoData {
+    let plan = Plan::new(opts, &terms.packages);
     let mut events = Vec::new();
     // Pushing to a vector cannot fail, so the only error the emitter passes on never happens.
     let _ = plan.emit(&mut |line: &str| {
@@ -54,8 +57,8 @@ pub fn generate(opts: &DemoOptions) -> DemoData {
 
 /// Writes the same events as `generate`, one newline-terminated NDJSON line each, without
 /// keeping them in memory; returns how many were written.
-pub fn generate_events_to(opts: &DemoOptions, out: &mut dyn Write) -> io::Result<usize> {
-    let plan = Plan::new(opts);
+pub fn generate_events_to(opts: &DemoOptions, terms: &Terms, out: &mut dyn Write) -> io::Result<usize> {
+    let plan = Plan::new(opts, &terms.packages);
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     let n = plan.emit(&mut |line: &str| {
         w.write_all(line.as_bytes())?;
@@ -86,6 +89,7 @@ mod tests {
     use crate::demo::format::{DAY, civil_from_days, push_time};
     use crate::demo::people::{BIRTH_DAYS, feminine};
     use crate::demo::plan::PROGRAM_DAYS;
+    use crate::domain::Money;
     use crate::domain::event::{Body, parse_json_line};
     use crate::domain::identity::{validate_iban_kz, validate_iin};
     use chrono::{Datelike, TimeDelta, TimeZone};
@@ -109,9 +113,9 @@ mod tests {
 
     #[test]
     fn deterministic_for_a_seed() {
-        let a = generate(&opts(60, 400, 7));
-        let b = generate(&opts(60, 400, 7));
-        let c = generate(&opts(60, 400, 8));
+        let a = generate(&opts(60, 400, 7), &Terms::defaults());
+        let b = generate(&opts(60, 400, 7), &Terms::defaults());
+        let c = generate(&opts(60, 400, 8), &Terms::defaults());
         assert_eq!(a, b);
         assert_ne!(a.events, c.events);
     }
@@ -119,9 +123,9 @@ mod tests {
     #[test]
     fn writer_gives_the_same_lines() {
         let o = opts(40, 300, 3);
-        let data = generate(&o);
+        let data = generate(&o, &Terms::defaults());
         let mut out = Vec::new();
-        let n = generate_events_to(&o, &mut out).unwrap_or_default();
+        let n = generate_events_to(&o, &Terms::defaults(), &mut out).unwrap_or_default();
         assert_eq!(n, data.events.len());
         let expected: String = data.events.iter().map(|l| format!("{l}\n")).collect();
         assert_eq!(String::from_utf8(out).unwrap_or_default(), expected);
@@ -130,7 +134,7 @@ mod tests {
     #[test]
     fn every_line_parses_in_time_order_before_now() {
         let o = opts(200, 2000, 1);
-        let data = generate(&o);
+        let data = generate(&o, &Terms::defaults());
         let events = parsed(&data);
         assert!(events.len() > 3000, "{} events", events.len());
         for (i, pair) in events.windows(2).enumerate() {
@@ -146,7 +150,7 @@ mod tests {
 
     #[test]
     fn partners_codes_and_identities_are_unique() {
-        let data = generate(&opts(500, 3000, 11));
+        let data = generate(&opts(500, 3000, 11), &Terms::defaults());
         let mut codes = HashSet::new();
         let mut accounts = HashSet::new();
         let mut iins = HashSet::new();
@@ -174,7 +178,7 @@ mod tests {
     #[test]
     fn contracts_and_deactivations() {
         let o = opts(300, 1000, 5);
-        let data = generate(&o);
+        let data = generate(&o, &Terms::defaults());
         let regs: HashMap<String, NaiveDate> = parsed(&data)
             .into_iter()
             .filter_map(|e| match e.body {
@@ -201,7 +205,7 @@ mod tests {
 
     #[test]
     fn exercises_the_rules() {
-        let data = generate(&opts(300, 3000, 2));
+        let data = generate(&opts(300, 3000, 2), &Terms::defaults());
         let events = parsed(&data);
         let mut partner_code = HashMap::new();
         let mut partner_phone = HashMap::new();
@@ -260,16 +264,63 @@ mod tests {
     }
 
     #[test]
+    fn packages_and_prices_come_from_the_terms() {
+        let mut terms = Terms::defaults();
+        terms.packages[0].list_price = Money::kzt(110_000);
+        terms.packages[0].promo_price = Money::from_tiyn(8_250_050);
+        let mut p400 = terms.packages[2].clone();
+        p400.code = "P400".into();
+        p400.list_price = Money::kzt(400_000);
+        p400.promo_price = Money::kzt(300_000);
+        p400.site_discount_price = Money::kzt(360_000);
+        terms.packages.push(p400);
+        let data = generate(&opts(100, 3000, 3), &terms);
+        let mut bought = HashSet::new();
+        for e in parsed(&data) {
+            if let Body::PaymentConfirmed { package, list_price, paid_amount, promo_code, promotion, .. } = e.body {
+                let Some(pkg) = terms.package(&package) else { panic!("{package} is not in the catalog") };
+                assert_eq!(list_price, pkg.list_price, "{package}");
+                let partner_code = promo_code.as_deref().is_some_and(|c| !UNKNOWN_CODES.contains(&c));
+                let expected = match promotion {
+                    Some(_) => pkg.site_discount_price,
+                    None if partner_code => pkg.promo_price,
+                    None => pkg.list_price,
+                };
+                assert_eq!(paid_amount, expected, "{package} with {promo_code:?} and {promotion:?}");
+                bought.insert(package);
+            }
+        }
+        assert_eq!(bought.len(), 4, "{bought:?}");
+
+        let mut one = Terms::defaults();
+        one.packages.truncate(1);
+        let payments: Vec<String> = parsed(&generate(&opts(50, 500, 3), &one))
+            .into_iter()
+            .filter_map(|e| match e.body {
+                Body::PaymentConfirmed { package, .. } => Some(package),
+                _ => None,
+            })
+            .collect();
+        assert!(!payments.is_empty() && payments.iter().all(|p| p == "P100"));
+
+        let mut none = Terms::defaults();
+        none.packages.clear();
+        let events = parsed(&generate(&opts(50, 500, 3), &none));
+        assert!(events.len() >= 550);
+        assert!(events.iter().all(|e| !matches!(e.body, Body::PaymentConfirmed { .. } | Body::PaymentRefunded { .. })));
+    }
+
+    #[test]
     fn empty_sizes_work() {
-        assert_eq!(generate(&opts(0, 0, 1)), DemoData::default());
-        let only_clients = generate(&opts(0, 50, 1));
+        assert_eq!(generate(&opts(0, 0, 1), &Terms::defaults()), DemoData::default());
+        let only_clients = generate(&opts(0, 50, 1), &Terms::defaults());
         assert!(parsed(&only_clients).iter().all(|e| match &e.body {
             Body::ClientRegistered { promo_code, .. } => promo_code.is_none(),
             Body::PaymentConfirmed { promo_code, .. } =>
                 promo_code.as_deref().is_none_or(|c| UNKNOWN_CODES.contains(&c)),
             _ => true,
         }));
-        let only_partners = generate(&opts(25, 0, 1));
+        let only_partners = generate(&opts(25, 0, 1), &Terms::defaults());
         assert!(parsed(&only_partners).len() >= 25);
         assert!(!only_partners.contracts.is_empty());
     }

@@ -1,9 +1,10 @@
 //! The events themselves: the merge of registrations with the payments and refunds they lead
 //! to, in time order, each written as one NDJSON line.
 use super::data::{pick, splitmix};
-use super::format::{DAY, MINUTE, push_json_str, push_num, push_time};
+use super::format::{DAY, MINUTE, push_json_str, push_money, push_num, push_time};
 use super::people::person;
 use super::plan::{PROGRAM_DAYS, Plan, client_account, daytime};
+use crate::domain::Money;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::cmp::Ordering;
@@ -22,20 +23,6 @@ const PARTIAL_REFUND: f64 = 0.25;
 /// Of paying clients, so that about 3% of all clients have paid twice by `now`.
 const SECOND_PAYMENT: f64 = 0.07;
 const REPEAT_KEEPS_CODE: f64 = 0.80;
-
-struct Package {
-    code: &'static str,
-    list: u64,
-    promo: u64,
-    site10: u64,
-}
-
-/// The catalog of RULES.md: list price, with a promo code (−25%), with the site's 10%.
-const PACKAGES: [Package; 3] = [
-    Package { code: "P100", list: 100_000, promo: 75_000, site10: 90_000 },
-    Package { code: "P200", list: 200_000, promo: 150_000, site10: 180_000 },
-    Package { code: "P300", list: 300_000, promo: 225_000, site10: 270_000 },
-];
 
 const SITE_PROMOTION_NAME: &str = "site10";
 pub(super) const UNKNOWN_CODES: [&str; 4] = ["FREE2026", "SALE50", "WELCOME", "BLACKFRIDAY"];
@@ -108,7 +95,7 @@ struct Payment {
 
 enum Pending {
     Payment(Payment),
-    Refund { payment: u64, amount: Option<u64> },
+    Refund { payment: u64, amount: Option<Money> },
 }
 
 /// A follow-up event waiting for its time; ordered earliest first, then in planning order.
@@ -193,12 +180,31 @@ struct Emitter<'p> {
     line: String,
 }
 
-fn package_index(rng: &mut SmallRng) -> usize {
-    match rng.random_range(0..100) {
-        0..50 => 0,
-        50..85 => 1,
-        _ => 2,
+/// How often a package is bought, by its place in the catalog: the first 50 parts, the second
+/// 35, each later one 15 (for RULES.md's P100, P200, P300: 50%, 35%, 15%).
+fn package_weight(i: usize) -> u32 {
+    match i {
+        0 => 50,
+        1 => 35,
+        _ => 15,
     }
+}
+
+/// A package of a catalog of `n`, as often as [`package_weight`] says; none from an empty one.
+fn package_index(rng: &mut SmallRng, n: usize) -> Option<usize> {
+    let total: u32 = (0..n).map(package_weight).sum();
+    if total == 0 {
+        return None;
+    }
+    let mut r = rng.random_range(0..total);
+    for i in 0..n {
+        let w = package_weight(i);
+        if r < w {
+            return Some(i);
+        }
+        r -= w;
+    }
+    None
 }
 
 impl Emitter<'_> {
@@ -224,10 +230,10 @@ impl Emitter<'_> {
         push_json_str(&mut self.line, value);
     }
 
-    fn money(&mut self, key: &str, kzt: u64) {
+    fn money(&mut self, key: &str, amount: Money) {
         self.key(key);
         self.line.push('"');
-        push_num(&mut self.line, kzt, 0);
+        push_money(&mut self.line, amount);
         self.line.push('"');
     }
 
@@ -256,8 +262,9 @@ impl Emitter<'_> {
         self.field("device_id", &partner.person.device_id);
         self.field("ip", &partner.person.ip);
         self.end();
-        if let Some(at) = partner.own_payment {
-            let package = package_index(&mut self.rng);
+        if let Some(at) = partner.own_payment
+            && let Some(package) = package_index(&mut self.rng, plan.packages.len())
+        {
             let what = Pending::Payment(Payment {
                 payer: Payer::Partner(p),
                 package,
@@ -328,7 +335,7 @@ impl Emitter<'_> {
                 }
             }
         }
-        let package = package_index(&mut self.rng);
+        let Some(package) = package_index(&mut self.rng, plan.packages.len()) else { return };
         let what = Pending::Payment(Payment {
             payer: Payer::Client(j),
             package,
@@ -359,13 +366,13 @@ impl Emitter<'_> {
         let plan = self.plan;
         self.payments += 1;
         let id = self.payments;
-        let pkg = &PACKAGES[package];
+        let pkg = &plan.packages[package];
         // The platform charged the site's promotion when it applied, the promo price for a
         // code it knew, and the list price otherwise.
         let paid = match code {
-            _ if promotion => pkg.site10,
-            Code::Partner(_) => pkg.promo,
-            Code::None | Code::Unknown(_) => pkg.list,
+            _ if promotion => pkg.site_discount_price,
+            Code::Partner(_) => pkg.promo_price,
+            Code::None | Code::Unknown(_) => pkg.list_price,
         };
         self.begin("payment_confirmed", at);
         self.field("payment_id", &format!("PAY{id:07}"));
@@ -374,8 +381,8 @@ impl Emitter<'_> {
             Payer::Partner(p) => plan.partners[p].account.clone(),
         };
         self.field("account_id", &account);
-        self.field("package", pkg.code);
-        self.money("list_price", pkg.list);
+        self.field("package", &pkg.code);
+        self.money("list_price", pkg.list_price);
         self.money("paid_amount", paid);
         match code {
             Code::Partner(p) => self.field("promo_code", &plan.partners[p].code),
@@ -388,14 +395,19 @@ impl Emitter<'_> {
         self.end();
 
         if refundable && self.rng.random_bool(REFUND) {
-            let amount = self.rng.random_bool(PARTIAL_REFUND).then(|| paid / self.rng.random_range(2..=3));
+            // A half or a third, in whole tenge.
+            let amount = self
+                .rng
+                .random_bool(PARTIAL_REFUND)
+                .then(|| Money::kzt(paid.tiyn() / 100 / self.rng.random_range(2..=3)));
             let refund_at = at + self.rng.random_range(DAY..20 * DAY);
             let refund_at = daytime(&mut self.rng, refund_at);
             self.schedule(refund_at, Pending::Refund { payment: id, amount });
         }
         if first && self.rng.random_bool(SECOND_PAYMENT) {
             // Another package, usually with the same code again: an existing client by then.
-            let package = (package + self.rng.random_range(1..PACKAGES.len())) % PACKAGES.len();
+            let n = plan.packages.len();
+            let package = if n > 1 { (package + self.rng.random_range(1..n)) % n } else { package };
             let code = match code {
                 Code::Partner(p) if self.rng.random_bool(REPEAT_KEEPS_CODE) => Code::Partner(p),
                 _ => Code::None,

@@ -1,5 +1,6 @@
 //! The events' text, made by hand: decimal numbers, instants in the program's offset, JSON
 //! strings. `write!` and chrono's formatting would cost more than the rest of the generator.
+use crate::domain::Money;
 
 pub(super) const MINUTE: i64 = 60;
 pub(super) const HOUR: i64 = 60 * MINUTE;
@@ -58,6 +59,20 @@ pub(super) fn push_num(buf: &mut String, mut n: u64, width: usize) {
         buf.push('0');
     }
     buf.extend(digits[i..].iter().map(|&b| char::from(b)));
+}
+
+/// Appends an amount as the platform writes it: whole tenge as an integer ("75000"), otherwise
+/// with two decimals ("75000.50").
+pub(super) fn push_money(buf: &mut String, amount: Money) {
+    let tiyn = amount.tiyn().unsigned_abs();
+    if amount.is_negative() {
+        buf.push('-');
+    }
+    push_num(buf, tiyn / 100, 0);
+    if tiyn % 100 != 0 {
+        buf.push('.');
+        push_num(buf, tiyn % 100, 2);
+    }
 }
 
 /// Appends a JSON string. Every value is made here from the fixed lists above, digits and

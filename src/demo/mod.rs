@@ -31,7 +31,7 @@ pub async fn run(
     seed: u64,
     mut progress: impl FnMut(&str),
 ) -> Result<DemoReport> {
-    let data = data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() });
+    let data = data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() }, &ctx.terms);
     let mut report = DemoReport { events: data.events.len(), ..Default::default() };
     progress("importing events");
     let mut importer = Importer::new(ctx, "demo");

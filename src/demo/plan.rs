@@ -6,6 +6,7 @@ use super::format::{DAY, HOUR, OFFSET};
 use super::people::{Names, Person, iin, person};
 use crate::domain::codes::code_stem;
 use crate::domain::identity::iban_with_check;
+use crate::domain::terms::Package;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -80,6 +81,8 @@ pub(super) struct Plan {
     pub(super) twins: HashMap<usize, usize>,
     /// Global account number of client 0 (partners take 1..).
     pub(super) first_client_n: u64,
+    /// The program's catalog, in its order: what clients buy and what they pay.
+    pub(super) packages: Vec<Package>,
 }
 
 pub(super) fn client_account(j: usize) -> String {
@@ -87,7 +90,7 @@ pub(super) fn client_account(j: usize) -> String {
 }
 
 impl Plan {
-    pub(super) fn new(opts: &DemoOptions) -> Plan {
+    pub(super) fn new(opts: &DemoOptions, packages: &[Package]) -> Plan {
         let mut rng = SmallRng::seed_from_u64(opts.seed);
         let names = Names::new();
         let end = opts.now.timestamp();
@@ -206,6 +209,7 @@ impl Plan {
             converted,
             twins,
             first_client_n,
+            packages: packages.to_vec(),
         }
     }
 
