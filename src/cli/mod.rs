@@ -3,8 +3,9 @@ pub mod args;
 
 use crate::domain::rules::State;
 use crate::domain::{Lang, Money};
+use crate::service::contracts::{ContractInput, set_contract};
 use crate::service::import::{Format, Summary, import_reader};
-use crate::service::partners::{ContractInput, ListQuery, NewPartner, Status};
+use crate::service::partners::{ListQuery, NewPartner, Status};
 use crate::service::{self, Ctx, ServiceError, bonuses, partners, payments, rfc3339};
 use args::{BonusCmd, Command, FormatArg, PartnerCmd, PaymentCmd};
 use serde_json::{Value, json};
@@ -333,7 +334,7 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
             Ok(0)
         }
         PartnerCmd::Contract { code, number, signed, iban, iin } => {
-            partners::set_contract(ctx, &code, ContractInput { number, signed, iban, iin }).await?;
+            set_contract(ctx, &code, ContractInput { number, signed, iban, iin }).await?;
             println!("Contract recorded for {}.", code.trim().to_uppercase());
             Ok(0)
         }

@@ -1,16 +1,13 @@
 //! Partners: the list (keyset-paged, searchable), the detail with balance and statistics, and
-//! the operator's changes (add, contract, code deactivation, exclusion).
+//! the operator's changes (add, code deactivation, exclusion; contracts: [`super::contracts`]).
 use super::bonuses::{BONUS_VALUE, void_in};
 use super::{Ctx, Result, ServiceError, ms};
 use crate::domain::Money;
 use crate::domain::codes::{code_candidates, validate_code};
-use crate::domain::identity::{
-    clean_text, normalize_email, normalize_iin, normalize_phone, validate_iban_kz, validate_iin,
-};
+use crate::domain::identity::{clean_text, normalize_email, normalize_iin, normalize_phone, validate_iin};
 use crate::domain::rules::{State, Stored, shown_state};
 use crate::store::entity::{account, contract, partner, promo_code};
 use crate::store::{audit, execute, placeholders, query_all, query_one};
-use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryResult, Set, Value};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -666,64 +663,6 @@ pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
     .await?;
     txn.commit().await?;
     Ok(code)
-}
-
-pub struct ContractInput {
-    pub number: String,
-    pub signed: String,
-    pub iban: String,
-    pub iin: String,
-}
-
-/// Records (or replaces) a partner's contract after checking the IBAN and IIN/BIN.
-pub async fn set_contract(ctx: &Ctx, code: &str, k: ContractInput) -> Result<()> {
-    let number = clean_text(&k.number);
-    if number.is_empty() {
-        return Err(ServiceError::Invalid("--number: the contract number is empty".into()));
-    }
-    let signed = NaiveDate::parse_from_str(k.signed.trim(), "%Y-%m-%d")
-        .map_err(|_| ServiceError::Invalid(format!("--signed: {:?} is not a date YYYY-MM-DD", k.signed)))?;
-    if signed > ctx.terms.local(ctx.now()).date_naive() {
-        return Err(ServiceError::Invalid(format!("--signed: {signed} is in the future")));
-    }
-    let iban = validate_iban_kz(&k.iban).map_err(|e| ServiceError::Invalid(format!("--iban: {}: {e}", k.iban)))?;
-    let iin = validate_iin(&k.iin).map_err(|e| ServiceError::Invalid(format!("--iin: {}: {e}", k.iin)))?;
-    let (p, c) = find(ctx, code).await?;
-    let txn = ctx.store.begin_write().await?;
-    let before = contract::Entity::find_by_id(p.account_id.clone()).one(&txn).await?;
-    let now = ms(ctx.now());
-    let model = contract::ActiveModel {
-        partner_id: Set(p.account_id.clone()),
-        number: Set(number.clone()),
-        signed_on: Set(signed.to_string()),
-        method: Set("bank_transfer".into()),
-        iban: Set(iban.clone()),
-        iin_bin: Set(iin.clone()),
-        recorded_at: Set(now),
-        recorded_by: Set(ctx.operator.clone()),
-    };
-    if before.is_some() {
-        model.update(&txn).await?;
-    } else {
-        model.insert(&txn).await?;
-    }
-    audit::append(
-        &txn,
-        audit::Entry {
-            at: now,
-            operator: &ctx.operator,
-            action: "partner.contract",
-            subject: &c.code,
-            detail: serde_json::json!({
-                "number": number, "signed_on": signed.to_string(), "iban": iban, "iin_bin": iin,
-                "previous": before.map(|b| serde_json::json!({"number": b.number, "iban": b.iban, "iin_bin": b.iin_bin})),
-            }),
-            reason: None,
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 fn when(ctx: &Ctx, at: Option<i64>) -> String {
