@@ -24,7 +24,8 @@ pub struct DemoOptions {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoContract {
-    pub account_id: String,
+    /// the partner's promo code
+    pub code: String,
     pub number: String,
     pub signed_on: NaiveDate,
     pub iban: String,
@@ -37,7 +38,7 @@ pub struct DemoData {
     pub events: Vec<String>,
     /// contracts for most partners (about 85%)
     pub contracts: Vec<DemoContract>,
-    /// account ids of partners whose code an operator deactivated (a handful, ~1%), with a reason
+    /// codes an operator deactivated (a handful, ~1% of the partners'), with a reason
     pub deactivations: Vec<(String, String)>,
 }
 
@@ -45,7 +46,7 @@ pub struct DemoData {
 /// packages (`[[packages]]`) and pay what the catalog says: the promo price with a partner's
 /// code, the site discount price with the site's promotion, the list price otherwise.
 pub fn generate(opts: &DemoOptions, terms: &Terms) -> DemoData {
-    let plan = Plan::new(opts, &terms.packages);
+    let plan = Plan::new(opts, terms);
     let mut events = Vec::new();
     // Pushing to a vector cannot fail, so the only error the emitter passes on never happens.
     let _ = plan.emit(&mut |line: &str| {
@@ -58,7 +59,7 @@ pub fn generate(opts: &DemoOptions, terms: &Terms) -> DemoData {
 /// Writes the same events as `generate`, one newline-terminated NDJSON line each, without
 /// keeping them in memory; returns how many were written.
 pub fn generate_events_to(opts: &DemoOptions, terms: &Terms, out: &mut dyn Write) -> io::Result<usize> {
-    let plan = Plan::new(opts, &terms.packages);
+    let plan = Plan::new(opts, terms);
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     let n = plan.emit(&mut |line: &str| {
         w.write_all(line.as_bytes())?;
@@ -182,8 +183,8 @@ mod tests {
         let regs: HashMap<String, NaiveDate> = parsed(&data)
             .into_iter()
             .filter_map(|e| match e.body {
-                Body::PartnerRegistered { account_id, .. } => {
-                    Some((account_id, (e.at + TimeDelta::hours(5)).date_naive()))
+                Body::PartnerRegistered { promo_code, .. } => {
+                    Some((promo_code.unwrap_or_default(), (e.at + TimeDelta::hours(5)).date_naive()))
                 }
                 _ => None,
             })
@@ -196,11 +197,11 @@ mod tests {
             assert_eq!(validate_iin(&c.iin_bin), Ok(c.iin_bin.clone()));
             assert!(ibans.insert(c.iban.clone()));
             assert!(c.number.starts_with("AT-20"), "{}", c.number);
-            let reg = regs.get(&c.account_id).copied().unwrap_or(NaiveDate::MAX);
+            let reg = regs.get(&c.code).copied().unwrap_or(NaiveDate::MAX);
             assert!(reg <= c.signed_on && c.signed_on <= today && c.signed_on <= reg + TimeDelta::days(10));
         }
         assert_eq!(data.deactivations.len(), 3);
-        assert!(data.deactivations.iter().all(|(a, r)| regs.contains_key(a) && !r.is_empty()));
+        assert!(data.deactivations.iter().all(|(code, r)| regs.contains_key(code) && !r.is_empty()));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `refdesk demo`: a believable program, made of platform events that go through the real
 //! import, then the operators' work on it (contracts, approvals, a deactivated code, voids).
+//! Like the CLI, a client of the services: it reads and writes only through them.
 pub mod data;
 mod events;
 mod format;
@@ -7,13 +8,20 @@ mod people;
 mod plan;
 
 use crate::domain::event::parse_json_line;
+use crate::domain::rules::State;
+use crate::domain::terms::Approval;
+use crate::service::bonuses::{self, BonusQuery};
+use crate::service::contracts::{self, ContractInput};
 use crate::service::import::{BATCH, Importer, Line};
-use crate::service::{self, Ctx, Result, ms};
-use crate::store::entity::contract;
-use crate::store::{audit, query_all};
-use data::DemoOptions;
-use sea_orm::{EntityTrait, Set};
+use crate::service::{self, Clock, Ctx, Result};
+use data::{DemoOptions, splitmix};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
 use serde::Serialize;
+
+/// The share of released bonuses the operators void by hand (a client's complaint), chosen by
+/// the seed.
+const VOIDED_BY_HAND: f64 = 0.01;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DemoReport {
@@ -49,75 +57,46 @@ pub async fn run(
     report.rejected = importer.finish().await?.rejected.len();
 
     progress("recording contracts");
-    let now = ms(ctx.now());
-    let txn = ctx.store.begin_write().await?;
-    let models: Vec<contract::ActiveModel> = data
+    let contracts: Vec<(String, ContractInput)> = data
         .contracts
         .iter()
-        .map(|k| contract::ActiveModel {
-            partner_id: Set(k.account_id.clone()),
-            number: Set(k.number.clone()),
-            signed_on: Set(k.signed_on.to_string()),
-            method: Set("bank_transfer".into()),
-            iban: Set(k.iban.clone()),
-            iin_bin: Set(k.iin_bin.clone()),
-            recorded_at: Set(now),
-            recorded_by: Set(ctx.operator.clone()),
+        .map(|k| {
+            let input = ContractInput {
+                number: k.number.clone(),
+                signed: k.signed_on.to_string(),
+                iban: k.iban.clone(),
+                iin: k.iin_bin.clone(),
+            };
+            (k.code.clone(), input)
         })
         .collect();
-    report.contracts = models.len();
-    for chunk in models.chunks(500) {
-        contract::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
-    audit::append(
-        &txn,
-        audit::Entry {
-            at: now,
-            operator: &ctx.operator,
-            action: "demo.contracts",
-            subject: "demo",
-            detail: serde_json::json!({"contracts": report.contracts}),
-            reason: Some("demonstration data"),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    report.contracts = contracts::set_contracts(ctx, &contracts, Some("demonstration data")).await?;
 
     progress("operators at work");
     let ops = Ctx { operator: "aigerim.ops".into(), ..ctx.clone() };
-    for (account, reason) in &data.deactivations {
-        let code =
-            query_all(&ctx.store.db, "SELECT code FROM promo_code WHERE partner_id = $1", vec![account.clone().into()])
-                .await?;
-        if let Some(r) = code.first() {
-            let code: String = r.try_get_by_index(0)?;
-            service::partners::deactivate_code(&ops, &code, reason).await?;
-        }
+    for (code, reason) in &data.deactivations {
+        service::partners::deactivate_code(&ops, code, reason).await?;
     }
     // Bonuses whose hold ended more than three days ago have been approved; the rest wait in
-    // the due queue, as on a real morning.
-    let cutoff = ms(ctx.now() - chrono::Duration::days(3));
-    let ids: Vec<i64> = query_all(
-        &ctx.store.db,
-        &format!(
-            "SELECT b.id FROM bonus b WHERE b.state = 'held' AND b.release_at <= $1 AND NOT {} ORDER BY b.id",
-            service::bonuses::FROZEN
-        ),
-        vec![cutoff.into()],
-    )
-    .await?
-    .iter()
-    .map(|r| r.try_get_by_index(0))
-    .collect::<std::result::Result<_, _>>()?;
+    // the due queue, as on a real morning. (With automatic approval they pass on by themselves.)
+    let three_days_ago = Ctx { clock: Clock::Fixed(ctx.now() - chrono::Duration::days(3)), ..ctx.clone() };
+    let released = match ctx.terms.approval {
+        Approval::Manual => State::Due,
+        Approval::Auto => State::Available,
+    };
+    let query = BonusQuery { state: Some(released), ..Default::default() };
+    let mut ids: Vec<i64> = bonuses::list(&three_days_ago, &query).await?.iter().map(|b| b.id).collect();
+    ids.sort_unstable();
     // A few are voided by hand before approval, as operators do when a client complains.
-    let (to_void, to_approve): (Vec<i64>, Vec<i64>) = ids.iter().partition(|id| *id % 97 == 13);
+    let mut rng = SmallRng::seed_from_u64(splitmix(seed ^ 0x76_6f69_6473));
+    let (to_void, to_approve): (Vec<i64>, Vec<i64>) = ids.iter().partition(|_| rng.random_bool(VOIDED_BY_HAND));
     for id in &to_void {
-        service::bonuses::void(&ops, *id, "client disputed the purchase with the bank").await?;
+        bonuses::void(&ops, *id, "client disputed the purchase with the bank").await?;
     }
     report.voided = to_void.len();
-    if !to_approve.is_empty() && ctx.terms.approval == crate::domain::terms::Approval::Manual {
+    if !to_approve.is_empty() && ctx.terms.approval == Approval::Manual {
         let approver = Ctx { operator: "dauren.ops".into(), ..ctx.clone() };
-        report.approved = service::bonuses::approve(&approver, Some(&to_approve)).await?.ids.len();
+        report.approved = bonuses::approve(&approver, Some(&to_approve)).await?.ids.len();
     }
     Ok(report)
 }

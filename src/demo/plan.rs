@@ -4,10 +4,11 @@
 use super::data::{DemoContract, DemoOptions, pick, splitmix};
 use super::format::{DAY, HOUR, OFFSET};
 use super::people::{Names, Person, iin, person};
+use crate::domain::Terms;
 use crate::domain::codes::code_stem;
 use crate::domain::identity::iban_with_check;
 use crate::domain::terms::Package;
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -69,7 +70,8 @@ pub(super) struct Plan {
     pub(super) names: Names,
     /// Exclusive upper bound of event times: events are strictly before `now`.
     pub(super) end: i64,
-    pub(super) now: DateTime<Utc>,
+    /// `now`'s date in the program's time zone: no contract is signed after it.
+    pub(super) today: NaiveDate,
     pub(super) partners: Vec<PartnerPlan>,
     /// The partners' registration times, apart from the rest for a cache-friendly search.
     pub(super) partner_at: Vec<i64>,
@@ -90,7 +92,7 @@ pub(super) fn client_account(j: usize) -> String {
 }
 
 impl Plan {
-    pub(super) fn new(opts: &DemoOptions, packages: &[Package]) -> Plan {
+    pub(super) fn new(opts: &DemoOptions, terms: &Terms) -> Plan {
         let mut rng = SmallRng::seed_from_u64(opts.seed);
         let names = Names::new();
         let end = opts.now.timestamp();
@@ -201,7 +203,7 @@ impl Plan {
             seed: opts.seed,
             names,
             end,
-            now: opts.now,
+            today: terms.local(opts.now).date_naive(),
             partner_at: partners.iter().map(|p| p.at).collect(),
             partners,
             cum_weight,
@@ -209,7 +211,7 @@ impl Plan {
             converted,
             twins,
             first_client_n,
-            packages: packages.to_vec(),
+            packages: terms.packages.clone(),
         }
     }
 
@@ -220,20 +222,19 @@ impl Plan {
 
     pub(super) fn contracts(&self) -> Vec<DemoContract> {
         let mut rng = SmallRng::seed_from_u64(splitmix(self.seed ^ 0x636f_6e74_7261_6374));
-        let today = Plan::local_day(self.end);
-        let today_date = (self.now + TimeDelta::seconds(OFFSET)).date_naive();
         let mut out = Vec::new();
         for (p, partner) in self.partners.iter().enumerate() {
             if !rng.random_bool(CONTRACT) {
                 continue;
             }
-            let day = (Plan::local_day(partner.at) + rng.random_range(0..=10)).min(today);
-            let signed_on = today_date - TimeDelta::days(today - day);
+            let day = Plan::local_day(partner.at) + rng.random_range(0..=10);
+            let signed_on = DateTime::<Utc>::from_timestamp(day * DAY, 0).map_or(self.today, |d| d.date_naive());
+            let signed_on = signed_on.min(self.today);
             // A bijection of the partner's index (coprime with 10^10): no two share an account.
             let account = (p as u64).wrapping_mul(7_777_777_777).wrapping_add(1_000_003) % 10_000_000_000;
             let bban = format!("{}KZT{account:010}", pick(&mut rng, &BANK_CODES));
             out.push(DemoContract {
-                account_id: partner.account.clone(),
+                code: partner.code.clone(),
                 number: format!("AT-{}-{:05}", signed_on.year(), out.len() + 1),
                 signed_on,
                 iban: iban_with_check(&bban),
@@ -256,7 +257,7 @@ impl Plan {
             .into_iter()
             .map(|c| {
                 let reason = pick(&mut rng, &DEACTIVATION_REASONS);
-                (self.partners[candidates[c]].account.clone(), reason.to_string())
+                (self.partners[candidates[c]].code.clone(), reason.to_string())
             })
             .collect()
     }
