@@ -64,14 +64,9 @@ pub(super) fn push_num(buf: &mut String, mut n: u64, width: usize) {
 /// Appends an amount as the platform writes it: whole tenge as an integer ("75000"), otherwise
 /// with two decimals ("75000.50").
 pub(super) fn push_money(buf: &mut String, amount: Money) {
-    let tiyn = amount.tiyn().unsigned_abs();
-    if amount.is_negative() {
-        buf.push('-');
-    }
-    push_num(buf, tiyn / 100, 0);
-    if tiyn % 100 != 0 {
-        buf.push('.');
-        push_num(buf, tiyn % 100, 2);
+    match u64::try_from(amount.tiyn()) {
+        Ok(tiyn) if tiyn.is_multiple_of(100) => push_num(buf, tiyn / 100, 0),
+        _ => buf.push_str(&amount.plain()),
     }
 }
 
