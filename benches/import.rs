@@ -5,8 +5,8 @@
 //! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead; `REFDESK_BENCH_EVENTS=FILE`
 //! keeps the generated events in FILE (and reuses it when it exists), for profiling;
 //! `REFDESK_PROFILE=1` prints the time spent in each phase of the import (its `import.*` spans).
+use refdesk::demo::data::{DemoOptions, generate_events_to};
 use refdesk::domain::Terms;
-use refdesk::service::demo_data::{DemoOptions, generate_events_to};
 use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;
@@ -76,7 +76,8 @@ fn main() {
     } else {
         let file = std::fs::File::create(&events_path).expect("create the events file");
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        generate_events_to(&DemoOptions { partners, clients, seed: 42, now }, &mut out).expect("write events")
+        generate_events_to(&DemoOptions { partners, clients, seed: 42, now }, &Terms::defaults(), &mut out)
+            .expect("write events")
     };
     let size = std::fs::metadata(&events_path).map(|m| m.len()).unwrap_or(0);
     println!("generated {count} events ({:.0} MiB) in {:.1}s", size as f64 / 1048576.0, t0.elapsed().as_secs_f64());

@@ -2,6 +2,7 @@
 //! the terminal; the console, the CLI and the tests are clients of the same services.
 pub mod app;
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod service;
 pub mod store;

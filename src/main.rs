@@ -70,7 +70,7 @@ async fn run(args: Cli) -> i32 {
     };
     if demo_dir.is_some() {
         eprintln!("Preparing a demonstration program…");
-        if let Err(e) = service::demo::run(&ctx, 300, 6000, 1, |_| {}).await {
+        if let Err(e) = refdesk::demo::run(&ctx, 300, 6000, 1, |_| {}).await {
             eprintln!("demo: {e}");
             return 1;
         }

@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 enum Op {
-    /// A new client of partner `p` pays for package `pkg` (0..3).
+    /// A new client of partner `p` pays, with the partner's code, for package `pkg` of the terms'
+    /// catalog.
     Pay {
         p: usize,
-        pkg: usize,
+        pkg: prop::sample::Index,
     },
     /// A refund of `num/den` of what remains of payment `k` (modulo the payments so far).
     Refund {
@@ -43,7 +44,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0usize..3, 0usize..3).prop_map(|(p, pkg)| Op::Pay { p, pkg }),
+        4 => (0usize..3, any::<prop::sample::Index>()).prop_map(|(p, pkg)| Op::Pay { p, pkg }),
         2 => (0usize..40, 1i64..4, 1i64..4).prop_map(|(k, num, den)| Op::Refund { k, num: num.min(den), den }),
         1 => (0usize..40).prop_map(|k| Op::OverRefund { k }),
         3 => (1i64..200).prop_map(|hours| Op::Wait { hours }),
@@ -85,9 +86,6 @@ struct Counters {
     voids_refused: u32,
 }
 
-const PRICES: [(&str, i64, i64); 3] =
-    [("P100", 100_000, 75_000), ("P200", 200_000, 150_000), ("P300", 300_000, 225_000)];
-
 struct World {
     ctx: Ctx,
     now: chrono::DateTime<chrono::Utc>,
@@ -118,11 +116,13 @@ impl World {
         match *op {
             Op::Pay { p, pkg } => {
                 self.seq += 1;
-                let (code, list, paid) = PRICES[pkg];
+                let catalog = &self.ctx.terms.packages;
+                let package = &catalog[pkg.index(catalog.len())];
+                let (code, list, paid) = (package.code.clone(), package.list_price, package.promo_price);
                 let (client, pay) = (format!("C{}", self.seq), format!("PAY{}", self.seq));
                 let reg = json!({"type":"client_registered","event_id":format!("r{}", self.seq),"at":self.at(),"account_id":client,"promo_code":format!("P{p}CODE")});
                 assert_eq!(self.import(reg.to_string()).await, 0);
-                let ev = json!({"type":"payment_confirmed","event_id":format!("p{}", self.seq),"at":self.at(),"payment_id":pay,"account_id":client,"package":code,"list_price":list.to_string(),"paid_amount":paid.to_string(),"promo_code":format!("p{p}code")});
+                let ev = json!({"type":"payment_confirmed","event_id":format!("p{}", self.seq),"at":self.at(),"payment_id":pay,"account_id":client,"package":code,"list_price":list.plain(),"paid_amount":paid.plain(),"promo_code":format!("p{p}code")});
                 assert_eq!(self.import(ev.to_string()).await, 0);
                 let bonus_id = query_all(
                     &self.ctx.store.db,
@@ -135,9 +135,10 @@ impl World {
                 self.pays.push(Pay {
                     id: pay,
                     partner: p,
-                    paid: paid * 100,
+                    paid: paid.tiyn(),
                     refunded: 0,
-                    booked: list * 100 / 4,
+                    // The program's 25% of the list price (RULES.md, the default terms).
+                    booked: list.tiyn() / 4,
                     reduced: 0,
                     state: St::Held,
                     release_at: self.now + chrono::Duration::days(14),

@@ -3,8 +3,9 @@ pub mod args;
 
 use crate::domain::bonus::ShownBonusState as State;
 use crate::domain::{Lang, Money};
+use crate::service::contracts::{ContractInput, set_contract};
 use crate::service::import::{Format, Summary, import_reader};
-use crate::service::partners::{ContractInput, ListQuery, NewPartner, Status};
+use crate::service::partners::{ListQuery, NewPartner, Status};
 use crate::service::{self, Ctx, Field, Problem, ServiceError, bonuses, partners, payments, rfc3339};
 use args::{BonusCmd, Command, FormatArg, PartnerCmd, PaymentCmd};
 use serde_json::{Value, json};
@@ -65,7 +66,7 @@ async fn init(ctx: &Ctx) -> service::Result<Exit> {
 
 async fn demo(ctx: &Ctx, partners: usize, clients: usize, seed: u64) -> service::Result<Exit> {
     let tty = std::io::stderr().is_terminal();
-    let r = service::demo::run(ctx, partners, clients, seed, |step| {
+    let r = crate::demo::run(ctx, partners, clients, seed, |step| {
         if tty {
             eprintln!("demo: {step}…");
         }
@@ -336,7 +337,7 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
             Ok(0)
         }
         PartnerCmd::Contract { code, number, signed, iban, iin } => {
-            partners::set_contract(ctx, &code, ContractInput { number, signed, iban, iin }).await?;
+            set_contract(ctx, &code, ContractInput { number, signed, iban, iin }).await?;
             println!("Contract recorded for {}.", code.trim().to_uppercase());
             Ok(0)
         }

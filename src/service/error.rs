@@ -89,6 +89,8 @@ pub enum Problem {
     InFuture(NaiveDate),
     /// Not one of the values listed.
     NotOneOf(String, &'static [&'static str]),
+    /// Named twice where once is allowed.
+    GivenTwice,
 }
 
 /// Something named that does not exist.
@@ -122,6 +124,9 @@ pub enum ServiceError {
     /// Refused by the current state (exit 1).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Refused(Conflict),
+    /// One contract of a batch cannot be taken (as its error says).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Contract { code: String, error: Box<ServiceError> },
     /// An input file that cannot be read (exit 2).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Unreadable { file: String, error: String },
@@ -147,6 +152,7 @@ impl ServiceError {
         match self {
             ServiceError::Invalid { .. } | ServiceError::NotFound(_) | ServiceError::Unreadable { .. } => 2,
             ServiceError::Bonus(Refusal::NoSuchBonus(_)) => 2,
+            ServiceError::Contract { error, .. } => error.exit_code(),
             ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Db(_) => 1,
         }
     }
@@ -180,6 +186,10 @@ impl ServiceError {
                 }
             }
             ServiceError::Refused(c) => conflict_text(c, ru),
+            ServiceError::Contract { code, error } => {
+                let inner = error.sentence(lang, names);
+                pick(format!("the contract of {code}: {inner}"), format!("договор {code}: {inner}"))
+            }
             ServiceError::Unreadable { file: source, error } => {
                 pick(format!("{source}: cannot read: {error}"), format!("{source}: не читается: {error}"))
             }
@@ -219,6 +229,7 @@ fn problem_text(p: &Problem, ru: bool) -> String {
                 if head.is_empty() { last.join("") } else { format!("{} или {}", head.join(", "), last.join("")) };
             (format!("{v:?} is not {en}"), format!("{v:?} — не {r}"))
         }
+        Problem::GivenTwice => ("given twice".to_string(), "указан дважды".to_string()),
     };
     if ru { r } else { en }
 }
@@ -322,6 +333,7 @@ mod tests {
             Problem::Code("A".into(), CodeError::Characters),
             Problem::InFuture(t.date_naive()),
             Problem::NotOneOf("x".into(), &["held", "due"]),
+            Problem::GivenTwice,
         ];
         all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
@@ -352,6 +364,10 @@ mod tests {
             .map(ServiceError::Refused),
         );
         all.push(ServiceError::Unreadable { file: "events.ndjson".into(), error: "denied".into() });
+        all.push(ServiceError::Contract {
+            code: "ASEL25".into(),
+            error: Box::new(ServiceError::invalid(Field::Signed, Problem::InFuture(t.date_naive()))),
+        });
         all.push(ServiceError::Db(DbErr::Custom("disk full".into())));
         all
     }
@@ -363,6 +379,7 @@ mod tests {
             ServiceError::Bonus(_) => "bonus",
             ServiceError::Refused(_) => "refused",
             ServiceError::Unreadable { .. } => "unreadable",
+            ServiceError::Contract { .. } => "contract",
             ServiceError::Db(_) => "db",
         }
     }
@@ -371,7 +388,7 @@ mod tests {
     fn every_error_is_said_in_english_and_in_russian() {
         let all = every_error();
         let kinds: std::collections::HashSet<_> = all.iter().map(covers).collect();
-        assert_eq!(kinds.len(), 6);
+        assert_eq!(kinds.len(), 7);
         let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)));
         for e in &all {
             let en = e.sentence(Lang::En, Names::Words);

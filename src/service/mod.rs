@@ -1,9 +1,8 @@
 //! Use cases. Each state change is one transaction with one audit entry; reads return plain
 //! data for the CLI and the console alike.
 pub mod bonuses;
+pub mod contracts;
 pub mod dashboard;
-pub mod demo;
-pub mod demo_data;
 pub mod error;
 pub mod import;
 pub mod operators;

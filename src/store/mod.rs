@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bonuses;
 pub mod bulk;
+pub mod contracts;
 pub mod entity;
 pub mod import;
 pub mod ledger;

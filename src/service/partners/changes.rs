@@ -1,18 +1,16 @@
-//! An operator's changes to partners: one added by hand, a contract recorded, a code
-//! deactivated, a partner excluded. Each is one transaction with one audit entry.
+//! An operator's changes to partners: one added by hand, a code deactivated, a partner
+//! excluded (contracts: [`crate::service::contracts`]). Each is one transaction with one audit entry.
 use super::find;
 use crate::domain::Money;
 use crate::domain::codes::{first_free_code, validate_code};
-use crate::domain::identity::{
-    clean_text, normalize_email, normalize_iin, normalize_phone, validate_iban_kz, validate_iin,
-};
+use crate::domain::identity::{clean_text, normalize_email, normalize_iin, normalize_phone, validate_iin};
 use crate::domain::partner::search_key;
 use crate::service::bonuses::void_in;
 use crate::service::{Conflict, Ctx, Field, Problem, Purpose, Result, ServiceError, from_ms, ms};
-use crate::store::entity::{account, contract, partner, promo_code};
+use crate::store::entity::{account, partner, promo_code};
 use crate::store::{audit, bonuses, partners as store};
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use sea_orm::{ActiveModelTrait, Set};
+use chrono::{DateTime, FixedOffset};
+use sea_orm::Set;
 
 pub struct NewPartner {
     pub name: String,
@@ -101,65 +99,6 @@ pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
     .await?;
     txn.commit().await?;
     Ok(code)
-}
-
-pub struct ContractInput {
-    pub number: String,
-    pub signed: String,
-    pub iban: String,
-    pub iin: String,
-}
-
-/// Records (or replaces) a partner's contract after checking the IBAN and IIN/BIN.
-pub async fn set_contract(ctx: &Ctx, code: &str, k: ContractInput) -> Result<()> {
-    let number = clean_text(&k.number);
-    if number.is_empty() {
-        return Err(ServiceError::invalid(Field::Number, Problem::Missing(Purpose::ContractNumber)));
-    }
-    let signed = NaiveDate::parse_from_str(k.signed.trim(), "%Y-%m-%d")
-        .map_err(|_| ServiceError::invalid(Field::Signed, Problem::NotDate(k.signed.clone())))?;
-    if signed > ctx.terms.local(ctx.now()).date_naive() {
-        return Err(ServiceError::invalid(Field::Signed, Problem::InFuture(signed)));
-    }
-    let iban =
-        validate_iban_kz(&k.iban).map_err(|e| ServiceError::invalid(Field::Iban, Problem::Iban(k.iban.clone(), e)))?;
-    let iin = validate_iin(&k.iin).map_err(|e| ServiceError::invalid(Field::Iin, Problem::Iin(k.iin.clone(), e)))?;
-    let (p, c) = find(ctx, code).await?;
-    let txn = ctx.store.begin_write().await?;
-    let before = store::contract(&txn, &p.account_id).await?;
-    let now = ms(ctx.now());
-    let model = contract::ActiveModel {
-        partner_id: Set(p.account_id.clone()),
-        number: Set(number.clone()),
-        signed_on: Set(signed.to_string()),
-        method: Set("bank_transfer".into()),
-        iban: Set(iban.clone()),
-        iin_bin: Set(iin.clone()),
-        recorded_at: Set(now),
-        recorded_by: Set(ctx.operator.clone()),
-    };
-    if before.is_some() {
-        model.update(&txn).await?;
-    } else {
-        model.insert(&txn).await?;
-    }
-    audit::append(
-        &txn,
-        audit::Entry {
-            at: now,
-            operator: &ctx.operator,
-            action: "partner.contract",
-            subject: &c.code,
-            detail: serde_json::json!({
-                "number": number, "signed_on": signed.to_string(), "iban": iban, "iin_bin": iin,
-                "previous": before.map(|b| serde_json::json!({"number": b.number, "iban": b.iban, "iin_bin": b.iin_bin})),
-            }),
-            reason: None,
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 fn local(ctx: &Ctx, at: Option<i64>) -> Option<DateTime<FixedOffset>> {

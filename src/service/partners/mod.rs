@@ -6,7 +6,7 @@ mod list;
 
 pub use crate::domain::partner::{Status, search_key};
 pub use crate::store::partners::{Cursor, CursorKey, ListQuery, Sort};
-pub use changes::{ContractInput, NewPartner, add, deactivate_code, exclude, set_contract};
+pub use changes::{NewPartner, add, deactivate_code, exclude};
 pub use detail::{
     Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, LedgerLine, More, PartnerDetail, Stats, balance,
     detail_page, open_cases, show, stats,
