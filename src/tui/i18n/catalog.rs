@@ -51,7 +51,6 @@ pub enum K {
     StatusCodeDeactivated,
     StatusExcluded,
     SearchPrompt,
-    SearchHint,
     // Partner detail
     SectionProfile,
     SectionLedger,
@@ -202,7 +201,6 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::StatusCodeDeactivated => ("code deactivated", "код отключён"),
         K::StatusExcluded => ("excluded", "исключён"),
         K::SearchPrompt => ("Search (name, code, phone): ", "Поиск (имя, код, телефон): "),
-        K::SearchHint => ("Enter apply · Esc cancel", "Enter — применить · Esc — отмена"),
         K::SectionProfile => ("Profile", "Профиль"),
         K::SectionLedger => ("Ledger", "Журнал"),
         K::SectionClients => ("Clients", "Клиенты"),
