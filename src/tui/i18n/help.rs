@@ -14,15 +14,22 @@ pub enum HelpFor {
 /// The help overlay's lines: (keys, what they do). The common keys come last.
 pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     let pick = |en: &'static str, ru: &'static str| pick(lang, (en, ru));
+    // The keys every paged list shares, first in its help.
+    let paging = [
+        ("j k ↓ ↑", pick("move", "перемещение")),
+        ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
+        ("Home g", pick("first page", "первая страница")),
+    ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
+        HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
+        HelpFor::Dashboard | HelpFor::Detail => vec![],
+    };
+    out.extend(match screen {
         HelpFor::Dashboard => vec![
             ("c", pick("chart: revenue / bonuses booked", "график: выручка / начисленные бонусы")),
             ("r", pick("reload the figures", "обновить цифры")),
         ],
         HelpFor::Partners => vec![
-            ("j k ↓ ↑", pick("move", "перемещение")),
-            ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
-            ("Home g", pick("first page", "первая страница")),
             ("/", pick("search by name, code, phone", "поиск по имени, коду, телефону")),
             ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
             (
@@ -43,9 +50,6 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
         HelpFor::Bonuses => vec![
-            ("j k ↓ ↑", pick("move", "перемещение")),
-            ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
-            ("Home g", pick("first page", "первая страница")),
             (
                 "f",
                 pick(
@@ -59,7 +63,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("v", pick("void the highlighted bonus (asks a reason)", "аннулировать выделенный (с причиной)")),
             ("r", pick("reload the page", "обновить страницу")),
         ],
-    };
+    });
     out.extend([
         ("1 2 3", pick("dashboard / partners / bonuses", "обзор / партнёры / бонусы")),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
