@@ -1,5 +1,6 @@
 //! Data for the console's tests, built as the services would return it, at a fixed clock:
 //! 2026-11-25 10:00 (+05:00).
+use super::action::{Action, Effect, Screen};
 use super::app::App;
 use crate::domain::bonus::ShownBonusState as State;
 use crate::domain::{Lang, Money};
@@ -29,6 +30,15 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 pub fn app(lang: Lang) -> App {
     App::new(lang, "aigerim.ops".into(), "sqlite /var/lib/refdesk/refdesk.db".into(), tz(), now(), false)
+}
+
+/// The console on the partners screen, showing `n` plain rows.
+pub fn partners_listed(n: usize) -> App {
+    let mut app = app(Lang::En);
+    let fx = app.update(Action::GoTo(Screen::Partners));
+    let Some(Effect::LoadPartners { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+    app.update(Action::PartnersLoaded(req, Ok(partner_rows(n))));
+    app
 }
 
 pub fn dashboard() -> Dashboard {

@@ -1,6 +1,7 @@
 //! Keys to actions, by what has the keys now (a dialog, a text field, the help, or a screen).
 //! Only presses count; Ctrl-C always quits. No Ctrl-M/H/I or Alt chords for actions.
-use super::app::{Action, App, Mode, Screen};
+use super::action::{Action, Screen};
+use super::app::{App, Mode};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::to_input_request;
 
@@ -35,16 +36,15 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return None;
     }
-    let in_detail = app.screen == Screen::Partners && app.partners.detail.is_some();
+    let inside = app.tabs_inside();
     Some(match key.code {
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::QuitOrBack,
         KeyCode::Esc => Action::Back,
-        KeyCode::Char('1') => Action::GoTo(Screen::Dashboard),
-        KeyCode::Char('2') => Action::GoTo(Screen::Partners),
-        KeyCode::Char('3') => Action::GoTo(Screen::Bonuses),
-        KeyCode::Tab if in_detail => Action::Right,
-        KeyCode::BackTab if in_detail => Action::Left,
+        // The number of a screen's place on the tab bar.
+        KeyCode::Char(c @ '1'..='9') => Action::GoTo(*Screen::ALL.get(c as usize - '1' as usize)?),
+        KeyCode::Tab if inside => Action::Right,
+        KeyCode::BackTab if inside => Action::Left,
         KeyCode::Tab => Action::NextScreen,
         KeyCode::BackTab => Action::PrevScreen,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
@@ -101,7 +101,7 @@ mod tests {
         let mut app = app(Lang::En);
         assert!(matches!(map(&app, key(KeyCode::Tab)), Some(Action::NextScreen)));
         app.screen = Screen::Partners;
-        app.partners.detail = Some(crate::tui::screens::partner_detail::DetailState::new("ASEL25".into(), 1));
+        app.screens.partners.detail = Some(crate::tui::screens::partner_detail::DetailState::new("ASEL25".into()));
         assert!(matches!(map(&app, key(KeyCode::Tab)), Some(Action::Right)));
         assert!(matches!(map(&app, key(KeyCode::BackTab)), Some(Action::Left)));
         assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)), Some(Action::ApproveAll)));

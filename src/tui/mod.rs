@@ -1,9 +1,16 @@
 //! The full-screen console: terminal setup and restore, the event loop, and the effects that
-//! call the services. State and its changes live in `app`, keys in `keys`, words in `i18n`,
-//! one file per screen in `screens`; rendering is a pure function of the state.
+//! call the services. The `App` in `app` routes actions (`action`) to the screens in `screens`,
+//! each a `component`; `chrome` draws the frame around them, `dialog` the shared dialogs,
+//! `paging` is how lists are read a part at a time, `keys` reads keys, `i18n` holds the words.
+//! Rendering is a pure function of the state.
+mod action;
 mod app;
+mod chrome;
+mod component;
+mod dialog;
 mod i18n;
 mod keys;
+mod paging;
 mod screens;
 mod widgets;
 
@@ -14,39 +21,21 @@ mod tests;
 
 use crate::domain::Lang;
 use crate::service::{self, Clock, Ctx};
-use app::{Action, App, Effect, Screen};
+use action::{Action, Effect};
+use app::App;
+use chrome::render;
+use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{self, BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
-use ratatui::{Frame, Terminal};
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-
-/// Draws the whole screen from the state; changes nothing.
-pub fn render(app: &App, frame: &mut Frame) {
-    let b = widgets::bands(frame.area());
-    widgets::tab_bar(app, frame, b.tabs);
-    match app.screen {
-        Screen::Dashboard => screens::dashboard::render(app, frame, b.content),
-        Screen::Partners if app.partners.detail.is_some() => screens::partner_detail::render(app, frame, b.content),
-        Screen::Partners => screens::partners::render(app, frame, b.content),
-        Screen::Bonuses => screens::bonuses::render(app, frame, b.content),
-    }
-    widgets::message_line(app, frame, b.message);
-    widgets::status_line(app, frame, b.status);
-    if app.dialog.is_some() {
-        widgets::dialog(app, frame, b.content);
-    }
-    if app.help {
-        widgets::help_overlay(app, frame, frame.area());
-    }
-}
 
 /// Runs the console until the operator quits, the terminal goes away (SIGHUP, a read error) or
 /// the process is asked to stop (SIGTERM, SIGINT).

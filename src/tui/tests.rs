@@ -1,7 +1,8 @@
 //! Snapshots of every screen and dialog, drawn by the real `render` into a `TestBackend` from
 //! state built by the real `update` (no database: render is a pure function of the state).
 //! 80×24 and 120×40 in English, 80×24 in Russian.
-use super::app::{Action, App, Effect, Screen};
+use super::action::{Action, Effect, Screen};
+use super::app::App;
 use super::fixtures::*;
 use super::render;
 use crate::domain::Lang;

@@ -1,16 +1,24 @@
 //! Small pieces every screen shares: text cleaning and fitting, the theme (colour only when
-//! allowed, never alone), the tab bar, the message and status lines, the help overlay and the
-//! dialogs.
-use super::app::{App, Dialog, MsgKind, Screen};
-use super::i18n::{self, K, t};
+//! allowed, never alone), what a screen draws with ([`View`]), boxes, text fields, and tables
+//! drawn one way everywhere.
+use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState as State;
+use chrono::FixedOffset;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, HighlightSpacing, Paragraph, Row, Table, TableState};
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// What every screen draws with: the console's language, its theme and the program's time zone.
+#[derive(Clone, Copy, Debug)]
+pub struct View {
+    pub lang: Lang,
+    pub theme: Theme,
+    pub tz: FixedOffset,
+}
 
 /// Imported text without control or direction-override characters, so that a name cannot move
 /// the cursor, ring the bell or reorder the line it is drawn on.
@@ -126,83 +134,6 @@ impl Theme {
     }
 }
 
-/// The four bands of every screen: tab bar, content, message line, status line.
-pub struct Bands {
-    pub tabs: Rect,
-    pub content: Rect,
-    pub message: Rect,
-    pub status: Rect,
-}
-
-pub fn bands(area: Rect) -> Bands {
-    let [tabs, content, message, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
-    Bands { tabs, content, message, status }
-}
-
-/// `[1 Dashboard]  2 Partners   3 Bonuses` — the current screen in brackets, not only in colour.
-pub fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = app.theme();
-    let mut spans = Vec::new();
-    for (i, (screen, key)) in
-        [(Screen::Dashboard, K::TabDashboard), (Screen::Partners, K::TabPartners), (Screen::Bonuses, K::TabBonuses)]
-            .into_iter()
-            .enumerate()
-    {
-        let label = i18n::tab_label(app.lang, key, i as u8 + 1);
-        if app.screen == screen {
-            spans.push(Span::styled(format!("[{label}]"), theme.tab_active()));
-        } else {
-            spans.push(Span::raw(format!(" {label} ")));
-        }
-        spans.push(Span::raw(" "));
-    }
-    frame.render_widget(Line::from(spans), area);
-    let hint = t(app.lang, K::HelpHint);
-    let w = hint.width() as u16;
-    if area.width > w + 40 {
-        let r = Rect { x: area.x + area.width - w - 1, width: w + 1, ..area };
-        frame.render_widget(Line::styled(hint, theme.dim()), r);
-    }
-}
-
-/// The message line: the search being typed, the latest message, or the screen's key hints.
-pub fn message_line(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = app.theme();
-    if let Some(input) = app.partners.input.as_ref().filter(|_| app.screen == Screen::Partners && app.dialog.is_none())
-    {
-        let prompt = t(app.lang, K::SearchPrompt);
-        let [p, rest] =
-            Layout::horizontal([Constraint::Length(prompt.width() as u16), Constraint::Fill(1)]).areas(area);
-        frame.render_widget(Span::styled(prompt, theme.key()), p);
-        input_field(frame, rest, input, true);
-        return;
-    }
-    let width = area.width as usize;
-    let line = match &app.message {
-        Some(m) => {
-            let style = match m.kind {
-                MsgKind::Info => Style::new(),
-                MsgKind::Ok => theme.ok(),
-                MsgKind::Error => theme.error(),
-            };
-            Line::styled(fit(&m.text, width), style)
-        }
-        None => Line::styled(fit(t(app.lang, app.hint()), width), theme.dim()),
-    };
-    frame.render_widget(line, area);
-}
-
-/// `operator alice │ 2026-11-25 10:00 │ sqlite:…/demo.db`
-pub fn status_line(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = app.theme();
-    let left = format!(" {} {} │ {} │ ", t(app.lang, K::Operator), clean(&app.operator), i18n::clock(app.tz, app.now));
-    let room = (area.width as usize).saturating_sub(left.width() + 1);
-    let text = format!("{left}{}", fit(&app.database, room));
-    frame.render_widget(Paragraph::new(text).style(theme.status_bar()), area);
-}
-
 /// A one-line text field with its cursor; long text scrolls.
 pub fn input_field(frame: &mut Frame, area: Rect, input: &Input, focused: bool) {
     let width = area.width.max(1) as usize - 1;
@@ -224,81 +155,69 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-fn popup<'a>(app: &App, title: String) -> Block<'a> {
-    Block::new().borders(Borders::ALL).title(Span::styled(format!(" {title} "), app.theme().title()))
-}
-
-pub fn help_overlay(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = app.theme();
-    let lines = i18n::help(app.lang, app.help_for());
-    let key_w = lines.iter().map(|(k, _)| k.width()).max().unwrap_or(0) + 2;
-    let width = area.width.saturating_sub(4).min(76);
-    let text_w = (width as usize).saturating_sub(key_w + 4);
-    let mut body: Vec<Line> = lines
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![Span::styled(format!(" {k:<w$}", w = key_w - 1), theme.key()), Span::raw(fit(d, text_w))])
-        })
-        .collect();
-    body.push(Line::raw(""));
-    body.push(Line::styled(fit(t(app.lang, K::HelpClose), (width as usize).saturating_sub(3)), theme.dim()).centered());
-    let r = centered(area, width, body.len() as u16 + 2);
-    frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(body).block(popup(app, i18n::help_title(app.lang, app.screen_name()))), r);
-}
-
-pub fn dialog(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(d) = &app.dialog else { return };
-    let theme = app.theme();
-    let lang = app.lang;
-    let width = area.width.saturating_sub(4).min(64);
-    match d {
-        Dialog::Approve { ids, total } => {
-            let question = i18n::approve_question(lang, ids.len(), &total.display(lang));
-            let body = vec![
-                Line::raw(""),
-                Line::styled(question, Style::new().add_modifier(Modifier::BOLD)).centered(),
-                Line::raw(""),
-                Line::styled(t(lang, K::ConfirmKeys), theme.key()).centered(),
-            ];
-            let r = centered(area, width, 7);
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(body).wrap(Wrap { trim: true }).block(popup(app, t(lang, K::ConfirmTitle).into())),
-                r,
-            );
-        }
-        Dialog::Void { id, code, amount, input, refused } => {
-            let r = centered(area, width, 9);
-            frame.render_widget(Clear, r);
-            let block = popup(app, t(lang, K::VoidTitle).into());
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
-            let [q, _, label, field, err, keys] = Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            let inner_w = inner.width as usize;
-            let question = i18n::void_question(lang, *id, &clean(code), &amount.display(lang));
-            frame.render_widget(Line::styled(fit(&question, inner_w), Style::new().add_modifier(Modifier::BOLD)), q);
-            frame.render_widget(Line::raw(t(lang, K::ReasonLabel)), label);
-            input_field(frame, field, input, true);
-            if *refused {
-                frame.render_widget(Line::styled(fit(t(lang, K::ReasonRequired), inner_w), theme.error()), err);
-            }
-            frame.render_widget(Line::styled(t(lang, K::VoidKeys), theme.key()).centered(), keys);
-        }
-    }
+/// A bordered box with its title in the border: panels, the help, the dialogs.
+pub fn boxed<'a>(theme: Theme, title: String) -> Block<'a> {
+    Block::new().borders(Borders::ALL).title(Span::styled(format!(" {title} "), theme.title()))
 }
 
 /// A right-aligned cell text (amounts).
 pub fn right(s: String) -> Line<'static> {
     Line::from(s).right_aligned()
+}
+
+/// A table's highlighted row and the first row shown: kept in the state (moved in update) so
+/// that the highlight stays in view as it moves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub sel: usize,
+    pub offset: usize,
+}
+
+impl Scroll {
+    /// The highlight `delta` rows on, within `len` rows of which `visible` show at a time.
+    pub fn moved(self, delta: isize, len: usize, visible: usize) -> Scroll {
+        if len == 0 {
+            return Scroll::default();
+        }
+        let visible = visible.max(1);
+        let sel = (self.sel as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+        let mut offset = self.offset.min(sel);
+        if sel >= offset + visible {
+            offset = sel + 1 - visible;
+        }
+        Scroll { sel, offset: offset.min(len.saturating_sub(visible)) }
+    }
+}
+
+/// What marks the highlighted row of a table.
+pub const MARK: &str = "> ";
+
+/// A table as every screen draws it: a header, one column between cells, [`MARK`] before the
+/// highlighted row, scrolled as `scroll` says.
+pub fn table(
+    view: &View,
+    frame: &mut Frame,
+    area: Rect,
+    rows: Vec<Row>,
+    header: Row,
+    widths: &[Constraint],
+    scroll: Scroll,
+) {
+    let n = rows.len();
+    let t = Table::new(rows, widths.to_vec())
+        .header(header)
+        .column_spacing(1)
+        .highlight_symbol(MARK)
+        .highlight_spacing(HighlightSpacing::Always)
+        .row_highlight_style(view.theme.highlight());
+    let mut state = TableState::new().with_offset(scroll.offset).with_selected((n > 0).then_some(scroll.sel));
+    frame.render_stateful_widget(t, area, &mut state);
+}
+
+/// A dim line of text under a table's header, where its rows would be.
+pub fn note(view: &View, frame: &mut Frame, area: Rect, text: &str) {
+    let r = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    frame.render_widget(Paragraph::new(fit(text, area.width as usize)).style(view.theme.dim()), r);
 }
 
 #[cfg(test)]

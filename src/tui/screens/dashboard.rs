@@ -2,14 +2,15 @@
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState as State;
 use crate::service::dashboard::Dashboard;
-use crate::tui::app::App;
-use crate::tui::i18n::{self, K, t};
-use crate::tui::widgets::{fit, pad, right};
+use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, Cx, Read};
+use crate::tui::i18n::{self, HelpFor, K, t};
+use crate::tui::widgets::{View, boxed, fit, pad, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,36 +22,66 @@ pub enum Chart {
 
 #[derive(Debug, Default)]
 pub struct DashboardState {
-    pub data: Option<Dashboard>,
-    pub pending: Option<u64>,
-    pub error: Option<String>,
+    pub figures: Read<Dashboard>,
     pub chart: Chart,
 }
 
-fn block<'a>(app: &App, title: String) -> Block<'a> {
-    Block::new().borders(Borders::ALL).title(Span::styled(format!(" {title} "), app.theme().title()))
+impl DashboardState {
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        vec![Effect::LoadDashboard { req: self.figures.ask(cx) }]
+    }
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let Some(d) = &app.dashboard.data else {
-        let text = match &app.dashboard.error {
-            Some(e) => i18n::load_failed(lang, e),
-            None => t(lang, K::Loading).to_string(),
+impl Component for DashboardState {
+    fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        match action {
+            Action::DashboardLoaded(req, res) => {
+                self.figures.answer(cx, req, res);
+                vec![]
+            }
+            Action::ToggleChart => {
+                self.chart = match self.chart {
+                    Chart::Revenue => Chart::Bonuses,
+                    Chart::Bonuses => Chart::Revenue,
+                };
+                vec![]
+            }
+            Action::Reload => self.load(cx),
+            _ => vec![],
+        }
+    }
+
+    fn render(&self, view: &View, frame: &mut Frame, area: Rect) {
+        let lang = view.lang;
+        let Some(d) = &self.figures.data else {
+            frame.render_widget(Paragraph::new(fit(&self.figures.missing(lang), area.width as usize)), area);
+            return;
         };
-        frame.render_widget(Paragraph::new(fit(&text, area.width as usize)), area);
-        return;
-    };
-    let [left, chart] = Layout::horizontal([Constraint::Length(42.min(area.width)), Constraint::Fill(1)]).areas(area);
-    let [program, bonuses, _] =
-        Layout::vertical([Constraint::Length(8), Constraint::Length(8), Constraint::Fill(1)]).areas(left);
-    render_program(app, d, frame, program);
-    render_bonuses(app, d, frame, bonuses);
-    render_chart(app, d, frame, chart);
+        let [left, chart] =
+            Layout::horizontal([Constraint::Length(42.min(area.width)), Constraint::Fill(1)]).areas(area);
+        let [program, bonuses, _] =
+            Layout::vertical([Constraint::Length(8), Constraint::Length(8), Constraint::Fill(1)]).areas(left);
+        render_program(view, d, frame, program);
+        render_bonuses(view, d, frame, bonuses);
+        render_chart(view, d, self.chart, frame, chart);
+    }
+
+    fn hint(&self) -> K {
+        K::HintDashboard
+    }
+
+    fn help(&self) -> HelpFor {
+        HelpFor::Dashboard
+    }
+
+    /// The figures are read again each time the screen is come back to.
+    fn enter(&mut self, again: bool, cx: &mut Cx) -> Vec<Effect> {
+        if again && self.figures.data.is_some() { vec![] } else { self.load(cx) }
+    }
 }
 
-fn render_program(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
+fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
     let month = d.months.last().map(|m| i18n::month_year(lang, m.month)).unwrap_or_default();
     let rows: Vec<(K, String)> = vec![
         (K::Partners, i18n::partners_count(lang, d.partners, d.active_partners)),
@@ -71,18 +102,18 @@ fn render_program(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
                 Span::styled(fit(v, value_w), Style::new().add_modifier(Modifier::BOLD)),
             ];
             if *k == K::OpenCases && d.open_cases > 0 {
-                spans[1] = Span::styled(fit(v, value_w), app.theme().error());
+                spans[1] = Span::styled(fit(v, value_w), view.theme.error());
             }
             Line::from(spans)
         })
         .collect();
     let title = format!("{} — {month}", t(lang, K::Program));
-    frame.render_widget(Paragraph::new(lines).block(block(app, fit(&title, inner_w.saturating_sub(2)))), area);
+    frame.render_widget(Paragraph::new(lines).block(boxed(view.theme, fit(&title, inner_w.saturating_sub(2)))), area);
 }
 
-fn render_bonuses(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = app.theme();
+fn render_bonuses(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
     let rows: Vec<(State, (i64, Money))> = vec![
         (State::Held, d.held),
         (State::Due, d.due),
@@ -113,13 +144,13 @@ fn render_bonuses(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
     .style(theme.header());
     let table = Table::new(table_rows, [Constraint::Length(state_w), Constraint::Length(count_w), Constraint::Fill(1)])
         .header(header)
-        .block(block(app, t(lang, K::Bonuses).to_string()));
+        .block(boxed(view.theme, t(lang, K::Bonuses).to_string()));
     frame.render_widget(table, area);
 }
 
-fn render_chart(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let revenue = app.dashboard.chart == Chart::Revenue;
+fn render_chart(view: &View, d: &Dashboard, kind: Chart, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
+    let revenue = kind == Chart::Revenue;
     let values: Vec<(String, u64)> = d
         .months
         .iter()
@@ -142,8 +173,8 @@ fn render_chart(app: &App, d: &Dashboard, frame: &mut Frame, area: Rect) {
     let chart = BarChart::new(bars)
         .bar_width(bar_w)
         .bar_gap(1)
-        .bar_style(app.theme().bar())
+        .bar_style(view.theme.bar())
         .value_style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD))
-        .block(block(app, fit(&title, inner_w.saturating_sub(2) as usize)));
+        .block(boxed(view.theme, fit(&title, inner_w.saturating_sub(2) as usize)));
     frame.render_widget(chart, area);
 }

@@ -1,5 +1,36 @@
-//! One file per screen: its state and its render.
+//! One file per screen: its state, its update and its render, behind [`Component`]. To add a
+//! screen: its file here, a field and an arm in each of `get`/`get_mut` below, and its entry in
+//! `action::Screen`; the `App` routes to it unchanged.
 pub mod bonuses;
 pub mod dashboard;
 pub mod partner_detail;
 pub mod partners;
+
+use super::action::Screen;
+use super::component::Component;
+
+/// Every screen's state, kept while another is shown.
+#[derive(Debug, Default)]
+pub struct Screens {
+    pub dashboard: dashboard::DashboardState,
+    pub partners: partners::PartnersState,
+    pub bonuses: bonuses::BonusesState,
+}
+
+impl Screens {
+    pub fn get(&self, s: Screen) -> &dyn Component {
+        match s {
+            Screen::Dashboard => &self.dashboard,
+            Screen::Partners => &self.partners,
+            Screen::Bonuses => &self.bonuses,
+        }
+    }
+
+    pub fn get_mut(&mut self, s: Screen) -> &mut dyn Component {
+        match s {
+            Screen::Dashboard => &mut self.dashboard,
+            Screen::Partners => &mut self.partners,
+            Screen::Bonuses => &mut self.bonuses,
+        }
+    }
+}

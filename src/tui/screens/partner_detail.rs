@@ -1,15 +1,18 @@
 //! The partner detail (opened from screen 2): profile, contract, balance by state, statistics and
-//! open cases; the ledger; the referred clients. Three sections, Tab/←/→ between them.
+//! open cases; the ledger; the referred clients. Three sections, Tab/←/→ between them. The
+//! ledger and the clients are read a page at a time, on as the highlight nears the last row read.
 use crate::domain::Lang;
 use crate::service::partners::{DetailPage, More, PartnerDetail};
-use crate::tui::app::App;
-use crate::tui::i18n::{self, K, t};
-use crate::tui::widgets::{clean, fit, pad, right};
+use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, Cx, Read};
+use crate::tui::i18n::{self, HelpFor, K, t};
+use crate::tui::paging;
+use crate::tui::widgets::{self, Scroll, View, clean, fit, pad, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{HighlightSpacing, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,34 +23,34 @@ pub enum Section {
     Clients,
 }
 
-/// A highlighted row and the first row shown, kept so that the highlight stays in view.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Scroll {
-    pub sel: usize,
-    pub offset: usize,
+impl Section {
+    fn next(self) -> Section {
+        match self {
+            Section::Profile => Section::Ledger,
+            Section::Ledger => Section::Clients,
+            Section::Clients => Section::Profile,
+        }
+    }
+
+    fn prev(self) -> Section {
+        match self {
+            Section::Profile => Section::Clients,
+            Section::Ledger => Section::Profile,
+            Section::Clients => Section::Ledger,
+        }
+    }
 }
 
-impl Scroll {
-    fn moved(self, delta: isize, len: usize, visible: usize) -> Scroll {
-        if len == 0 {
-            return Scroll::default();
-        }
-        let visible = visible.max(1);
-        let sel = (self.sel as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
-        let mut offset = self.offset.min(sel);
-        if sel >= offset + visible {
-            offset = sel + 1 - visible;
-        }
-        Scroll { sel, offset: offset.min(len.saturating_sub(visible)) }
-    }
+/// Rows of a table inside the detail on a terminal of `height` lines: the list's five lines
+/// around it and the section line.
+pub fn visible_rows(height: u16) -> usize {
+    paging::rows(height, 6)
 }
 
 #[derive(Debug)]
 pub struct DetailState {
     pub code: String,
-    pub data: Option<PartnerDetail>,
-    pub error: Option<String>,
-    pub pending: Option<u64>,
+    pub partner: Read<PartnerDetail>,
     /// A next page of the ledger or clients on its way.
     pub page_pending: Option<u64>,
     pub section: Section,
@@ -56,12 +59,11 @@ pub struct DetailState {
 }
 
 impl DetailState {
-    pub fn new(code: String, req: u64) -> DetailState {
+    /// The detail of the partner with `code`, not read yet: [`DetailState::reload`] reads it.
+    pub fn new(code: String) -> DetailState {
         DetailState {
             code,
-            data: None,
-            error: None,
-            pending: Some(req),
+            partner: Read::default(),
             page_pending: None,
             section: Section::Profile,
             ledger: Scroll::default(),
@@ -69,9 +71,16 @@ impl DetailState {
         }
     }
 
+    /// Reads the partner afresh; a page of the old reading still on its way is dropped.
+    pub fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let req = self.partner.ask(cx);
+        self.page_pending = None;
+        vec![Effect::LoadDetail { req, code: self.code.clone() }]
+    }
+
     /// Moves the highlight of the current section's table by `delta` rows.
-    pub fn scroll(&mut self, delta: isize, visible: usize) {
-        let Some(d) = &self.data else { return };
+    fn scroll(&mut self, delta: isize, visible: usize) {
+        let Some(d) = &self.partner.data else { return };
         match self.section {
             Section::Profile => {}
             Section::Ledger => self.ledger = self.ledger.moved(delta, d.ledger.len(), visible),
@@ -79,16 +88,15 @@ impl DetailState {
         }
     }
 
-    /// The page to read next for the section on screen: when its highlight is within `visible`
-    /// rows of the last row read and the partner has more.
-    pub fn wants_more(&self, visible: usize) -> Option<(String, More)> {
-        let d = self.data.as_ref()?;
-        let (loaded, total, sel) = match self.section {
+    /// The page to read next for the section on screen, if its highlight is near the last row read.
+    fn wants_more(&self, visible: usize) -> Option<(String, More)> {
+        let d = self.partner.data.as_ref()?;
+        let (scroll, read, total) = match self.section {
             Section::Profile => return None,
-            Section::Ledger => (d.ledger.len(), d.ledger_total, self.ledger.sel),
-            Section::Clients => (d.clients.len(), d.clients_total, self.clients.sel),
+            Section::Ledger => (self.ledger, d.ledger.len(), d.ledger_total),
+            Section::Clients => (self.clients, d.clients.len(), d.clients_total),
         };
-        if loaded as i64 >= total || sel + visible.max(1) < loaded {
+        if !paging::reads_on(scroll, visible, read, total) {
             return None;
         }
         let more = match self.section {
@@ -98,10 +106,21 @@ impl DetailState {
         Some((d.account_id.clone(), more))
     }
 
+    /// Asks for the next page of the section on screen when it wants one and nothing is on its way.
+    fn more(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        if self.partner.pending.is_some() || self.page_pending.is_some() {
+            return vec![];
+        }
+        let Some((account_id, more)) = self.wants_more(visible_rows(cx.height)) else { return vec![] };
+        let req = cx.req();
+        self.page_pending = Some(req);
+        vec![Effect::LoadDetailPage { req, account_id, more }]
+    }
+
     /// Adds a page read on to its section. An empty page means the rest is gone (cannot happen
     /// to an append-only ledger); the total then follows what was read, so no more is asked.
-    pub fn append(&mut self, page: DetailPage) {
-        let Some(d) = self.data.as_mut() else { return };
+    fn append(&mut self, page: DetailPage) {
+        let Some(d) = self.partner.data.as_mut() else { return };
         match page {
             DetailPage::Ledger(lines) if lines.is_empty() => d.ledger_total = d.ledger.len() as i64,
             DetailPage::Ledger(lines) => d.ledger.extend(lines),
@@ -112,62 +131,103 @@ impl DetailState {
 
     /// Keeps both highlights inside the data and in view (new data, new height).
     pub fn clamp(&mut self, visible: usize) {
-        let Some(d) = &self.data else { return };
+        let Some(d) = &self.partner.data else { return };
         self.ledger = self.ledger.moved(0, d.ledger.len(), visible);
         self.clients = self.clients.moved(0, d.clients.len(), visible);
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(ds) = &app.partners.detail else { return };
-    let lang = app.lang;
-    let theme = app.theme();
-    let [title, sections, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-
-    let Some(d) = &ds.data else {
-        frame.render_widget(Line::styled(fit(&ds.code, area.width as usize), theme.title()), title);
-        let text = match &ds.error {
-            Some(e) => i18n::load_failed(lang, e),
-            None => t(lang, K::Loading).to_string(),
-        };
-        frame.render_widget(Paragraph::new(fit(&text, area.width as usize)), body);
-        return;
-    };
-
-    let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
-    if ds.pending.is_some() || ds.page_pending.is_some() {
-        head = format!("{head} · {}", t(lang, K::Loading));
+impl Component for DetailState {
+    fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        let rows = visible_rows(cx.height);
+        match action {
+            Action::DetailLoaded(req, res) => {
+                if self.partner.answer(cx, req, res) {
+                    self.clamp(rows);
+                }
+                return vec![];
+            }
+            Action::DetailPageLoaded(req, res) => {
+                if !cx.awaited(&mut self.page_pending, req) {
+                    return vec![];
+                }
+                match res {
+                    Ok(page) => self.append(page),
+                    Err(e) => cx.load_failed(&e),
+                }
+                // The highlight may sit on the last row, waiting for this page to move on.
+            }
+            Action::Right => self.section = self.section.next(),
+            Action::Left => self.section = self.section.prev(),
+            Action::Down => self.scroll(1, rows),
+            Action::Up => self.scroll(-1, rows),
+            Action::PageDown => self.scroll(rows as isize, rows),
+            Action::PageUp => self.scroll(-(rows as isize), rows),
+            Action::Home => self.scroll(isize::MIN / 2, rows),
+            Action::Reload => return self.reload(cx),
+            _ => {}
+        }
+        self.more(cx)
     }
-    frame.render_widget(Line::styled(fit(&head, area.width as usize), theme.title()), title);
 
-    let tabs = [
-        (Section::Profile, t(lang, K::SectionProfile).to_string()),
-        (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger_total)),
-        (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients_total)),
-    ];
-    let spans: Vec<Span> = tabs
-        .into_iter()
-        .flat_map(|(s, label)| {
-            let span = if s == ds.section {
-                Span::styled(format!("[{label}]"), theme.tab_active())
-            } else {
-                Span::raw(format!(" {label} "))
-            };
-            [span, Span::raw(" ")]
-        })
-        .collect();
-    frame.render_widget(Line::from(spans), sections);
+    fn render(&self, view: &View, frame: &mut Frame, area: Rect) {
+        let lang = view.lang;
+        let theme = view.theme;
+        let [title, sections, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
-    match ds.section {
-        Section::Profile => profile(app, d, frame, body),
-        Section::Ledger => ledger(app, d, ds.ledger, frame, body),
-        Section::Clients => clients(app, d, ds.clients, frame, body),
+        let Some(d) = &self.partner.data else {
+            frame.render_widget(Line::styled(fit(&self.code, area.width as usize), theme.title()), title);
+            frame.render_widget(Paragraph::new(fit(&self.partner.missing(lang), area.width as usize)), body);
+            return;
+        };
+
+        let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
+        if self.partner.pending.is_some() || self.page_pending.is_some() {
+            head = format!("{head} · {}", t(lang, K::Loading));
+        }
+        frame.render_widget(Line::styled(fit(&head, area.width as usize), theme.title()), title);
+
+        let tabs = [
+            (Section::Profile, t(lang, K::SectionProfile).to_string()),
+            (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger_total)),
+            (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients_total)),
+        ];
+        let spans: Vec<Span> = tabs
+            .into_iter()
+            .flat_map(|(s, label)| {
+                let span = if s == self.section {
+                    Span::styled(format!("[{label}]"), theme.tab_active())
+                } else {
+                    Span::raw(format!(" {label} "))
+                };
+                [span, Span::raw(" ")]
+            })
+            .collect();
+        frame.render_widget(Line::from(spans), sections);
+
+        match self.section {
+            Section::Profile => profile(view, d, frame, body),
+            Section::Ledger => ledger(view, d, self.ledger, frame, body),
+            Section::Clients => clients(view, d, self.clients, frame, body),
+        }
+    }
+
+    fn hint(&self) -> K {
+        K::HintDetail
+    }
+
+    fn help(&self) -> HelpFor {
+        HelpFor::Detail
+    }
+
+    fn tabs_inside(&self) -> bool {
+        true
     }
 }
 
-fn heading(app: &App, k: K) -> Line<'static> {
-    Line::styled(t(app.lang, k), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+fn heading(lang: Lang, k: K) -> Line<'static> {
+    Line::styled(t(lang, k), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
 }
 
 /// `Label       value` lines of one column; amounts may be right-aligned.
@@ -204,13 +264,13 @@ fn opt(lang: Lang, s: &Option<String>) -> String {
     s.as_deref().map(clean).filter(|s| !s.is_empty()).unwrap_or_else(|| t(lang, K::Missing).into())
 }
 
-fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = app.theme();
+fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
     // Why the code is off or the partner excluded, across the whole width.
     let mut area = area;
     if d.status_reason.is_some() || d.code_deactivated_at.is_some() || d.code_deactivated_by.is_some() {
-        let when = d.code_deactivated_at.map(|ms| i18n::date_ms(lang, app.tz, ms));
+        let when = d.code_deactivated_at.map(|ms| i18n::date_ms(lang, view.tz, ms));
         let text = i18n::status_reason(
             lang,
             d.status_reason.as_deref().map(clean).as_deref(),
@@ -218,7 +278,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
             d.code_deactivated_by.as_deref(),
         );
         let [line, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        frame.render_widget(Line::styled(fit(&text, line.width as usize), app.theme().error()), line);
+        frame.render_widget(Line::styled(fit(&text, line.width as usize), view.theme.error()), line);
         area = rest;
     }
     // Two columns, not wider than reads well on a wide terminal.
@@ -230,7 +290,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    let tz = app.tz;
+    let tz = view.tz;
     let bold = Style::new().add_modifier(Modifier::BOLD);
 
     let left_labels: Vec<&str> = [
@@ -254,7 +314,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     .map(|k| t(lang, *k))
     .collect();
     let mut c = Column::new(&left_labels, left.width as usize);
-    c.lines.push(heading(app, K::Profile));
+    c.lines.push(heading(lang, K::Profile));
     c.kv(t(lang, K::Name), &d.name, bold);
     c.kv(t(lang, K::Code), &d.code, bold);
     let status_style = if d.status == crate::service::partners::Status::Active { Style::new() } else { theme.error() };
@@ -266,7 +326,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     c.kv(t(lang, K::Email), &opt(lang, &d.email), Style::new());
     c.kv(t(lang, K::Iin), &opt(lang, &d.iin), Style::new());
     c.kv(t(lang, K::ParentCode), &opt(lang, &d.parent_code), Style::new());
-    c.lines.push(heading(app, K::Contract));
+    c.lines.push(heading(lang, K::Contract));
     match &d.contract {
         Some(k) => {
             let signed = chrono::NaiveDate::parse_from_str(&k.signed_on, "%Y-%m-%d")
@@ -300,7 +360,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     .collect();
     let mut r = Column::new(&right_labels, right_area.width as usize);
     let b = &d.balance;
-    r.lines.push(heading(app, K::Balance));
+    r.lines.push(heading(lang, K::Balance));
     for (k, m) in [
         (K::BalHeld, b.held),
         (K::BalDue, b.due),
@@ -313,7 +373,7 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     }
     let net_style = if b.net.is_negative() { theme.money_negative().add_modifier(Modifier::BOLD) } else { bold };
     r.amount(t(lang, K::BalNet), &b.net.display(lang), net_style);
-    r.lines.push(heading(app, K::Stats));
+    r.lines.push(heading(lang, K::Stats));
     r.amount(t(lang, K::Registrations), &d.stats.registrations.to_string(), Style::new());
     r.amount(t(lang, K::PayingClients), &d.stats.paying_clients.to_string(), Style::new());
     r.amount(t(lang, K::Purchases), &d.stats.purchases_amount.display(lang), Style::new());
@@ -327,14 +387,9 @@ fn profile(app: &App, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(r.lines), right_area);
 }
 
-fn empty(app: &App, frame: &mut Frame, area: Rect, k: K) {
-    let r = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    frame.render_widget(Paragraph::new(fit(t(app.lang, k), area.width as usize)).style(app.theme().dim()), r);
-}
-
-fn ledger(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = app.theme();
+fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
     let kinds = ["accrual", "release", "void", "clawback", "payout", "adjustment"];
     let kind_w =
         kinds.iter().map(|k| i18n::ledger_kind(lang, k).width()).max().unwrap_or(0).max(t(lang, K::Kind).width());
@@ -361,7 +416,7 @@ fn ledger(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area:
                 right(amount)
             };
             Row::new(vec![
-                Line::raw(i18n::date_ms(lang, app.tz, l.at)),
+                Line::raw(i18n::date_ms(lang, view.tz, l.at)),
                 Line::raw(fit(&i18n::ledger_kind(lang, &l.kind), kind_w)),
                 Line::raw(fit(&i18n::ledger_bucket(lang, &l.bucket), bucket_w)),
                 amount,
@@ -377,22 +432,16 @@ fn ledger(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area:
         Line::raw(t(lang, K::Reason)),
     ])
     .style(theme.header());
-    let widths = [
-        Constraint::Length(date_w as u16),
-        Constraint::Length(kind_w as u16),
-        Constraint::Length(bucket_w as u16),
-        Constraint::Length(amount_w as u16),
-        Constraint::Length(reason_w as u16),
-    ];
-    table(app, frame, area, rows, header, &widths, scroll);
+    let widths = [date_w, kind_w, bucket_w, amount_w, reason_w].map(|w| Constraint::Length(w as u16));
+    widgets::table(view, frame, area, rows, header, &widths, scroll);
     if d.ledger.is_empty() {
-        empty(app, frame, area, K::NoLedger);
+        widgets::note(view, frame, area, t(lang, K::NoLedger));
     }
 }
 
-fn clients(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = app.theme();
+fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
     let h_paid = format!("{}, {}", t(lang, K::Paid), t(lang, K::Currency));
     let date_w = 10.max(t(lang, K::Registered).width());
     let partner_w = t(lang, K::IsPartner).width().max(t(lang, K::Yes).width());
@@ -408,7 +457,7 @@ fn clients(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area
                 Line::raw(fit(&c.account_id, account_w)),
                 Line::raw(
                     c.registered_at
-                        .map(|ms| i18n::date_ms(lang, app.tz, ms))
+                        .map(|ms| i18n::date_ms(lang, view.tz, ms))
                         .unwrap_or_else(|| t(lang, K::Missing).into()),
                 ),
                 Line::raw(t(lang, if c.is_partner { K::Yes } else { K::No })),
@@ -425,27 +474,53 @@ fn clients(app: &App, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area
         right(h_paid),
     ])
     .style(theme.header());
-    let widths = [
-        Constraint::Length(account_w as u16),
-        Constraint::Length(date_w as u16),
-        Constraint::Length(partner_w as u16),
-        Constraint::Length(payments_w as u16),
-        Constraint::Length(paid_w as u16),
-    ];
-    table(app, frame, area, rows, header, &widths, scroll);
+    let widths = [account_w, date_w, partner_w, payments_w, paid_w].map(|w| Constraint::Length(w as u16));
+    widgets::table(view, frame, area, rows, header, &widths, scroll);
     if d.clients.is_empty() {
-        empty(app, frame, area, K::NoClients);
+        widgets::note(view, frame, area, t(lang, K::NoClients));
     }
 }
 
-fn table(app: &App, frame: &mut Frame, area: Rect, rows: Vec<Row>, header: Row, widths: &[Constraint], scroll: Scroll) {
-    let n = rows.len();
-    let t = Table::new(rows, widths.to_vec())
-        .header(header)
-        .column_spacing(1)
-        .highlight_symbol("> ")
-        .highlight_spacing(HighlightSpacing::Always)
-        .row_highlight_style(app.theme().highlight());
-    let mut state = TableState::new().with_offset(scroll.offset).with_selected((n > 0).then_some(scroll.sel));
-    frame.render_stateful_widget(t, area, &mut state);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::partners::LedgerLine;
+    use crate::tui::fixtures::*;
+
+    #[test]
+    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+        let mut app = partners_listed(3);
+        let fx = app.update(Action::Enter);
+        let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
+        // Six entries read of 40: the ledger has more than the first page.
+        let mut d = detail();
+        d.ledger_total = 40;
+        app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        let rows = visible_rows(app.height);
+        assert!(rows > 6 && rows < 40, "the test needs a screen taller than a page read and shorter than the ledger");
+        // The ledger tab opens within a screen of its last entry read: the page after entry 4
+        // (the oldest shown) is read at once.
+        let fx = app.update(Action::Right);
+        let Some(Effect::LoadDetailPage { req, account_id, more }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((account_id.as_str(), &more), ("P-00003", &More::Ledger { before: 4 }));
+        assert!(app.update(Action::Down).is_empty(), "one page at a time");
+        let older: Vec<_> = (1..=3).rev().map(|id| LedgerLine { id, ..detail().ledger[5].clone() }).collect();
+        // Still within a screen of the end: the page after it is asked for at once.
+        let fx = app.update(Action::DetailPageLoaded(req, Ok(DetailPage::Ledger(older))));
+        let d = app.screens.partners.detail.as_ref().and_then(|d| d.partner.data.as_ref()).map(|d| d.ledger.len());
+        assert_eq!(d, Some(9));
+        let Some(Effect::LoadDetailPage { req: stale, more, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(more, More::Ledger { before: 1 });
+        // A stale answer (the detail was reloaded meanwhile) is dropped.
+        app.update(Action::Reload);
+        app.update(Action::DetailPageLoaded(stale, Ok(DetailPage::Ledger(vec![]))));
+        let d = app
+            .screens
+            .partners
+            .detail
+            .as_ref()
+            .and_then(|d| d.partner.data.as_ref())
+            .map(|d| (d.ledger.len(), d.ledger_total));
+        assert_eq!(d, Some((9, 40)));
+    }
 }

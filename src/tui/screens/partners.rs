@@ -1,14 +1,17 @@
 //! Screen 2: the partners, a page at a time by keyset cursor (never OFFSET, never everything),
-//! with search, sort and a status filter. Enter opens the detail.
-use super::partner_detail::DetailState;
-use crate::service::partners::{Cursor, PartnerRow, Sort, Status};
-use crate::tui::app::App;
-use crate::tui::i18n::{self, K, t};
-use crate::tui::widgets::{fit, right};
+//! with search, sort and a status filter. A page back is read backward from the first row
+//! shown. Enter opens the detail, which then has the screen until Esc.
+use super::partner_detail::{self, DetailState};
+use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
+use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, Cx};
+use crate::tui::i18n::{self, HelpFor, K, t};
+use crate::tui::paging::{self, Land, List, Step};
+use crate::tui::widgets::{MARK, View, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::text::Line;
+use ratatui::widgets::Row;
 use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
@@ -19,135 +22,344 @@ pub struct PageReq {
     pub backward: bool,
 }
 
-/// Where the highlight lands on the new page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Land {
-    First,
-    Last,
-    Keep,
-}
-
-#[derive(Clone, Debug)]
-pub struct PendingPage {
-    pub req: u64,
-    pub page: PageReq,
-    pub limit: usize,
-    pub land: Land,
-    pub page_no: usize,
-}
+/// Where a partners page reads from, and the number it will have.
+pub type At = (PageReq, usize);
 
 #[derive(Debug, Default)]
 pub struct PartnersState {
-    pub rows: Vec<PartnerRow>,
-    pub sel: usize,
+    pub list: List<PartnerRow, At>,
     pub search: Option<String>,
     pub status: Option<Status>,
     pub sort: Sort,
+    /// How the page shown was asked for, and its number.
     pub page: PageReq,
     pub page_no: usize,
-    pub has_prev: bool,
-    pub has_next: bool,
-    pub loaded: bool,
-    pub pending: Option<PendingPage>,
-    pub error: Option<String>,
     /// The search line while it is being typed.
     pub input: Option<Input>,
     pub detail: Option<DetailState>,
+    /// A change was written since the partners were read: read them again when shown.
+    pub stale: bool,
+}
+
+impl PartnersState {
+    fn load(&mut self, cx: &mut Cx, page: PageReq, land: Land, page_no: usize) -> Vec<Effect> {
+        let (search, status, sort) = (self.search.clone(), self.status, self.sort);
+        let (cursor, backward) = (page.cursor.clone(), page.backward);
+        let (req, limit) = self.list.ask(cx, (page, page_no), land);
+        vec![Effect::LoadPartners { req, query: ListQuery { search, status, sort, cursor, backward, limit } }]
+    }
+
+    fn first_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.load(cx, PageReq::default(), Land::First, 1)
+    }
+
+    /// The page shown, read again.
+    fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let (page, no) = (self.page.clone(), self.page_no.max(1));
+        self.load(cx, page, Land::Keep, no)
+    }
+
+    fn turn(&mut self, cx: &mut Cx, step: Step) -> Vec<Effect> {
+        let (rows, sort, no) = (&self.list.rows, self.sort, self.page_no);
+        let (row, backward, no, land) = match step {
+            Step::Stay => return vec![],
+            Step::First => return self.first_page(cx),
+            Step::Next(land) => (rows.last(), false, no + 1, land),
+            Step::Prev(land) => (rows.first(), true, no.saturating_sub(1).max(1), land),
+        };
+        let Some(row) = row else { return vec![] };
+        let page = PageReq { cursor: Some(row.cursor(sort)), backward };
+        self.load(cx, page, land, no)
+    }
+
+    fn loaded(&mut self, cx: &mut Cx, req: u64, res: Result<Vec<PartnerRow>, String>) -> Vec<Effect> {
+        let Some((mut rows, pend)) = self.list.answer(cx, req, res) else { return vec![] };
+        let ((page, page_no), limit) = (pend.at, pend.limit);
+        if page.backward {
+            if rows.len() > limit {
+                rows.drain(..rows.len() - limit);
+                self.list.has_prev = true;
+                self.page_no = page_no.max(2);
+            } else if rows.len() < limit {
+                // Reached the start with a short page: show the first page, full.
+                return self.load(cx, PageReq::default(), pend.land, 1);
+            } else {
+                self.list.has_prev = false;
+                self.page_no = 1;
+            }
+            self.list.has_next = true;
+        } else {
+            self.list.cut(&mut rows, limit);
+            self.list.has_prev = page.cursor.is_some();
+            self.page_no = page_no;
+        }
+        self.list.show(rows, pend.land, |a, b| a.account_id == b.account_id);
+        self.page = page;
+        vec![]
+    }
+
+    fn key(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        if let Some(step) = self.list.step(&action) {
+            return self.turn(cx, step);
+        }
+        match action {
+            Action::Reload => self.reload(cx),
+            Action::Search => {
+                self.input = Some(Input::new(self.search.clone().unwrap_or_default()));
+                vec![]
+            }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.first_page(cx)
+            }
+            Action::Filter => {
+                self.status = match self.status {
+                    None => Some(Status::Active),
+                    Some(Status::Active) => Some(Status::CodeDeactivated),
+                    Some(Status::CodeDeactivated) => Some(Status::Excluded),
+                    Some(Status::Excluded) => None,
+                };
+                self.first_page(cx)
+            }
+            Action::Enter => {
+                let Some(row) = self.list.rows.get(self.list.sel) else { return vec![] };
+                let mut detail = DetailState::new(row.code.clone());
+                let fx = detail.reload(cx);
+                self.detail = Some(detail);
+                fx
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Enter on the search line: the search applies from the first page.
+    fn submit(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(input) = self.input.take() else { return vec![] };
+        let text = input.value().trim().to_string();
+        self.search = (!text.is_empty()).then_some(text);
+        self.first_page(cx)
+    }
+}
+
+impl Component for PartnersState {
+    fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        match action {
+            Action::PartnersLoaded(req, res) => self.loaded(cx, req, res),
+            Action::Edit(r) => {
+                if let Some(input) = &mut self.input {
+                    input.handle(r);
+                }
+                vec![]
+            }
+            Action::Submit => self.submit(cx),
+            Action::CancelInput => {
+                self.input = None;
+                vec![]
+            }
+            other => match self.detail.as_mut() {
+                Some(d) => d.update(other, cx),
+                // The detail was closed before its answer came.
+                None if matches!(other, Action::DetailLoaded(..) | Action::DetailPageLoaded(..)) => {
+                    cx.stale();
+                    vec![]
+                }
+                None => self.key(other, cx),
+            },
+        }
+    }
+
+    fn render(&self, view: &View, frame: &mut Frame, area: Rect) {
+        match &self.detail {
+            Some(d) => d.render(view, frame, area),
+            None => self.render_list(view, frame, area),
+        }
+    }
+
+    fn hint(&self) -> K {
+        match &self.detail {
+            Some(d) => d.hint(),
+            None => K::HintPartners,
+        }
+    }
+
+    fn help(&self) -> HelpFor {
+        match &self.detail {
+            Some(d) => d.help(),
+            None => HelpFor::Partners,
+        }
+    }
+
+    fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
+        if !self.list.loaded && self.list.pending.is_none() {
+            return self.first_page(cx);
+        }
+        if !self.stale {
+            return vec![];
+        }
+        // Balances changed since this page was read: read it (and an open detail) again.
+        self.stale = false;
+        let mut out = self.reload(cx);
+        if let Some(d) = self.detail.as_mut() {
+            out.extend(d.reload(cx));
+        }
+        out
+    }
+
+    fn resized(&mut self, before: u16, cx: &mut Cx) -> Vec<Effect> {
+        if let Some(d) = self.detail.as_mut() {
+            d.clamp(partner_detail::visible_rows(cx.height));
+        }
+        if paging::page_rows(before) == paging::page_rows(cx.height) || !self.list.loaded {
+            return vec![];
+        }
+        // A different page height: the same page again at the new size.
+        let (page, no) = (self.page.clone(), self.page_no);
+        self.load(cx, page, Land::Keep, no)
+    }
+
+    fn ledger_changed(&mut self) {
+        self.stale = true;
+    }
+
+    fn back(&mut self) -> bool {
+        self.input.take().is_some() || self.detail.take().is_some()
+    }
+
+    fn field(&self) -> Option<(K, &Input)> {
+        self.input.as_ref().map(|i| (K::SearchPrompt, i))
+    }
+
+    fn tabs_inside(&self) -> bool {
+        self.detail.is_some()
+    }
 }
 
 const GAP: u16 = 1;
-const MARK: &str = "> ";
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let lang = app.lang;
-    let theme = app.theme();
-    let p = &app.partners;
-    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+impl PartnersState {
+    fn render_list(&self, view: &View, frame: &mut Frame, area: Rect) {
+        let (lang, theme) = (view.lang, view.theme);
+        let p = &self.list;
+        let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
-    let mut parts = vec![
-        format!("{}: {}", t(lang, K::Sort), i18n::sort(lang, p.sort)),
-        format!("{}: {}", t(lang, K::Filter), i18n::status_filter(lang, p.status)),
-    ];
-    if let Some(s) = &p.search {
-        parts.push(i18n::search_shown(lang, s));
-    }
-    parts.push(i18n::amounts_in(lang));
-    if p.loaded {
-        parts.push(i18n::page_title(lang, p.page_no.max(1)));
-    }
-    if p.pending.is_some() {
-        parts.push(t(lang, K::Loading).to_string());
-    }
-    let head = t(lang, K::TabPartners);
-    let rest = fit(&format!(" · {}", parts.join(" · ")), (area.width as usize).saturating_sub(head.width()));
-    frame.render_widget(Line::from(vec![Span::styled(head, theme.title()), Span::raw(rest)]), title);
+        let mut parts = vec![
+            format!("{}: {}", t(lang, K::Sort), i18n::sort(lang, self.sort)),
+            format!("{}: {}", t(lang, K::Filter), i18n::status_filter(lang, self.status)),
+        ];
+        if let Some(s) = &self.search {
+            parts.push(i18n::search_shown(lang, s));
+        }
+        parts.push(i18n::amounts_in(lang));
+        p.render_title(view, frame, title, K::TabPartners, self.page_no.max(1), parts);
 
-    // Column widths: the fixed ones from their content, the name takes what is left.
-    // Amounts without the currency (the title names it), at least 12 columns so that the
-    // columns stay put from page to page.
-    let h_pending = t(lang, K::Pending).to_string();
-    let h_available = t(lang, K::Available).to_string();
-    // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
-    let code_w = t(lang, K::Code).width().max(12);
-    let status_w = [Status::Active, Status::CodeDeactivated, Status::Excluded]
-        .iter()
-        .map(|s| i18n::status(lang, *s).width())
-        .max()
-        .unwrap_or(0)
-        .max(t(lang, K::Status).width());
-    let amount_w = |h: &str, f: &dyn Fn(&PartnerRow) -> String| {
-        p.rows.iter().map(|r| f(r).width()).max().unwrap_or(0).max(h.width()).max(12)
-    };
-    let pending_w = amount_w(&h_pending, &|r| r.pending.display_bare(lang));
-    let avail_w = amount_w(&h_available, &|r| r.available.display_bare(lang));
-    let fixed = MARK.len() + code_w + status_w + pending_w + avail_w + 4 * GAP as usize;
-    let name_w = (body.width as usize).saturating_sub(fixed).max(4);
-
-    let rows: Vec<Row> = p
-        .rows
-        .iter()
-        .map(|r| {
-            let available = right(r.available.display_bare(lang));
-            Row::new(vec![
-                Line::raw(fit(&r.code, code_w)),
-                Line::raw(fit(&r.name, name_w)),
-                Line::raw(i18n::status(lang, r.status)),
-                right(r.pending.display_bare(lang)),
-                available,
-            ])
-        })
-        .collect();
-    let header = Row::new(vec![
-        Line::raw(t(lang, K::Code)),
-        Line::raw(t(lang, K::Name)),
-        Line::raw(t(lang, K::Status)),
-        right(h_pending),
-        right(h_available),
-    ])
-    .style(theme.header());
-    let widths = [
-        Constraint::Length(code_w as u16),
-        Constraint::Length(name_w as u16),
-        Constraint::Length(status_w as u16),
-        Constraint::Length(pending_w as u16),
-        Constraint::Length(avail_w as u16),
-    ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(GAP)
-        .highlight_symbol(MARK)
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .row_highlight_style(theme.highlight());
-    let mut state = TableState::new().with_selected((!p.rows.is_empty()).then_some(p.sel));
-    frame.render_stateful_widget(table, body, &mut state);
-
-    if p.rows.is_empty() {
-        let text = match (&p.error, p.pending.is_some() || !p.loaded) {
-            (Some(e), _) => i18n::load_failed(lang, e),
-            (None, true) => t(lang, K::Loading).to_string(),
-            (None, false) => t(lang, K::NoRows).to_string(),
+        // Column widths: the fixed ones from their content, the name takes what is left.
+        // Amounts without the currency (the title names it), at least 12 columns so that the
+        // columns stay put from page to page.
+        let h_pending = t(lang, K::Pending).to_string();
+        let h_available = t(lang, K::Available).to_string();
+        // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
+        let code_w = t(lang, K::Code).width().max(12);
+        let status_w = [Status::Active, Status::CodeDeactivated, Status::Excluded]
+            .iter()
+            .map(|s| i18n::status(lang, *s).width())
+            .max()
+            .unwrap_or(0)
+            .max(t(lang, K::Status).width());
+        let amount_w = |h: &str, f: &dyn Fn(&PartnerRow) -> String| {
+            p.rows.iter().map(|r| f(r).width()).max().unwrap_or(0).max(h.width()).max(12)
         };
-        let r = Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body };
-        frame.render_widget(Paragraph::new(fit(&text, body.width as usize)).style(theme.dim()), r);
+        let pending_w = amount_w(&h_pending, &|r| r.pending.display_bare(lang));
+        let avail_w = amount_w(&h_available, &|r| r.available.display_bare(lang));
+        let fixed = MARK.len() + code_w + status_w + pending_w + avail_w + 4 * GAP as usize;
+        let name_w = (body.width as usize).saturating_sub(fixed).max(4);
+
+        let rows: Vec<Row> = p
+            .rows
+            .iter()
+            .map(|r| {
+                let available = right(r.available.display_bare(lang));
+                Row::new(vec![
+                    Line::raw(fit(&r.code, code_w)),
+                    Line::raw(fit(&r.name, name_w)),
+                    Line::raw(i18n::status(lang, r.status)),
+                    right(r.pending.display_bare(lang)),
+                    available,
+                ])
+            })
+            .collect();
+        let header = Row::new(vec![
+            Line::raw(t(lang, K::Code)),
+            Line::raw(t(lang, K::Name)),
+            Line::raw(t(lang, K::Status)),
+            right(h_pending),
+            right(h_available),
+        ])
+        .style(theme.header());
+        let widths = [code_w, name_w, status_w, pending_w, avail_w].map(|w| Constraint::Length(w as u16));
+        p.render_rows(view, frame, body, rows, header, &widths);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+    use crate::tui::action::Screen;
+    use crate::tui::app::Mode;
+    use crate::tui::fixtures::*;
+    use tui_input::InputRequest;
+
+    #[test]
+    fn search_typing_updates_the_input_and_enter_applies_it() {
+        let mut app = app(Lang::En);
+        app.update(Action::GoTo(Screen::Partners));
+        app.update(Action::Search);
+        assert_eq!(app.mode(), Mode::Typing);
+        for c in "asel".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Edit(InputRequest::DeletePrevChar));
+        assert_eq!(app.screens.partners.input.as_ref().map(|i| i.value()), Some("ase"));
+        assert_eq!(app.screens.partners.search, None, "not applied before Enter");
+        let fx = app.update(Action::Submit);
+        let Some(Effect::LoadPartners { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(query.search.as_deref(), Some("ase"));
+        assert!(query.cursor.is_none(), "a new search starts at the first page");
+        assert_eq!(app.mode(), Mode::Normal);
+        // Esc cancels an edit and keeps the applied search.
+        app.update(Action::Search);
+        app.update(Action::Edit(InputRequest::InsertChar('x')));
+        app.update(Action::CancelInput);
+        assert_eq!(app.screens.partners.search.as_deref(), Some("ase"));
+        assert!(app.screens.partners.input.is_none());
+    }
+
+    #[test]
+    fn keyset_paging_asks_for_the_next_rows_after_the_last_one() {
+        let mut app = app(Lang::En);
+        let fx = app.update(Action::GoTo(Screen::Partners));
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!() };
+        assert_eq!(query.limit, 20);
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(20))));
+        assert_eq!(app.screens.partners.list.rows.len(), 19, "the extra row only says that more follow");
+        assert!(app.screens.partners.list.has_next && !app.screens.partners.list.has_prev);
+        let fx = app.update(Action::PageDown);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!() };
+        let last = &app.screens.partners.list.rows[18];
+        assert_eq!(query.cursor, Some(last.cursor(query.sort)));
+        assert!(!query.backward);
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(5))));
+        assert_eq!(
+            (app.screens.partners.page_no, app.screens.partners.list.has_next, app.screens.partners.list.has_prev),
+            (2, false, true)
+        );
+        // Back: the rows before the first one, and a short answer means the first page.
+        let fx = app.update(Action::PageUp);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!() };
+        assert!(query.backward);
+        let fx = app.update(Action::PartnersLoaded(req, Ok(partner_rows(3))));
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.cursor.is_none() && !query.backward)
+        );
     }
 }

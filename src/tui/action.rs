@@ -1,0 +1,177 @@
+//! The console's vocabulary: its screens, what can happen to it ([`Action`]), and the service
+//! calls it asks the run loop to make ([`Effect`]), whose answers come back as actions carrying
+//! the request id they were asked with. The screens depend on this file, never on the `App`.
+use super::i18n::K;
+use crate::domain::Money;
+use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
+use crate::service::dashboard::Dashboard;
+use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow};
+use chrono::{DateTime, Utc};
+use tui_input::InputRequest;
+
+/// The screens, in tab order: the number key of each is its place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Dashboard,
+    Partners,
+    Bonuses,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 3] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses];
+
+    /// Its name on the tab bar and in the help's title.
+    pub fn title(self) -> K {
+        match self {
+            Screen::Dashboard => K::TabDashboard,
+            Screen::Partners => K::TabPartners,
+            Screen::Bonuses => K::TabBonuses,
+        }
+    }
+
+    fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Screen {
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
+    }
+
+    pub fn prev(self) -> Screen {
+        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+}
+
+/// Everything that can happen to the console: keys (already read as intents by `keys`), the
+/// terminal, the clock, the services' answers, and a dialog's yes.
+#[derive(Clone, Debug)]
+pub enum Action {
+    Quit,
+    /// The terminal's size (also sent when a reattach asks for a redraw at the same size).
+    Resize(u16, u16),
+    Tick(DateTime<Utc>),
+    GoTo(Screen),
+    NextScreen,
+    PrevScreen,
+    Help,
+    /// Esc: close what is open (help, dialog, search, detail).
+    Back,
+    /// q: back from a detail or help, else quit.
+    QuitOrBack,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    Left,
+    Right,
+    Enter,
+    Reload,
+    Search,
+    Sort,
+    Filter,
+    ToggleChart,
+    Select,
+    Approve,
+    ApproveAll,
+    Void,
+    Yes,
+    No,
+    /// A key typed into the focused text field.
+    Edit(InputRequest),
+    Submit,
+    CancelInput,
+    DashboardLoaded(u64, Result<Box<Dashboard>, String>),
+    PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
+    DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
+    DetailPageLoaded(u64, Result<DetailPage, String>),
+    BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
+    Previewed(u64, Result<Preview, String>),
+    Approved(u64, Result<Preview, String>),
+    Voided(u64, i64, Result<Money, String>),
+    /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
+    Confirmed {
+        ask: Ask,
+        reason: Option<String>,
+    },
+}
+
+impl Action {
+    /// The screen an answer (or a confirmed dialog) is for, whichever screen is shown; `None` for
+    /// the keys, which go to the screen shown.
+    pub fn owner(&self) -> Option<Screen> {
+        match self {
+            Action::DashboardLoaded(..) => Some(Screen::Dashboard),
+            Action::PartnersLoaded(..) | Action::DetailLoaded(..) | Action::DetailPageLoaded(..) => {
+                Some(Screen::Partners)
+            }
+            Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
+                Some(Screen::Bonuses)
+            }
+            Action::Confirmed { ask, .. } => Some(ask.owner()),
+            _ => None,
+        }
+    }
+
+    /// An operator's own doing (as opposed to the terminal, the clock, or an answer).
+    pub fn is_user(&self) -> bool {
+        !matches!(self, Action::Resize(..) | Action::Tick(_)) && self.owner().is_none()
+    }
+}
+
+/// Work on money that waits for the operator's yes in a dialog (gitui's confirm → confirmed
+/// pair): the dialog holds it, and `y` (or Enter with a reason) sends it back to its screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// Approve exactly these bonuses: the ones the preview showed.
+    Approve(Vec<i64>),
+    /// Void this bonus, for the reason typed.
+    Void(i64),
+}
+
+impl Ask {
+    fn owner(&self) -> Screen {
+        match self {
+            Ask::Approve(_) | Ask::Void(_) => Screen::Bonuses,
+        }
+    }
+}
+
+/// Service calls for the run loop to make; each answers with the matching action.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    LoadDashboard {
+        req: u64,
+    },
+    LoadPartners {
+        req: u64,
+        query: ListQuery,
+    },
+    LoadDetail {
+        req: u64,
+        code: String,
+    },
+    /// The next page of the open detail's ledger or clients.
+    LoadDetailPage {
+        req: u64,
+        account_id: String,
+        more: More,
+    },
+    LoadBonuses {
+        req: u64,
+        query: BonusQuery,
+    },
+    PreviewApprove {
+        req: u64,
+        ids: Option<Vec<i64>>,
+    },
+    Approve {
+        req: u64,
+        ids: Vec<i64>,
+    },
+    Void {
+        req: u64,
+        id: i64,
+        reason: String,
+    },
+}

@@ -1,0 +1,124 @@
+//! The frame around the screens, drawn from the `App`: the tab bar, the message and status
+//! lines, the help overlay, and the open dialog over the screen. Drawing changes nothing.
+use super::action::Screen;
+use super::app::App;
+use super::component::MsgKind;
+use super::i18n::{self, K, t};
+use super::widgets::{boxed, centered, clean, fit, input_field};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+/// Draws the whole screen from the state; changes nothing.
+pub fn render(app: &App, frame: &mut Frame) {
+    let view = app.view();
+    let b = bands(frame.area());
+    tab_bar(app, frame, b.tabs);
+    app.current().render(&view, frame, b.content);
+    message_line(app, frame, b.message);
+    status_line(app, frame, b.status);
+    if let Some(d) = &app.dialog {
+        d.render(&view, frame, b.content);
+    }
+    if app.help {
+        help_overlay(app, frame, frame.area());
+    }
+}
+
+/// The four bands of every screen: tab bar, content, message line, status line.
+struct Bands {
+    tabs: Rect,
+    content: Rect,
+    message: Rect,
+    status: Rect,
+}
+
+fn bands(area: Rect) -> Bands {
+    let [tabs, content, message, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    Bands { tabs, content, message, status }
+}
+
+/// `[1 Dashboard]  2 Partners   3 Bonuses` — the current screen in brackets, not only in colour.
+fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.view().theme;
+    let mut spans = Vec::new();
+    for (i, screen) in Screen::ALL.into_iter().enumerate() {
+        let label = i18n::tab_label(app.lang, screen.title(), i as u8 + 1);
+        if app.screen == screen {
+            spans.push(Span::styled(format!("[{label}]"), theme.tab_active()));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Line::from(spans), area);
+    let hint = t(app.lang, K::HelpHint);
+    let w = hint.width() as u16;
+    if area.width > w + 40 {
+        let r = Rect { x: area.x + area.width - w - 1, width: w + 1, ..area };
+        frame.render_widget(Line::styled(hint, theme.dim()), r);
+    }
+}
+
+/// The message line: the search being typed, the latest message, or the screen's key hints.
+fn message_line(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.view().theme;
+    if let Some((prompt, input)) = app.current().field().filter(|_| app.dialog.is_none()) {
+        let prompt = t(app.lang, prompt);
+        let [p, rest] =
+            Layout::horizontal([Constraint::Length(prompt.width() as u16), Constraint::Fill(1)]).areas(area);
+        frame.render_widget(Span::styled(prompt, theme.key()), p);
+        input_field(frame, rest, input, true);
+        return;
+    }
+    let width = area.width as usize;
+    let line = match &app.message {
+        Some(m) => {
+            let style = match m.kind {
+                MsgKind::Info => Style::new(),
+                MsgKind::Ok => theme.ok(),
+                MsgKind::Error => theme.error(),
+            };
+            Line::styled(fit(&m.text, width), style)
+        }
+        None => Line::styled(fit(t(app.lang, app.current().hint()), width), theme.dim()),
+    };
+    frame.render_widget(line, area);
+}
+
+/// `operator alice │ 2026-11-25 10:00 │ sqlite:…/demo.db`
+fn status_line(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.view().theme;
+    let left = format!(" {} {} │ {} │ ", t(app.lang, K::Operator), clean(&app.operator), i18n::clock(app.tz, app.now));
+    let room = (area.width as usize).saturating_sub(left.width() + 1);
+    let text = format!("{left}{}", fit(&app.database, room));
+    frame.render_widget(Paragraph::new(text).style(theme.status_bar()), area);
+}
+
+/// The keys of the screen shown, over everything.
+fn help_overlay(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.view().theme;
+    let lines = i18n::help(app.lang, app.current().help());
+    let key_w = lines.iter().map(|(k, _)| k.width()).max().unwrap_or(0) + 2;
+    let width = area.width.saturating_sub(4).min(76);
+    let text_w = (width as usize).saturating_sub(key_w + 4);
+    let mut body: Vec<Line> = lines
+        .iter()
+        .map(|(k, d)| {
+            Line::from(vec![Span::styled(format!(" {k:<w$}", w = key_w - 1), theme.key()), Span::raw(fit(d, text_w))])
+        })
+        .collect();
+    body.push(Line::raw(""));
+    body.push(Line::styled(fit(t(app.lang, K::HelpClose), (width as usize).saturating_sub(3)), theme.dim()).centered());
+    let r = centered(area, width, body.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(body).block(boxed(theme, i18n::help_title(app.lang, t(app.lang, app.screen.title())))),
+        r,
+    );
+}

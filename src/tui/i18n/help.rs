@@ -1,0 +1,76 @@
+//! The help overlay's lines for each screen, each line's two languages side by side.
+use super::catalog::pick;
+use crate::domain::Lang;
+
+/// Which screen's keys the help overlay lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HelpFor {
+    Dashboard,
+    Partners,
+    Detail,
+    Bonuses,
+}
+
+/// The help overlay's lines: (keys, what they do). The common keys come last.
+pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
+    let pick = |en: &'static str, ru: &'static str| pick(lang, (en, ru));
+    // The keys every paged list shares, first in its help.
+    let paging = [
+        ("j k ↓ ↑", pick("move", "перемещение")),
+        ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
+        ("Home g", pick("first page", "первая страница")),
+    ];
+    let mut out: Vec<(&'static str, &'static str)> = match screen {
+        HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
+        HelpFor::Dashboard | HelpFor::Detail => vec![],
+    };
+    out.extend(match screen {
+        HelpFor::Dashboard => vec![
+            ("c", pick("chart: revenue / bonuses booked", "график: выручка / начисленные бонусы")),
+            ("r", pick("reload the figures", "обновить цифры")),
+        ],
+        HelpFor::Partners => vec![
+            ("/", pick("search by name, code, phone", "поиск по имени, коду, телефону")),
+            ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
+            (
+                "f",
+                pick(
+                    "status: all → active → code deactivated → excluded",
+                    "статус: все → активен → код отключён → исключён",
+                ),
+            ),
+            ("Enter", pick("open the partner", "открыть партнёра")),
+            ("r", pick("reload the page", "обновить страницу")),
+        ],
+        HelpFor::Detail => vec![
+            ("Tab ← → h l", pick("profile / ledger / clients", "профиль / журнал / клиенты")),
+            ("j k ↓ ↑", pick("scroll", "прокрутка")),
+            ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            ("r", pick("reload", "обновить")),
+            ("Esc q", pick("back to the list", "назад к списку")),
+        ],
+        HelpFor::Bonuses => vec![
+            (
+                "f",
+                pick(
+                    "filter: due → held → frozen → available → paid → voided → all",
+                    "фильтр: к одобрению → удержан → … → все",
+                ),
+            ),
+            (pick("Space", "Пробел"), pick("select / unselect a due bonus", "выбрать / снять выбор")),
+            ("a", pick("approve the selection (or the highlighted bonus)", "одобрить выбранные (или выделенный)")),
+            ("A", pick("approve every due bonus", "одобрить все бонусы к одобрению")),
+            ("v", pick("void the highlighted bonus (asks a reason)", "аннулировать выделенный (с причиной)")),
+            ("r", pick("reload the page", "обновить страницу")),
+        ],
+    });
+    out.extend([
+        ("1 2 3", pick("dashboard / partners / bonuses", "обзор / партнёры / бонусы")),
+        ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
+        ("?", pick("this help", "эта справка")),
+        ("Esc", pick("close a dialog or go back", "закрыть окно или вернуться")),
+        ("q", pick("quit (from a screen)", "выход (с экрана)")),
+        ("Ctrl-C", pick("quit at once", "немедленный выход")),
+    ]);
+    out
+}

@@ -1,0 +1,21 @@
+//! Every string the console shows to people, in English and Russian: the catalog of fixed
+//! strings (each key's two languages side by side), the words for the program's values, dates
+//! and figures, the sentences that carry numbers, the services' errors and the help. Nothing
+//! outside this folder spells out words for people: the screens ask for a [`K`] or call a
+//! function here.
+mod catalog;
+mod errors;
+mod formats;
+mod help;
+mod names;
+mod sentences;
+
+pub use catalog::{K, t};
+pub use errors::{load_failed, refused, service_error};
+pub use formats::{clock, compact, date, date_ms, month_short, month_year};
+pub use help::{HelpFor, help};
+pub use names::{ledger_bucket, ledger_kind, payout_method, sort, state, state_filter, status, status_filter};
+pub use sentences::{
+    amounts_in, approve_question, approved, chart_title, help_title, open_cases, page_title, partners_count,
+    search_shown, selected, status_reason, tab_label, void_question, voided,
+};

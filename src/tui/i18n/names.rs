@@ -1,0 +1,80 @@
+//! The words for the program's values: states, statuses, sorts, ledger kinds and buckets.
+use super::catalog::{K, t};
+use crate::domain::Lang;
+use crate::domain::bonus::ShownBonusState as State;
+use crate::service::partners::{Sort, Status};
+
+pub fn state(lang: Lang, s: State) -> &'static str {
+    t(
+        lang,
+        match s {
+            State::Held => K::StateHeld,
+            State::Due => K::StateDue,
+            State::Frozen => K::StateFrozen,
+            State::Available => K::StateAvailable,
+            State::Paid => K::StatePaid,
+            State::Voided => K::StateVoided,
+        },
+    )
+}
+
+pub fn status(lang: Lang, s: Status) -> &'static str {
+    t(
+        lang,
+        match s {
+            Status::Active => K::StatusActive,
+            Status::CodeDeactivated => K::StatusCodeDeactivated,
+            Status::Excluded => K::StatusExcluded,
+        },
+    )
+}
+
+pub fn status_filter(lang: Lang, s: Option<Status>) -> &'static str {
+    s.map(|s| status(lang, s)).unwrap_or(t(lang, K::All))
+}
+
+pub fn state_filter(lang: Lang, s: Option<State>) -> &'static str {
+    s.map(|s| state(lang, s)).unwrap_or(t(lang, K::All))
+}
+
+pub fn sort(lang: Lang, s: Sort) -> &'static str {
+    t(
+        lang,
+        match s {
+            Sort::Name => K::SortName,
+            Sort::Code => K::SortCode,
+            Sort::Registered => K::SortRegistered,
+        },
+    )
+}
+
+/// A ledger entry's kind in words; an unknown kind is shown as stored.
+pub fn ledger_kind(lang: Lang, kind: &str) -> String {
+    let k = match kind {
+        "accrual" => K::KindAccrual,
+        "release" => K::KindRelease,
+        "void" => K::KindVoid,
+        "clawback" => K::KindClawback,
+        "payout" => K::KindPayout,
+        "adjustment" => K::KindAdjustment,
+        other => return other.to_string(),
+    };
+    t(lang, k).to_string()
+}
+
+pub fn ledger_bucket(lang: Lang, bucket: &str) -> String {
+    let k = match bucket {
+        "held" => K::BucketHeld,
+        "available" => K::BucketAvailable,
+        "paid" => K::BucketPaid,
+        other => return other.to_string(),
+    };
+    t(lang, k).to_string()
+}
+
+pub fn payout_method(lang: Lang, method: &str) -> String {
+    match method {
+        "bank_transfer" => t(lang, K::MethodBankTransfer).to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,209 @@
+//! Reading long lists a part at a time, as the partners, the bonuses and the partner detail do:
+//! lists page by keyset cursor (never OFFSET, never everything) with the highlight landing where
+//! the key that turned the page says; the detail's tables read on as their highlight nears the
+//! last row read. How a list page is drawn (its title, its rows) is here too, once.
+use super::action::Action;
+use super::component::Cx;
+use super::i18n::{self, K, t};
+use super::widgets::{self, Scroll, View, fit};
+use crate::domain::Lang;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Row;
+use unicode_width::UnicodeWidthStr;
+
+/// Rows of a table on a terminal of `height` lines that has `chrome` lines around the table.
+pub fn rows(height: u16, chrome: usize) -> usize {
+    (height as usize).saturating_sub(chrome).max(1)
+}
+
+/// Rows of a list page: the terminal less the tab bar, message and status lines, the list's
+/// title and its header.
+pub fn page_rows(height: u16) -> usize {
+    rows(height, 5)
+}
+
+/// Where the highlight lands on the new page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Land {
+    First,
+    Last,
+    /// On the same row while it is still listed (a reload), else at the same place.
+    Keep,
+}
+
+/// A page asked for and not yet answered: `at` is where the list reads from, its own way.
+#[derive(Clone, Debug)]
+pub struct Pending<At> {
+    pub req: u64,
+    pub at: At,
+    pub limit: usize,
+    pub land: Land,
+}
+
+/// What a key asks of a list: nothing more (the highlight moved, or could not), or a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Stay,
+    Next(Land),
+    Prev(Land),
+    First,
+}
+
+/// A list page on screen and the page asked for; `At` is how the list's pages are addressed.
+#[derive(Debug)]
+pub struct List<T, At> {
+    pub rows: Vec<T>,
+    pub sel: usize,
+    pub has_prev: bool,
+    pub has_next: bool,
+    /// A page has been shown (the first read may still be on its way).
+    pub loaded: bool,
+    pub pending: Option<Pending<At>>,
+    pub error: Option<String>,
+}
+
+impl<T, At> Default for List<T, At> {
+    fn default() -> Self {
+        List { rows: Vec::new(), sel: 0, has_prev: false, has_next: false, loaded: false, pending: None, error: None }
+    }
+}
+
+impl<T, At> List<T, At> {
+    /// Moves the highlight for a movement key, or says which page to read; `None` for other keys.
+    pub fn step(&mut self, action: &Action) -> Option<Step> {
+        let n = self.rows.len();
+        Some(match action {
+            Action::Down if self.sel + 1 < n => {
+                self.sel += 1;
+                Step::Stay
+            }
+            Action::Down if self.has_next => Step::Next(Land::First),
+            Action::Up if self.sel > 0 => {
+                self.sel -= 1;
+                Step::Stay
+            }
+            Action::Up if self.has_prev => Step::Prev(Land::Last),
+            Action::Down | Action::Up => Step::Stay,
+            Action::PageDown if self.has_next => Step::Next(Land::Keep),
+            Action::PageDown => {
+                self.sel = n.saturating_sub(1);
+                Step::Stay
+            }
+            Action::PageUp if self.has_prev => Step::Prev(Land::Keep),
+            Action::PageUp => {
+                self.sel = 0;
+                Step::Stay
+            }
+            Action::Home => Step::First,
+            _ => return None,
+        })
+    }
+
+    /// Marks a page at `at` as asked for; returns its request id and how many rows to read: one
+    /// more than shown, which says whether another page follows without counting.
+    pub fn ask(&mut self, cx: &mut Cx, at: At, land: Land) -> (u64, u64) {
+        let req = cx.req();
+        let limit = page_rows(cx.height);
+        self.pending = Some(Pending { req, at, limit, land });
+        (req, limit as u64 + 1)
+    }
+
+    /// The rows answering the page awaited, with what was asked. An answer to another request
+    /// is dropped; a failure is said and kept for the empty list to show.
+    pub fn answer(&mut self, cx: &mut Cx, req: u64, res: Result<Vec<T>, String>) -> Option<(Vec<T>, Pending<At>)> {
+        let Some(pend) = self.pending.take_if(|p| p.req == req) else {
+            cx.stale();
+            return None;
+        };
+        match res {
+            Ok(rows) => Some((rows, pend)),
+            Err(e) => {
+                cx.load_failed(&e);
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Cuts a page read forward to `limit` rows; the extra row only says that more follow.
+    pub fn cut(&mut self, rows: &mut Vec<T>, limit: usize) {
+        self.has_next = rows.len() > limit;
+        rows.truncate(limit);
+    }
+
+    /// Shows `rows`, the highlight landing as `land` says; `same` tells a row that stayed.
+    pub fn show(&mut self, rows: Vec<T>, land: Land, same: impl Fn(&T, &T) -> bool) {
+        let last = rows.len().saturating_sub(1);
+        self.sel = match land {
+            Land::First => 0,
+            Land::Last => last,
+            Land::Keep => {
+                self.rows.get(self.sel).and_then(|o| rows.iter().position(|r| same(o, r))).unwrap_or(self.sel.min(last))
+            }
+        };
+        self.rows = rows;
+        self.loaded = true;
+        self.error = None;
+    }
+
+    /// The list's title line: its name, then what it shows (`parts`), its page and whether a
+    /// page is on its way, cut to the width.
+    pub fn render_title(
+        &self,
+        view: &View,
+        frame: &mut Frame,
+        area: Rect,
+        name: K,
+        page: usize,
+        mut parts: Vec<String>,
+    ) {
+        let lang = view.lang;
+        if self.loaded {
+            parts.push(i18n::page_title(lang, page));
+        }
+        if self.pending.is_some() {
+            parts.push(t(lang, K::Loading).to_string());
+        }
+        let head = t(lang, name);
+        let rest = fit(&format!(" · {}", parts.join(" · ")), (area.width as usize).saturating_sub(head.width()));
+        frame.render_widget(Line::from(vec![Span::styled(head, view.theme.title()), Span::raw(rest)]), area);
+    }
+
+    /// The page as a table with its highlight, or what an empty list says instead.
+    pub fn render_rows(
+        &self,
+        view: &View,
+        frame: &mut Frame,
+        area: Rect,
+        rows: Vec<Row>,
+        header: Row,
+        widths: &[Constraint],
+    ) {
+        widgets::table(view, frame, area, rows, header, widths, Scroll { sel: self.sel, offset: 0 });
+        if let Some(text) = self.empty_text(view.lang) {
+            widgets::note(view, frame, area, &text);
+        }
+    }
+
+    /// What an empty list says instead of rows: why it failed, that it is loading, or that
+    /// there is nothing; `None` while it has rows.
+    fn empty_text(&self, lang: Lang) -> Option<String> {
+        if !self.rows.is_empty() {
+            return None;
+        }
+        Some(match (&self.error, self.pending.is_some() || !self.loaded) {
+            (Some(e), _) => i18n::load_failed(lang, e),
+            (None, true) => t(lang, K::Loading).to_string(),
+            (None, false) => t(lang, K::NoRows).to_string(),
+        })
+    }
+}
+
+/// Whether a table whose highlight is at `scroll` should read on: fewer rows are read than there
+/// are (`total`), and the highlight is within a screen (`visible` rows) of the last one read, so
+/// that scrolling through thousands of rows never stops at a page's end.
+pub fn reads_on(scroll: Scroll, visible: usize, read: usize, total: i64) -> bool {
+    (read as i64) < total && scroll.sel + visible.max(1) >= read
+}
