@@ -4,6 +4,7 @@ use super::bulk::{insert_statements, select_in};
 use super::entity::{account, bonus, event, fraud_case, partner, payment, promo_code, refund};
 use super::{ledger, stmt};
 use crate::domain::ledger::Posting;
+use crate::domain::rules::Identity;
 use foldhash::HashSet;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, FromQueryResult, IntoActiveModel, QueryTrait, Statement, Value,
@@ -34,8 +35,8 @@ pub struct CodeRow {
     pub partner_id: String,
     pub active: bool,
     pub excluded: bool,
-    /// The owner's account: id and normalised email, phone, IIN.
-    pub owner: Option<(String, Option<String>, Option<String>, Option<String>)>,
+    /// The owner's stored identity (empty when the owner has no account row).
+    pub owner: Identity,
 }
 
 /// Which column [`codes`] looks codes up by.
@@ -66,8 +67,13 @@ pub async fn codes<'k, C: ConnectionTrait>(
         .map(|r| {
             let status: Option<String> = r.try_get_by_index(3)?;
             let owner = match r.try_get_by_index::<Option<String>>(4)? {
-                Some(id) => Some((id, r.try_get_by_index(5)?, r.try_get_by_index(6)?, r.try_get_by_index(7)?)),
-                None => None,
+                Some(account_id) => Identity {
+                    account_id,
+                    email: r.try_get_by_index(5)?,
+                    phone: r.try_get_by_index(6)?,
+                    iin: r.try_get_by_index(7)?,
+                },
+                None => Identity::default(),
             };
             Ok(CodeRow {
                 code: r.try_get_by_index(0)?,

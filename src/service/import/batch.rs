@@ -39,11 +39,7 @@ pub(super) struct Code {
 
 impl From<CodeRow> for (String, Code) {
     fn from(r: CodeRow) -> (String, Code) {
-        let owner = match r.owner {
-            Some((account_id, email, phone, iin)) => Identity { account_id, email, phone, iin },
-            None => Identity::default(),
-        };
-        (r.code, Code { partner_id: r.partner_id, active: r.active, excluded: r.excluded, owner })
+        (r.code, Code { partner_id: r.partner_id, active: r.active, excluded: r.excluded, owner: r.owner })
     }
 }
 

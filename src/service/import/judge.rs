@@ -91,7 +91,7 @@ impl Judge<'_> {
         b: &mut Batch,
         at: DateTime<Utc>,
         account_id: &String,
-        name: &String,
+        name: &str,
         promo_code: Option<&str>,
         contact: &Contact,
     ) -> Result<Verdict> {
@@ -132,14 +132,14 @@ impl Judge<'_> {
         b.upsert_account(account_id, contact, |acc| {
             acc.is_partner = true;
             if acc.name.is_none() {
-                acc.name = Some(name.clone());
+                acc.name = Some(name.to_string());
             }
             acc.registered_at = Some(acc.registered_at.map_or(at_ms, |r| r.min(at_ms)));
             search = search_key(name, &code, acc.phone.as_deref());
         });
         b.new_partners.push(partner::Model {
             account_id: account_id.clone(),
-            name: name.clone(),
+            name: name.to_string(),
             registered_at: at_ms,
             trial_ends_at: ms(terms.add_days(at, terms.partner_trial_days)),
             status: "active".into(),
