@@ -1,7 +1,7 @@
 //! The CLI: thin commands over the services, printing text for people or `--json` for scripts.
 pub mod args;
 
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::domain::{Lang, Money};
 use crate::service::contracts::{ContractInput, set_contract};
 use crate::service::import::{Format, Summary, import_reader};
@@ -453,7 +453,7 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
         BonusCmd::List { partner, status, json: as_json } => {
             let state = match status.as_deref() {
                 None => None,
-                Some(s) => Some(State::parse(s).ok_or_else(|| {
+                Some(s) => Some(ShownBonusState::parse(s).ok_or_else(|| {
                     ServiceError::invalid(
                         Field::Status,
                         Problem::NotOneOf(s.to_string(), &["held", "due", "available", "paid", "voided", "frozen"]),

@@ -7,7 +7,7 @@ mod format;
 mod people;
 mod plan;
 
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::domain::event::parse_json_line;
 use crate::domain::terms::Approval;
 use crate::service::bonuses::{self, BonusQuery};
@@ -81,8 +81,8 @@ pub async fn run(
     // the due queue, as on a real morning. (With automatic approval they pass on by themselves.)
     let three_days_ago = Ctx { clock: Clock::Fixed(ctx.now() - chrono::Duration::days(3)), ..ctx.clone() };
     let released = match ctx.terms.approval {
-        Approval::Manual => State::Due,
-        Approval::Auto => State::Available,
+        Approval::Manual => ShownBonusState::Due,
+        Approval::Auto => ShownBonusState::Available,
     };
     let query = BonusQuery { state: Some(released), ..Default::default() };
     let mut ids: Vec<i64> = bonuses::list(&three_days_ago, &query).await?.iter().map(|b| b.id).collect();

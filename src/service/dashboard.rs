@@ -1,7 +1,7 @@
 //! The dashboard's figures: the program at a glance, at the clock's time.
 use super::{Ctx, Result, ms};
 use crate::domain::Money;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::store::{bonuses as store_bonuses, program};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         months.push(MonthFigures { month: start, revenue, bonuses, new_clients });
     }
     let totals = super::bonuses::totals(ctx).await?;
-    let get = |s: State| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
+    let get = |s: ShownBonusState| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
     // The run for last month is due on this month's payout day; once that has passed, the run
     // for this month is next.
     let day = ctx.terms.payout_day;
@@ -70,11 +70,11 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         active_partners,
         new_clients_month: current.as_ref().map(|m| m.new_clients).unwrap_or(0),
         revenue_month: current.as_ref().map(|m| m.revenue).unwrap_or(Money::ZERO),
-        held: get(State::Held),
-        due: get(State::Due),
-        frozen: get(State::Frozen),
-        available: get(State::Available),
-        paid: get(State::Paid),
+        held: get(ShownBonusState::Held),
+        due: get(ShownBonusState::Due),
+        frozen: get(ShownBonusState::Frozen),
+        available: get(ShownBonusState::Available),
+        paid: get(ShownBonusState::Paid),
         next_payout_due: due.unwrap_or(today),
         next_payout_month: pay_month,
         open_cases: store_bonuses::open_cases_total(&ctx.store.db).await?,

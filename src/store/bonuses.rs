@@ -35,8 +35,12 @@ pub fn shown_condition(state: ShownBonusState, approval: Approval) -> String {
 
 /// A stored state the domain does not know is an error that names the row, never a guess.
 pub fn stored_state(id: i64, s: &str) -> Result<StoredBonusState, DbErr> {
+    known_state(&format!("bonus {id}"), s)
+}
+
+fn known_state(row: &str, s: &str) -> Result<StoredBonusState, DbErr> {
     StoredBonusState::parse(s)
-        .ok_or_else(|| DbErr::Custom(format!("bonus {id} has the stored state {s:?}, which refdesk does not know")))
+        .ok_or_else(|| DbErr::Custom(format!("{row} has the stored state {s:?}, which refdesk does not know")))
 }
 
 /// The domain's view of a stored bonus.
@@ -274,11 +278,7 @@ pub async fn unpaid_sums<C: ConnectionTrait>(
         for r in query_all(c, &sql, keys).await? {
             let partner: String = r.try_get_by_index(0)?;
             let state: String = r.try_get_by_index(1)?;
-            let state = StoredBonusState::parse(&state).ok_or_else(|| {
-                DbErr::Custom(format!(
-                    "a bonus of partner {partner} has the stored state {state:?}, which refdesk does not know"
-                ))
-            })?;
+            let state = known_state(&format!("a bonus of partner {partner}"), &state)?;
             sums.insert((partner, state), Money::from_tiyn(r.try_get_by_index(2)?));
         }
     }
@@ -303,11 +303,7 @@ pub async fn partner_sums<C: ConnectionTrait>(
     rows.iter()
         .map(|r| {
             let state: String = r.try_get_by_index(0)?;
-            let state = StoredBonusState::parse(&state).ok_or_else(|| {
-                DbErr::Custom(format!(
-                    "a bonus of partner {partner_id} has the stored state {state:?}, which refdesk does not know"
-                ))
-            })?;
+            let state = known_state(&format!("a bonus of partner {partner_id}"), &state)?;
             Ok((state, r.try_get_by_index::<i64>(1)? != 0, Money::from_tiyn(r.try_get_by_index(2)?)))
         })
         .collect()

@@ -2,7 +2,7 @@
 //! 2026-11-25 10:00 (+05:00).
 use super::action::{Action, Effect, Screen};
 use super::app::App;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::domain::{Lang, Money};
 use crate::service::bonuses::BonusRow;
 use crate::service::dashboard::{Dashboard, MonthFigures};
@@ -123,7 +123,7 @@ pub fn named_partners() -> Vec<PartnerRow> {
     rows
 }
 
-pub fn bonus(id: i64, status: State) -> BonusRow {
+pub fn bonus(id: i64, status: ShownBonusState) -> BonusRow {
     BonusRow {
         id,
         partner: "ASEL25".into(),
@@ -140,11 +140,11 @@ pub fn bonus(id: i64, status: State) -> BonusRow {
 /// The due queue: five bonuses of different partners and amounts.
 pub fn bonus_rows() -> Vec<BonusRow> {
     let mut rows = vec![
-        bonus(101, State::Due),
-        bonus(102, State::Due),
-        bonus(103, State::Due),
-        bonus(104, State::Due),
-        bonus(105, State::Due),
+        bonus(101, ShownBonusState::Due),
+        bonus(102, ShownBonusState::Due),
+        bonus(103, ShownBonusState::Due),
+        bonus(104, ShownBonusState::Due),
+        bonus(105, ShownBonusState::Due),
     ];
     rows[1].partner = "DIMA10".into();
     rows[1].amount = Money::kzt(50_000);

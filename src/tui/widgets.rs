@@ -2,7 +2,7 @@
 //! allowed, never alone), what a screen draws with ([`View`]), boxes, text fields, and tables
 //! drawn one way everywhere.
 use crate::domain::Lang;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use chrono::FixedOffset;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -114,14 +114,14 @@ impl Theme {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
 
-    pub fn state(self, s: State) -> Style {
+    pub fn state(self, s: ShownBonusState) -> Style {
         self.fg(match s {
-            State::Held => Color::Blue,
-            State::Due => Color::Yellow,
-            State::Frozen => Color::Magenta,
-            State::Available => Color::Green,
-            State::Paid => Color::Cyan,
-            State::Voided => Color::DarkGray,
+            ShownBonusState::Held => Color::Blue,
+            ShownBonusState::Due => Color::Yellow,
+            ShownBonusState::Frozen => Color::Magenta,
+            ShownBonusState::Available => Color::Green,
+            ShownBonusState::Paid => Color::Cyan,
+            ShownBonusState::Voided => Color::DarkGray,
         })
     }
 

@@ -1,19 +1,19 @@
 //! The words for the program's values: states, statuses, sorts, ledger kinds and buckets.
 use super::catalog::{K, t};
 use crate::domain::Lang;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::service::partners::{Sort, Status};
 
-pub fn state(lang: Lang, s: State) -> &'static str {
+pub fn state(lang: Lang, s: ShownBonusState) -> &'static str {
     t(
         lang,
         match s {
-            State::Held => K::StateHeld,
-            State::Due => K::StateDue,
-            State::Frozen => K::StateFrozen,
-            State::Available => K::StateAvailable,
-            State::Paid => K::StatePaid,
-            State::Voided => K::StateVoided,
+            ShownBonusState::Held => K::StateHeld,
+            ShownBonusState::Due => K::StateDue,
+            ShownBonusState::Frozen => K::StateFrozen,
+            ShownBonusState::Available => K::StateAvailable,
+            ShownBonusState::Paid => K::StatePaid,
+            ShownBonusState::Voided => K::StateVoided,
         },
     )
 }
@@ -33,7 +33,7 @@ pub fn status_filter(lang: Lang, s: Option<Status>) -> &'static str {
     s.map(|s| status(lang, s)).unwrap_or(t(lang, K::All))
 }
 
-pub fn state_filter(lang: Lang, s: Option<State>) -> &'static str {
+pub fn state_filter(lang: Lang, s: Option<ShownBonusState>) -> &'static str {
     s.map(|s| state(lang, s)).unwrap_or(t(lang, K::All))
 }
 

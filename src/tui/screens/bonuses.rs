@@ -2,7 +2,7 @@
 //! voiding with a reason. Pages go forward by keyset cursor (release_at, id); the cursors of
 //! the pages before are kept on a stack for PgUp.
 use crate::domain::Money;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::tui::action::{Action, Ask, Effect};
 use crate::tui::component::{Component, Cx, MsgKind};
@@ -26,7 +26,7 @@ pub type At = (After, Vec<After>);
 #[derive(Debug)]
 pub struct BonusesState {
     /// The shown state; `None` is every state.
-    pub filter: Option<State>,
+    pub filter: Option<ShownBonusState>,
     pub list: List<BonusRow, At>,
     /// The cursor this page was read after.
     pub after: After,
@@ -43,7 +43,7 @@ pub struct BonusesState {
 impl Default for BonusesState {
     fn default() -> Self {
         BonusesState {
-            filter: Some(State::Due),
+            filter: Some(ShownBonusState::Due),
             list: List::default(),
             after: None,
             stack: Vec::new(),
@@ -171,13 +171,13 @@ impl BonusesState {
             Action::Reload => self.reload(cx),
             Action::Filter => {
                 self.filter = match self.filter {
-                    Some(State::Due) => Some(State::Held),
-                    Some(State::Held) => Some(State::Frozen),
-                    Some(State::Frozen) => Some(State::Available),
-                    Some(State::Available) => Some(State::Paid),
-                    Some(State::Paid) => Some(State::Voided),
-                    Some(State::Voided) => None,
-                    None => Some(State::Due),
+                    Some(ShownBonusState::Due) => Some(ShownBonusState::Held),
+                    Some(ShownBonusState::Held) => Some(ShownBonusState::Frozen),
+                    Some(ShownBonusState::Frozen) => Some(ShownBonusState::Available),
+                    Some(ShownBonusState::Available) => Some(ShownBonusState::Paid),
+                    Some(ShownBonusState::Paid) => Some(ShownBonusState::Voided),
+                    Some(ShownBonusState::Voided) => None,
+                    None => Some(ShownBonusState::Due),
                 };
                 self.selected.clear();
                 self.first_page(cx)
@@ -187,7 +187,7 @@ impl BonusesState {
                     cx.info(K::NoBonusHighlighted);
                     return vec![];
                 };
-                if row.status != State::Due {
+                if row.status != ShownBonusState::Due {
                     cx.info(K::OnlyDueSelectable);
                     return vec![];
                 }
@@ -212,7 +212,11 @@ impl BonusesState {
                 };
                 if ids.is_empty() {
                     // An empty due queue says so; an empty other list says what is missing.
-                    cx.info(if self.filter == Some(State::Due) { K::NothingDue } else { K::NothingToApprove });
+                    cx.info(if self.filter == Some(ShownBonusState::Due) {
+                        K::NothingDue
+                    } else {
+                        K::NothingToApprove
+                    });
                     return vec![];
                 }
                 self.preview(cx, Some(ids))
@@ -277,8 +281,12 @@ impl Component for BonusesState {
         let code_w = t(lang, K::Partner).width().max(12);
         let amount_w =
             b.rows.iter().map(|r| r.amount.display_bare(lang).width()).max().unwrap_or(0).max(h_amount.width());
-        let status_w =
-            State::ALL.iter().map(|s| i18n::state(lang, *s).width()).max().unwrap_or(0).max(t(lang, K::Status).width());
+        let status_w = ShownBonusState::ALL
+            .iter()
+            .map(|s| i18n::state(lang, *s).width())
+            .max()
+            .unwrap_or(0)
+            .max(t(lang, K::Status).width());
         let date_w = 10.max(t(lang, K::Release).width());
         let fixed = MARK.len() + 3 + id_w + code_w + amount_w + status_w + date_w + 6;
         let payment_w = (body.width as usize).saturating_sub(fixed).clamp(4, 36);
@@ -348,7 +356,7 @@ mod tests {
         let mut app = app(Lang::En);
         let fx = app.update(Action::GoTo(Screen::Bonuses));
         let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("no bonus load: {fx:?}") };
-        assert_eq!(query.state, Some(State::Due), "the due queue comes first");
+        assert_eq!(query.state, Some(ShownBonusState::Due), "the due queue comes first");
         assert_eq!(query.limit, 20, "a page of the visible height plus one");
         app.update(Action::BonusesLoaded(req, Ok(rows)));
         app
@@ -368,7 +376,7 @@ mod tests {
     #[test]
     fn only_due_bonuses_can_be_selected() {
         let mut rows = bonus_rows();
-        rows[0].status = State::Held;
+        rows[0].status = ShownBonusState::Held;
         let mut app = bonuses_app(rows);
         app.update(Action::Select);
         assert!(app.screens.bonuses.selected.is_empty());
@@ -384,7 +392,7 @@ mod tests {
         // On another list, with no row to take, it says what is missing.
         let fx = app.update(Action::Filter);
         let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
-        assert_eq!(query.state, Some(State::Held));
+        assert_eq!(query.state, Some(ShownBonusState::Held));
         app.update(Action::BonusesLoaded(req, Ok(vec![])));
         assert!(app.update(Action::Approve).is_empty());
         assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some(t(Lang::En, K::NothingToApprove)));
@@ -477,12 +485,12 @@ mod tests {
 
     #[test]
     fn bonus_pages_keep_a_stack_of_cursors() {
-        let mut app = bonuses_app((0..20).map(|i| bonus(200 + i, State::Due)).collect());
+        let mut app = bonuses_app((0..20).map(|i| bonus(200 + i, ShownBonusState::Due)).collect());
         assert!(app.screens.bonuses.list.has_next);
         let fx = app.update(Action::PageDown);
         let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!() };
         assert_eq!(query.after, Some((app.screens.bonuses.list.rows[18].release_at, 218)));
-        app.update(Action::BonusesLoaded(req, Ok(vec![bonus(300, State::Due)])));
+        app.update(Action::BonusesLoaded(req, Ok(vec![bonus(300, ShownBonusState::Due)])));
         assert_eq!(app.screens.bonuses.stack, vec![None]);
         let fx = app.update(Action::PageUp);
         let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!() };

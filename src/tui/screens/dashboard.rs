@@ -1,6 +1,6 @@
 //! Screen 1: the program at a glance and the last six months as a bar chart.
 use crate::domain::Money;
-use crate::domain::bonus::ShownBonusState as State;
+use crate::domain::bonus::ShownBonusState;
 use crate::service::dashboard::Dashboard;
 use crate::tui::action::{Action, Effect};
 use crate::tui::component::{Component, Cx, Read};
@@ -114,12 +114,12 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
 fn render_bonuses(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
     let theme = view.theme;
-    let rows: Vec<(State, (i64, Money))> = vec![
-        (State::Held, d.held),
-        (State::Due, d.due),
-        (State::Frozen, d.frozen),
-        (State::Available, d.available),
-        (State::Paid, d.paid),
+    let rows: Vec<(ShownBonusState, (i64, Money))> = vec![
+        (ShownBonusState::Held, d.held),
+        (ShownBonusState::Due, d.due),
+        (ShownBonusState::Frozen, d.frozen),
+        (ShownBonusState::Available, d.available),
+        (ShownBonusState::Paid, d.paid),
     ];
     let state_w =
         rows.iter().map(|(s, _)| i18n::state(lang, *s).width()).max().unwrap_or(0).max(t(lang, K::State).width())
