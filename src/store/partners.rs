@@ -4,6 +4,7 @@
 use super::entity::{account, contract, partner, promo_code};
 use super::{count, execute, query_all, query_one};
 use crate::domain::Money;
+use crate::domain::bonus::StoredBonusState;
 use crate::domain::partner::Status;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryResult, Value};
 
@@ -67,9 +68,9 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
-/// A partner as the list shows it, before its amounts are added.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Listed {
+/// A partner as the list shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PartnerRow {
     pub account_id: String,
     pub code: String,
     pub name: String,
@@ -77,6 +78,23 @@ pub struct Listed {
     pub phone: Option<String>,
     pub registered_at: i64,
     pub has_contract: bool,
+    /// Earned and not yet approved (held and due; frozen ones among them too).
+    pub pending: Money,
+    pub available: Money,
+}
+
+impl PartnerRow {
+    /// Where the page after this row starts, in `sort` order.
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        Cursor {
+            key: match sort {
+                Sort::Name => CursorKey::Text(self.name.clone()),
+                Sort::Code => CursorKey::Text(self.code.clone()),
+                Sort::Registered => CursorKey::Int(self.registered_at),
+            },
+            account_id: self.account_id.clone(),
+        }
+    }
 }
 
 const LIST_COLS: &str = "p.account_id, c.code, p.name, p.status, c.active, a.phone, p.registered_at, \
@@ -84,9 +102,9 @@ const LIST_COLS: &str = "p.account_id, c.code, p.name, p.status, c.active, a.pho
 const LIST_FROM: &str =
     "FROM partner p JOIN promo_code c ON c.partner_id = p.account_id JOIN account a ON a.id = p.account_id";
 
-fn listed(r: &QueryResult) -> Result<Listed, DbErr> {
+fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
     let status: String = r.try_get_by_index(3)?;
-    Ok(Listed {
+    Ok(PartnerRow {
         account_id: r.try_get_by_index(0)?,
         code: r.try_get_by_index(1)?,
         name: r.try_get_by_index(2)?,
@@ -94,11 +112,15 @@ fn listed(r: &QueryResult) -> Result<Listed, DbErr> {
         phone: r.try_get_by_index(5)?,
         registered_at: r.try_get_by_index(6)?,
         has_contract: r.try_get_by_index::<i64>(7)? > 0,
+        pending: Money::ZERO,
+        available: Money::ZERO,
     })
 }
 
-/// One page of partners in the sort order (forward, or backward before the cursor).
-pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Listed>, DbErr> {
+/// One page of partners in the sort order (forward, or backward before the cursor), with their
+/// pending and available sums (one grouped query for the page; the CLI's whole list goes in
+/// chunks below the bind limits).
+pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<PartnerRow>, DbErr> {
     let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE 1=1");
     let mut vals: Vec<Value> = Vec::new();
     if let Some(s) = q.search.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
@@ -125,6 +147,13 @@ pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Listed
     let mut rows = query_all(c, &sql, vals).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
     if q.backward {
         rows.reverse();
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.account_id.clone()).collect();
+    let sums = super::bonuses::unpaid_sums(c, &ids).await?;
+    for r in &mut rows {
+        let sum = |s| sums.get(&(r.account_id.clone(), s)).copied().unwrap_or(Money::ZERO);
+        r.pending = sum(StoredBonusState::Held);
+        r.available = sum(StoredBonusState::Available);
     }
     Ok(rows)
 }
