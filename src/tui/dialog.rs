@@ -4,7 +4,7 @@
 //! while a dialog is open: the screen re-checks inside the write.
 use super::action::{Action, Ask};
 use super::i18n::{K, t};
-use super::widgets::{View, boxed, centered, fit, input_field};
+use super::widgets::{View, boxed, centered, fit, input_field, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -89,27 +89,37 @@ impl Dialog {
         let (lang, theme) = (view.lang, view.theme);
         let width = area.width.saturating_sub(4).min(64);
         let bold = Style::new().add_modifier(Modifier::BOLD);
+        // The question names what it acts on, amounts included: it wraps between words, so that
+        // a figure is never cut by a narrow terminal.
+        let question = wrap(&self.question, width.saturating_sub(2) as usize);
+        let q_lines = question.len() as u16;
         let Some(reason) = &self.reason else {
-            let body = vec![
-                Line::raw(""),
-                Line::styled(self.question.clone(), bold).centered(),
-                Line::raw(""),
-                Line::styled(t(lang, self.keys), theme.key()).centered(),
-            ];
-            let r = centered(area, width, 7);
+            let mut body = vec![Line::raw("")];
+            body.extend(question.into_iter().map(|l| Line::styled(l, bold).centered()));
+            body.push(Line::raw(""));
+            body.push(Line::styled(t(lang, self.keys), theme.key()).centered());
+            let r = centered(area, width, 6 + q_lines);
             frame.render_widget(Clear, r);
             let block = boxed(theme, t(lang, self.title).into());
             frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(block), r);
             return;
         };
-        let r = centered(area, width, 9);
+        let r = centered(area, width, 8 + q_lines);
         frame.render_widget(Clear, r);
         let block = boxed(theme, t(lang, self.title).into());
         let inner = block.inner(r);
         frame.render_widget(block, r);
-        let [q, _, label, field, err, keys] = Layout::vertical([Constraint::Length(1); 6]).areas(inner);
+        let [q, _, label, field, err, keys] = Layout::vertical([
+            Constraint::Length(q_lines),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
         let inner_w = inner.width as usize;
-        frame.render_widget(Line::styled(fit(&self.question, inner_w), bold), q);
+        frame.render_widget(Paragraph::new(question.into_iter().map(|l| Line::styled(l, bold)).collect::<Vec<_>>()), q);
         frame.render_widget(Line::raw(t(lang, K::ReasonLabel)), label);
         input_field(frame, field, &reason.input, true);
         if reason.refused {

@@ -6,6 +6,7 @@
 mod action;
 mod app;
 mod chrome;
+mod columns;
 mod component;
 mod dialog;
 mod i18n;
@@ -16,6 +17,8 @@ mod widgets;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod sizes;
 #[cfg(test)]
 mod tests;
 

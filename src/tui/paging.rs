@@ -3,14 +3,14 @@
 //! the key that turned the page says; the detail's tables read on as their highlight nears the
 //! last row read. How a list page is drawn (its title, its rows) is here too, once.
 use super::action::Action;
+use super::columns::{self, Cell, Column};
 use super::component::Cx;
 use super::i18n::{self, K, t};
 use super::widgets::{self, Scroll, View, fit};
 use crate::domain::Lang;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Row;
 use unicode_width::UnicodeWidthStr;
 
 /// Rows of a table on a terminal of `height` lines that has `chrome` lines around the table.
@@ -171,17 +171,10 @@ impl<T, At> List<T, At> {
         frame.render_widget(Line::from(vec![Span::styled(head, view.theme.title()), Span::raw(rest)]), area);
     }
 
-    /// The page as a table with its highlight, or what an empty list says instead.
-    pub fn render_rows(
-        &self,
-        view: &View,
-        frame: &mut Frame,
-        area: Rect,
-        rows: Vec<Row>,
-        header: Row,
-        widths: &[Constraint],
-    ) {
-        widgets::table(view, frame, area, rows, header, widths, Scroll { sel: self.sel, offset: 0 });
+    /// The page under `columns` (numbers whole, the least important columns left out first
+    /// when the width runs out), or what an empty list says instead.
+    pub fn render_cells(&self, view: &View, frame: &mut Frame, area: Rect, columns: &[Column], rows: &[Vec<Cell>]) {
+        columns::table(view, frame, area, columns, rows, Scroll { sel: self.sel, offset: 0 });
         if let Some(text) = self.empty_text(view.lang) {
             widgets::note(view, frame, area, &text);
         }

@@ -5,17 +5,15 @@ use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::tui::action::{Action, Ask, Effect};
+use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging::{self, Land, List, Step};
-use crate::tui::widgets::{MARK, View, clean, fit, right};
+use crate::tui::widgets::{View, clean};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Row;
 use std::collections::BTreeMap;
-use unicode_width::UnicodeWidthStr;
 
 /// A bonus page's keyset cursor: the (release_at, id) it is read after.
 pub type After = Option<(i64, i64)>;
@@ -275,50 +273,34 @@ impl Component for BonusesState {
         }
         b.render_title(view, frame, title, K::TabBonuses, self.stack.len() + 1, parts);
 
-        let h_amount = format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency));
-        let id_w = b.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(t(lang, K::Id).width()).max(5);
-        // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
-        let code_w = t(lang, K::Partner).width().max(12);
-        let amount_w =
-            b.rows.iter().map(|r| r.amount.display_bare(lang).width()).max().unwrap_or(0).max(h_amount.width());
-        let status_w = ShownBonusState::ALL
-            .iter()
-            .map(|s| i18n::state(lang, *s).width())
-            .max()
-            .unwrap_or(0)
-            .max(t(lang, K::Status).width());
-        let date_w = 10.max(t(lang, K::Release).width());
-        let fixed = MARK.len() + 3 + id_w + code_w + amount_w + status_w + date_w + 6;
-        let payment_w = (body.width as usize).saturating_sub(fixed).clamp(4, 36);
-
-        let rows: Vec<Row> = b
+        // What goes first when the width runs out: the payment id, then the release date, the
+        // partner and the state; the id and the amount stay.
+        let columns = [
+            Column::whole("", 9),
+            Column::number(t(lang, K::Id), 8),
+            Column::text(t(lang, K::Partner), 6, 12, 4),
+            Column::text(t(lang, K::Payment), 6, 20, 1),
+            Column::number(format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency)), 9),
+            Column::whole(t(lang, K::Status), 5),
+            Column::whole(t(lang, K::Release), 3),
+        ];
+        let rows: Vec<Vec<Cell>> = b
             .rows
             .iter()
             .map(|r| {
                 let mark = if self.selected.contains_key(&r.id) { "[x]" } else { "[ ]" };
-                Row::new(vec![
-                    Line::raw(mark),
-                    right(r.id.to_string()),
-                    Line::raw(fit(&r.partner, code_w)),
-                    Line::raw(fit(&r.payment_id, payment_w)),
-                    right(r.amount.display_bare(lang)),
-                    Line::styled(i18n::state(lang, r.status), theme.state(r.status)),
-                    Line::raw(i18n::date_ms(lang, view.tz, r.release_at)),
-                ])
+                vec![
+                    Cell::new(mark),
+                    Cell::new(r.id.to_string()),
+                    Cell::new(&r.partner),
+                    Cell::new(&r.payment_id),
+                    money(view, r.amount),
+                    Cell::styled(i18n::state(lang, r.status), theme.state(r.status)),
+                    Cell::new(i18n::date_ms(lang, view.tz, r.release_at)),
+                ]
             })
             .collect();
-        let header = Row::new(vec![
-            Line::raw(""),
-            right(t(lang, K::Id).to_string()),
-            Line::raw(t(lang, K::Partner)),
-            Line::raw(t(lang, K::Payment)),
-            right(h_amount),
-            Line::raw(t(lang, K::Status)),
-            Line::raw(t(lang, K::Release)),
-        ])
-        .style(theme.header());
-        let widths = [3, id_w, code_w, payment_w, amount_w, status_w, date_w].map(|w| Constraint::Length(w as u16));
-        b.render_rows(view, frame, body, rows, header, &widths);
+        b.render_cells(view, frame, body, &columns, &rows);
     }
 
     fn hint(&self) -> K {

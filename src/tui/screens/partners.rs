@@ -4,16 +4,14 @@
 use super::partner_detail::{self, DetailState};
 use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
 use crate::tui::action::{Action, Effect};
+use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging::{self, Land, List, Step};
-use crate::tui::widgets::{MARK, View, fit, right};
+use crate::tui::widgets::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Row;
 use tui_input::Input;
-use unicode_width::UnicodeWidthStr;
 
 /// How a page was asked for: after a row, before a row, or from the start.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -234,11 +232,9 @@ impl Component for PartnersState {
     }
 }
 
-const GAP: u16 = 1;
-
 impl PartnersState {
     fn render_list(&self, view: &View, frame: &mut Frame, area: Rect) {
-        let (lang, theme) = (view.lang, view.theme);
+        let lang = view.lang;
         let p = &self.list;
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
@@ -252,51 +248,35 @@ impl PartnersState {
         parts.push(i18n::amounts_in(lang));
         p.render_title(view, frame, title, K::TabPartners, self.page_no.max(1), parts);
 
-        // Column widths: the fixed ones from their content, the name takes what is left.
-        // Amounts without the currency (the title names it), at least 12 columns so that the
-        // columns stay put from page to page.
-        let h_pending = t(lang, K::Pending).to_string();
-        let h_available = t(lang, K::Available).to_string();
-        // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
-        let code_w = t(lang, K::Code).width().max(12);
-        let status_w = [Status::Active, Status::CodeDeactivated, Status::Excluded]
-            .iter()
-            .map(|s| i18n::status(lang, *s).width())
-            .max()
-            .unwrap_or(0)
-            .max(t(lang, K::Status).width());
-        let amount_w = |h: &str, f: &dyn Fn(&PartnerRow) -> String| {
-            p.rows.iter().map(|r| f(r).width()).max().unwrap_or(0).max(h.width()).max(12)
-        };
-        let pending_w = amount_w(&h_pending, &|r| r.pending.display_bare(lang));
-        let avail_w = amount_w(&h_available, &|r| r.available.display_bare(lang));
-        let fixed = MARK.len() + code_w + status_w + pending_w + avail_w + 4 * GAP as usize;
-        let name_w = (body.width as usize).saturating_sub(fixed).max(4);
-
-        let rows: Vec<Row> = p
+        // The amounts stay longest, then the code and the name; on a wide terminal the phone,
+        // the contract and the registration date are shown beside them.
+        let columns = [
+            Column::text(t(lang, K::Code), 6, 12, 7),
+            Column::text(t(lang, K::Name), 6, 24, 5),
+            Column::whole(t(lang, K::Status), 4),
+            Column::number(t(lang, K::Pending), 6),
+            Column::number(t(lang, K::Available), 9),
+            Column::whole(t(lang, K::Phone), 2),
+            Column::whole(t(lang, K::Contract), 3),
+            Column::whole(t(lang, K::Registered), 1),
+        ];
+        let rows: Vec<Vec<Cell>> = p
             .rows
             .iter()
             .map(|r| {
-                let available = right(r.available.display_bare(lang));
-                Row::new(vec![
-                    Line::raw(fit(&r.code, code_w)),
-                    Line::raw(fit(&r.name, name_w)),
-                    Line::raw(i18n::status(lang, r.status)),
-                    right(r.pending.display_bare(lang)),
-                    available,
-                ])
+                vec![
+                    Cell::new(&r.code),
+                    Cell::new(&r.name),
+                    Cell::new(i18n::status(lang, r.status)),
+                    money(view, r.pending),
+                    money(view, r.available),
+                    Cell::new(r.phone.as_deref().unwrap_or("—")),
+                    Cell::new(t(lang, if r.has_contract { K::Yes } else { K::No })),
+                    Cell::new(i18n::date_ms(lang, view.tz, r.registered_at)),
+                ]
             })
             .collect();
-        let header = Row::new(vec![
-            Line::raw(t(lang, K::Code)),
-            Line::raw(t(lang, K::Name)),
-            Line::raw(t(lang, K::Status)),
-            right(h_pending),
-            right(h_available),
-        ])
-        .style(theme.header());
-        let widths = [code_w, name_w, status_w, pending_w, avail_w].map(|w| Constraint::Length(w as u16));
-        p.render_rows(view, frame, body, rows, header, &widths);
+        p.render_cells(view, frame, body, &columns, &rows);
     }
 }
 
