@@ -9,6 +9,7 @@ mod chrome;
 mod columns;
 mod component;
 mod dialog;
+mod frames;
 mod i18n;
 mod keys;
 mod paging;
@@ -101,9 +102,13 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
         i
     });
 
+    let started = crate::app::STARTED.get().copied().unwrap_or_else(std::time::Instant::now);
+    let mut trace = frames::FrameLog::from_env(started);
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
-    for e in app.start() {
+    let first = app.start();
+    trace.started(first.len());
+    for e in first {
         spawn_effect(ctx, app.lang, e, act_tx.clone());
     }
     draw(terminal, app)?;
@@ -112,7 +117,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
         let action = tokio::select! {
             msg = term_rx.recv() => match msg {
                 Some(TermMsg::Event(Event::Key(k))) => match keys::map(app, k) {
-                    Some(a) => a,
+                    Some(a) => {
+                        trace.key(&k);
+                        a
+                    }
                     None => continue,
                 },
                 Some(TermMsg::Event(Event::Resize(w, h))) => {
@@ -131,7 +139,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     break;
                 }
             },
-            Some(a) = act_rx.recv() => a,
+            Some(a) = act_rx.recv() => {
+                trace.answered();
+                a
+            }
             _ = hangup.recv() => {
                 tracing::info!("SIGHUP: the terminal is gone, quitting");
                 break;
@@ -152,7 +163,9 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
             } => Action::Tick(ctx.now()),
         };
         let resized = matches!(action, Action::Resize(..));
-        for e in app.update(action) {
+        let effects = app.update(action);
+        trace.started(effects.len());
+        for e in effects {
             spawn_effect(ctx, app.lang, e, act_tx.clone());
         }
         if app.quit {
@@ -162,6 +175,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
             draw(terminal, app)?;
             app.redraw = false;
         }
+        trace.flushed();
     }
     Ok(())
 }
