@@ -64,6 +64,15 @@ pub struct Count {
     pub total: Option<Money>,
 }
 
+/// What a list's title line says: its name, its page's number, what it shows (cut when the
+/// width is short) and its figures (whole, or left out).
+pub struct Title {
+    pub name: K,
+    pub page: usize,
+    pub parts: Vec<String>,
+    pub marks: Vec<String>,
+}
+
 /// A list page on screen and the page asked for; `At` is how the list's pages are addressed.
 #[derive(Debug)]
 pub struct List<T, At> {
@@ -209,16 +218,8 @@ impl<T, At> List<T, At> {
     /// they must be), then its figures (`marks`: what it finds, what is selected), its page and
     /// whether a page is on its way, which are never cut: one that does not fit is left out
     /// whole, the first first.
-    pub fn render_title(
-        &self,
-        view: &View,
-        frame: &mut Frame,
-        area: Rect,
-        name: K,
-        page: usize,
-        parts: Vec<String>,
-        mut marks: Vec<String>,
-    ) {
+    pub fn render_title(&self, view: &View, frame: &mut Frame, area: Rect, title: Title) {
+        let Title { name, page, parts, mut marks } = title;
         let lang = view.lang;
         if self.loaded {
             marks.push(i18n::page_title(lang, page, self.pages()));

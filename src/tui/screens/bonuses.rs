@@ -8,7 +8,7 @@ use crate::tui::action::{Action, Ask, Effect};
 use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
-use crate::tui::paging::{self, Count, Land, List, Step};
+use crate::tui::paging::{self, Count, Land, List, Step, Title};
 use crate::tui::widgets::{MARK, View, clean, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -407,7 +407,7 @@ impl Component for BonusesState {
             let total: Money = self.selected.values().map(|r| r.amount).sum();
             marks.push(i18n::selected(lang, self.selected.len(), &total.display(lang)));
         }
-        b.render_title(view, frame, title, K::TabBonuses, self.page_no, parts, marks);
+        b.render_title(view, frame, title, Title { name: K::TabBonuses, page: self.page_no, parts, marks });
 
         let h_amount = format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency));
         let id_w = b.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(t(lang, K::Id).width()).max(5);

@@ -6,7 +6,7 @@ use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
 use crate::tui::action::{Action, Effect};
 use crate::tui::component::{Component, Cx};
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
-use crate::tui::paging::{self, Count, Land, List, Step, arrow};
+use crate::tui::paging::{self, Count, Land, List, Step, Title, arrow};
 use crate::tui::widgets::{MARK, View, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -292,7 +292,8 @@ impl PartnersState {
         }
         parts.push(i18n::amounts_in(lang));
         let found = p.count.map(|c| i18n::found(lang, Found::Partners, c.n, None));
-        p.render_title(view, frame, title, K::TabPartners, self.page_no.max(1), parts, found.into_iter().collect());
+        let marks = found.into_iter().collect();
+        p.render_title(view, frame, title, Title { name: K::TabPartners, page: self.page_no.max(1), parts, marks });
 
         // Column widths: the fixed ones from their content, the name takes what is left.
         // Amounts without the currency (the title names it), at least 12 columns so that the
