@@ -71,6 +71,14 @@ fn console(lang: &str) -> Result<Console, String> {
     Ok((child, Screen { parser }, writer, (pair.master, data)))
 }
 
+/// Types into the console: each call is one write, as SSH delivers it.
+fn typer(writer: &mut Box<dyn Write + Send>) -> impl FnMut(&str) -> Result<(), String> + '_ {
+    |k: &str| {
+        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
+        writer.flush().map_err(|e| e.to_string())
+    }
+}
+
 /// Waits for the console to end by itself, successfully.
 fn quits(child: &mut Box<dyn portable_pty::Child + Send + Sync>, what: &str) -> Result<(), String> {
     let start = Instant::now();
@@ -90,10 +98,7 @@ fn quits(child: &mut Box<dyn portable_pty::Child + Send + Sync>, what: &str) -> 
 #[test]
 fn demo_console_shows_a_partner() -> Result<(), String> {
     let (mut child, screen, mut writer, _data) = console("en")?;
-    let mut key = |k: &str| -> Result<(), String> {
-        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
-        writer.flush().map_err(|e| e.to_string())
-    };
+    let mut key = typer(&mut writer);
 
     let dash = screen.wait_for("Dashboard", 120)?;
     assert!(dash.contains("e2e"), "the status line names the operator:\n{dash}");
@@ -123,10 +128,7 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
 #[test]
 fn the_russian_layout_drives_the_console() -> Result<(), String> {
     let (mut child, screen, mut writer, _data) = console("ru")?;
-    let mut key = |k: &str| -> Result<(), String> {
-        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
-        writer.flush().map_err(|e| e.to_string())
-    };
+    let mut key = typer(&mut writer);
     screen.wait_for("Ближайшая выплата", 120)?;
     screen.wait_for("Выручка, ", 30)?;
     key("с")?;

@@ -510,11 +510,16 @@ mod tests {
         assert!(app.screens.bonuses.selected.is_empty(), "a second Space unselects");
     }
 
+    /// The due queue's rows with the first one in `state`.
+    fn first_in(state: ShownBonusState) -> App {
+        let mut rows = bonus_rows();
+        rows[0].status = state;
+        bonuses_app(rows)
+    }
+
     #[test]
     fn only_due_bonuses_can_be_selected() {
-        let mut rows = bonus_rows();
-        rows[0].status = ShownBonusState::Held;
-        let mut app = bonuses_app(rows);
+        let mut app = first_in(ShownBonusState::Held);
         app.update(Action::Select);
         assert!(app.screens.bonuses.selected.is_empty());
         assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some(t(Lang::En, K::OnlyDueSelectable)));
@@ -671,14 +676,10 @@ mod tests {
 
     #[test]
     fn a_void_of_a_bonus_not_due_names_its_state() {
-        let mut rows = bonus_rows();
-        rows[0].status = ShownBonusState::Available;
-        let mut app = bonuses_app(rows);
+        let mut app = first_in(ShownBonusState::Available);
         app.update(Action::Void);
         assert_eq!(question(&app), "Void bonus 101 of ASEL25, 25,000.00 KZT (available)?");
-        let mut rows = bonus_rows();
-        rows[0].status = ShownBonusState::Held;
-        let mut app = bonuses_app(rows);
+        let mut app = first_in(ShownBonusState::Held);
         app.lang = Lang::Ru;
         app.update(Action::Void);
         assert_eq!(question(&app), "Аннулировать бонус 101 партнёра ASEL25, 25\u{a0}000,00\u{a0}₸ (удержан)?");
