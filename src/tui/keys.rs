@@ -203,6 +203,10 @@ mod tests {
         assert!(matches!(map(&app, key(KeyCode::Char('Ф'))), Some(Action::ApproveAll)));
         assert!(matches!(map(&app, key(KeyCode::Char('П'))), Some(Action::End)));
         assert!(matches!(map(&app, key(KeyCode::Char('.'))), Some(Action::Search)));
+        assert!(matches!(map(&app, key(KeyCode::End)), Some(Action::End)));
+        assert!(matches!(map(&app, key(KeyCode::Char('G'))), Some(Action::End)));
+        assert!(matches!(map(&app, key(KeyCode::Home)), Some(Action::Home)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Ы'))), Some(Action::SortDirection)));
         // In a text field Russian stays Russian.
         app.update(Action::Search);
         assert_eq!(app.mode(), Mode::Typing);
