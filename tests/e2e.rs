@@ -1,5 +1,6 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
-//! SSH — open the demo, go to the partners screen, open a partner and read it.
+//! SSH — open the demo, go to the partners screen, open a partner and read it; and drive it
+//! with the Russian keyboard layout on.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -30,22 +31,30 @@ impl Screen {
     }
 }
 
-#[test]
-fn demo_console_shows_a_partner() -> Result<(), String> {
+/// The demo console in a pseudo-terminal of 80×24: its child, its screen, the writer that types
+/// into it, and what must live as long as it (the terminal's master side, the data dir).
+type Console = (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Screen,
+    Box<dyn Write + Send>,
+    (Box<dyn portable_pty::MasterPty + Send>, tempfile::TempDir),
+);
+
+fn console(lang: &str) -> Result<Console, String> {
     let pty = native_pty_system();
     let pair =
         pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_refdesk"));
-    cmd.args(["--demo", "--lang", "en", "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);
+    cmd.args(["--demo", "--lang", lang, "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("XDG_DATA_HOME", data.path());
     cmd.env("HOME", data.path());
     cmd.env_remove("REFDESK_DB");
-    let mut child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
+    let child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().map_err(|e| e.to_string())?;
-    let mut writer = pair.master.take_writer().map_err(|e| e.to_string())?;
+    let writer = pair.master.take_writer().map_err(|e| e.to_string())?;
     let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
     let feed = Arc::clone(&parser);
     std::thread::spawn(move || {
@@ -59,11 +68,37 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
             }
         }
     });
-    let screen = Screen { parser };
-    let mut key = |k: &str| -> Result<(), String> {
+    Ok((child, Screen { parser }, writer, (pair.master, data)))
+}
+
+/// Types into the console: each call is one write, as SSH delivers it.
+fn typer(writer: &mut Box<dyn Write + Send>) -> impl FnMut(&str) -> Result<(), String> + '_ {
+    |k: &str| {
         writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
         writer.flush().map_err(|e| e.to_string())
-    };
+    }
+}
+
+/// Waits for the console to end by itself, successfully.
+fn quits(child: &mut Box<dyn portable_pty::Child + Send + Sync>, what: &str) -> Result<(), String> {
+    let start = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            assert!(status.success(), "refdesk exited with {status:?}");
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            return Err(format!("refdesk did not quit on {what}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn demo_console_shows_a_partner() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
 
     let dash = screen.wait_for("Dashboard", 120)?;
     assert!(dash.contains("e2e"), "the status line names the operator:\n{dash}");
@@ -85,17 +120,34 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
     key("\x1b")?;
     screen.wait_for("sort: name", 30)?;
     key("q")?;
-    let start = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            assert!(status.success(), "refdesk exited with {status:?}");
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            return Err("refdesk did not quit on q".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok(())
+    quits(&mut child, "q")
+}
+
+/// With the Russian layout on, the keys give Cyrillic letters: the hotkeys still work by the
+/// key they are on (с = c, ы = s, Ы = S, П = G, й = q), and the list's header says so.
+#[test]
+fn the_russian_layout_drives_the_console() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("ru")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Ближайшая выплата", 120)?;
+    screen.wait_for("Выручка, ", 30)?;
+    key("с")?;
+    screen.wait_for("Начислено бонусов", 30)?;
+
+    key("2")?;
+    let list = screen.wait_for("сортировка: имя ▲", 30)?;
+    assert!(list.contains("q выход") && list.contains("? справка"), "the footer is whole:\n{list}");
+    let pages = screen.wait_for(" из ", 30)?;
+    key("ы")?;
+    screen.wait_for("сортировка: код ▲", 30)?;
+    key("Ы")?;
+    let desc = screen.wait_for("сортировка: код ▼", 30)?;
+    assert!(desc.contains("Код ▼"), "the sorted column says its direction:\n{desc}");
+    // The last page: "стр. N из N".
+    let title = pages.lines().nth(1).unwrap_or_default().to_string();
+    let n = title.rsplit(" из ").next().unwrap_or_default().trim().to_string();
+    key("П")?;
+    screen.wait_for(&format!("стр. {n} из {n}"), 30)?;
+    key("й")?;
+    quits(&mut child, "й")
 }

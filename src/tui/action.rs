@@ -63,12 +63,16 @@ pub enum Action {
     PageUp,
     PageDown,
     Home,
+    /// G or End: the last page.
+    End,
     Left,
     Right,
     Enter,
     Reload,
     Search,
     Sort,
+    /// S: the sort the other way round.
+    SortDirection,
     Filter,
     ToggleChart,
     Select,
@@ -83,12 +87,16 @@ pub enum Action {
     CancelInput,
     DashboardLoaded(u64, Result<Box<Dashboard>, String>),
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
+    /// How many partners the list's filter and search find.
+    PartnersCounted(u64, Result<i64, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
     DetailPageLoaded(u64, Result<DetailPage, String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
+    /// How many bonuses the list's filter finds, and their value.
+    BonusesCounted(u64, Result<(i64, Money), String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
-    Voided(u64, i64, Result<Money, String>),
+    Voided(u64, Vec<i64>, Result<Money, String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
     Confirmed {
         ask: Ask,
@@ -102,12 +110,15 @@ impl Action {
     pub fn owner(&self) -> Option<Screen> {
         match self {
             Action::DashboardLoaded(..) => Some(Screen::Dashboard),
-            Action::PartnersLoaded(..) | Action::DetailLoaded(..) | Action::DetailPageLoaded(..) => {
-                Some(Screen::Partners)
-            }
-            Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
-                Some(Screen::Bonuses)
-            }
+            Action::PartnersLoaded(..)
+            | Action::PartnersCounted(..)
+            | Action::DetailLoaded(..)
+            | Action::DetailPageLoaded(..) => Some(Screen::Partners),
+            Action::BonusesLoaded(..)
+            | Action::BonusesCounted(..)
+            | Action::Previewed(..)
+            | Action::Approved(..)
+            | Action::Voided(..) => Some(Screen::Bonuses),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             _ => None,
         }
@@ -120,13 +131,13 @@ impl Action {
 }
 
 /// Work on money that waits for the operator's yes in a dialog (gitui's confirm → confirmed
-/// pair): the dialog holds it, and `y` (or Enter with a reason) sends it back to its screen.
+/// pair): the dialog holds it, and its yes sends it back to its screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     /// Approve exactly these bonuses: the ones the preview showed.
     Approve(Vec<i64>),
-    /// Void this bonus, for the reason typed.
-    Void(i64),
+    /// Void these bonuses, for the reason typed.
+    Void(Vec<i64>),
 }
 
 impl Ask {
@@ -157,7 +168,17 @@ pub enum Effect {
         account_id: String,
         more: More,
     },
+    /// The count of the partners a list's query finds (its cursor and limit aside).
+    CountPartners {
+        req: u64,
+        query: ListQuery,
+    },
     LoadBonuses {
+        req: u64,
+        query: BonusQuery,
+    },
+    /// The count and value of the bonuses a list's query finds (its cursor and limit aside).
+    CountBonuses {
         req: u64,
         query: BonusQuery,
     },
@@ -171,7 +192,7 @@ pub enum Effect {
     },
     Void {
         req: u64,
-        id: i64,
+        ids: Vec<i64>,
         reason: String,
     },
 }

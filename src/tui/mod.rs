@@ -210,6 +210,12 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 req,
                 service::partners::detail_page(&ctx, &account_id, &more).await.map_err(text),
             ),
+            Effect::CountPartners { req, query } => {
+                Action::PartnersCounted(req, service::partners::count(&ctx, &query).await.map_err(text))
+            }
+            Effect::CountBonuses { req, query } => {
+                Action::BonusesCounted(req, service::bonuses::list_total(&ctx, &query).await.map_err(text))
+            }
             Effect::LoadBonuses { req, query } => {
                 Action::BonusesLoaded(req, service::bonuses::list(&ctx, &query).await.map_err(text))
             }
@@ -223,12 +229,12 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 }
                 Action::Approved(req, r.map_err(text))
             }
-            Effect::Void { req, id, reason } => {
-                let r = service::bonuses::void(&ctx, id, &reason).await;
+            Effect::Void { req, ids, reason } => {
+                let r = service::bonuses::void_many(&ctx, &ids, &reason).await;
                 if r.is_ok() {
-                    tracing::info!(operator = %ctx.operator, bonus = id, "voided a bonus");
+                    tracing::info!(operator = %ctx.operator, bonuses = ?ids, "voided bonuses");
                 }
-                Action::Voided(req, id, r.map_err(text))
+                Action::Voided(req, ids, r.map_err(text))
             }
         };
         let _ = tx.send(action);

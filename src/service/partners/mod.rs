@@ -11,7 +11,7 @@ pub use detail::{
     Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, LedgerLine, More, PartnerDetail, Stats, balance,
     detail_page, open_cases, show, stats,
 };
-pub use list::{PartnerRow, list};
+pub use list::{PartnerRow, count, list};
 
 use super::{Ctx, Missing, Result, ServiceError};
 use crate::store::entity::{partner, promo_code};

@@ -1,6 +1,6 @@
 //! Screen 1: the program at a glance and the last six months as a bar chart.
-use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::{Lang, Money};
 use crate::service::dashboard::Dashboard;
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{self, Cell, Column, money, whole};
@@ -92,7 +92,14 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         (K::NextPayout, i18n::date(lang, d.next_payout_due)),
         (K::PaysFor, i18n::month_year(lang, d.next_payout_month)),
     ];
-    let label_w = rows.iter().map(|(k, _)| t(lang, *k).width()).max().unwrap_or(0);
+    // The labels' column fits the longest label of either language, so that the values stand
+    // in one column in both, two spaces clear of the labels.
+    let label_w = [Lang::En, Lang::Ru]
+        .into_iter()
+        .flat_map(|l| rows.iter().map(move |(k, _)| t(l, *k).width()))
+        .max()
+        .unwrap_or(0)
+        + 1;
     let inner_w = area.width.saturating_sub(2) as usize;
     let value_w = inner_w.saturating_sub(label_w + 1);
     let lines: Vec<Line> = rows

@@ -165,6 +165,8 @@ impl Component for DetailState {
             Action::PageDown => self.scroll(rows as isize, rows),
             Action::PageUp => self.scroll(-(rows as isize), rows),
             Action::Home => self.scroll(isize::MIN / 2, rows),
+            // The last row read; the next page is then read on, and G again goes further.
+            Action::End => self.scroll(isize::MAX / 2, rows),
             Action::Reload => return self.reload(cx),
             _ => {}
         }
@@ -206,6 +208,18 @@ impl Component for DetailState {
             })
             .collect();
         frame.render_widget(Line::from(spans), sections);
+        // Where the highlight is in the section's whole list: its page of all pages.
+        let visible = (body.height as usize).saturating_sub(1).max(1);
+        let at = match self.section {
+            Section::Profile => None,
+            Section::Ledger => Some((self.ledger.sel, d.ledger_total)),
+            Section::Clients => Some((self.clients.sel, d.clients_total)),
+        };
+        if let Some((sel, total)) = at {
+            let pages = (total.max(0) as usize).div_ceil(visible).max(1);
+            let page = i18n::page_title(lang, (sel / visible + 1).min(pages), Some(pages));
+            frame.render_widget(Line::raw(page).right_aligned(), sections);
+        }
 
         match self.section {
             Section::Profile => profile(view, d, frame, body),

@@ -6,8 +6,8 @@ use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx};
-use crate::tui::i18n::{self, HelpFor, K, t};
-use crate::tui::paging::{self, Land, List, Step};
+use crate::tui::i18n::{self, Found, HelpFor, K, t};
+use crate::tui::paging::{self, Count, Land, List, Step, Title, arrow};
 use crate::tui::widgets::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,6 +29,8 @@ pub struct PartnersState {
     pub search: Option<String>,
     pub status: Option<Status>,
     pub sort: Sort,
+    /// The sort runs from the last to the first.
+    pub desc: bool,
     /// How the page shown was asked for, and its number.
     pub page: PageReq,
     pub page_no: usize,
@@ -41,20 +43,45 @@ pub struct PartnersState {
 
 impl PartnersState {
     fn load(&mut self, cx: &mut Cx, page: PageReq, land: Land, page_no: usize) -> Vec<Effect> {
-        let (search, status, sort) = (self.search.clone(), self.status, self.sort);
         let (cursor, backward) = (page.cursor.clone(), page.backward);
         let (req, limit) = self.list.ask(cx, (page, page_no), land);
-        vec![Effect::LoadPartners { req, query: ListQuery { search, status, sort, cursor, backward, limit } }]
+        vec![Effect::LoadPartners { req, query: ListQuery { cursor, backward, limit, ..self.query() } }]
+    }
+
+    /// The list's search, status and sort, from the start.
+    fn query(&self) -> ListQuery {
+        ListQuery {
+            search: self.search.clone(),
+            status: self.status,
+            sort: self.sort,
+            desc: self.desc,
+            ..ListQuery::default()
+        }
+    }
+
+    /// Counts what the list's search and status find.
+    fn count(&mut self, cx: &mut Cx) -> Effect {
+        let req = self.list.ask_count(cx);
+        Effect::CountPartners { req, query: self.query() }
     }
 
     fn first_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
         self.load(cx, PageReq::default(), Land::First, 1)
     }
 
-    /// The page shown, read again.
+    /// The first page of a new search or status, and its count.
+    fn refilter(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let mut fx = self.first_page(cx);
+        fx.push(self.count(cx));
+        fx
+    }
+
+    /// The page shown, read again, and the count.
     fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (page, no) = (self.page.clone(), self.page_no.max(1));
-        self.load(cx, page, Land::Keep, no)
+        let mut fx = self.load(cx, page, Land::Keep, no);
+        fx.push(self.count(cx));
+        fx
     }
 
     fn turn(&mut self, cx: &mut Cx, step: Step) -> Vec<Effect> {
@@ -62,6 +89,11 @@ impl PartnersState {
         let (row, backward, no, land) = match step {
             Step::Stay => return vec![],
             Step::First => return self.first_page(cx),
+            // The last rows, read back from the end.
+            Step::Last => {
+                let no = self.list.pages().unwrap_or(no + 1);
+                return self.load(cx, PageReq { cursor: None, backward: true }, Land::Last, no);
+            }
             Step::Next(land) => (rows.last(), false, no + 1, land),
             Step::Prev(land) => (rows.first(), true, no.saturating_sub(1).max(1), land),
         };
@@ -85,7 +117,8 @@ impl PartnersState {
                 self.list.has_prev = false;
                 self.page_no = 1;
             }
-            self.list.has_next = true;
+            // Rows follow a page read back before a row; the last page has none after it.
+            self.list.has_next = page.cursor.is_some();
         } else {
             self.list.cut(&mut rows, limit);
             self.list.has_prev = page.cursor.is_some();
@@ -110,6 +143,10 @@ impl PartnersState {
                 self.sort = self.sort.next();
                 self.first_page(cx)
             }
+            Action::SortDirection => {
+                self.desc = !self.desc;
+                self.first_page(cx)
+            }
             Action::Filter => {
                 self.status = match self.status {
                     None => Some(Status::Active),
@@ -117,7 +154,7 @@ impl PartnersState {
                     Some(Status::CodeDeactivated) => Some(Status::Excluded),
                     Some(Status::Excluded) => None,
                 };
-                self.first_page(cx)
+                self.refilter(cx)
             }
             Action::Enter => {
                 let Some(row) = self.list.rows.get(self.list.sel) else { return vec![] };
@@ -135,7 +172,7 @@ impl PartnersState {
         let Some(input) = self.input.take() else { return vec![] };
         let text = input.value().trim().to_string();
         self.search = (!text.is_empty()).then_some(text);
-        self.first_page(cx)
+        self.refilter(cx)
     }
 }
 
@@ -143,6 +180,10 @@ impl Component for PartnersState {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
             Action::PartnersLoaded(req, res) => self.loaded(cx, req, res),
+            Action::PartnersCounted(req, res) => {
+                self.list.counted(cx, req, res.map(|n| Count { n, total: None }));
+                vec![]
+            }
             Action::Edit(r) => {
                 if let Some(input) = &mut self.input {
                     input.handle(r);
@@ -189,7 +230,7 @@ impl Component for PartnersState {
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
         if !self.list.loaded && self.list.pending.is_none() {
-            return self.first_page(cx);
+            return self.refilter(cx);
         }
         if !self.stale {
             return vec![];
@@ -239,26 +280,33 @@ impl PartnersState {
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
         let mut parts = vec![
-            format!("{}: {}", t(lang, K::Sort), i18n::sort(lang, self.sort)),
+            format!("{}: {} {}", t(lang, K::Sort), i18n::sort(lang, self.sort), arrow(self.desc)),
             format!("{}: {}", t(lang, K::Filter), i18n::status_filter(lang, self.status)),
         ];
         if let Some(s) = &self.search {
             parts.push(i18n::search_shown(lang, s));
         }
         parts.push(i18n::amounts_in(lang));
-        p.render_title(view, frame, title, K::TabPartners, self.page_no.max(1), parts);
+        let found = p.count.map(|c| i18n::found(lang, Found::Partners, c.n, None));
+        let marks = found.into_iter().collect();
+        p.render_title(view, frame, title, Title { name: K::TabPartners, page: self.page_no.max(1), parts, marks });
 
         // The amounts stay longest, then the code and the name; on a wide terminal the phone,
         // the contract and the registration date are shown beside them.
+        // The sorted column says which way it runs.
+        let head = |k: K, by: Sort| match self.sort == by {
+            true => format!("{} {}", t(lang, k), arrow(self.desc)),
+            false => t(lang, k).to_string(),
+        };
         let columns = [
-            Column::text(t(lang, K::Code), 6, 12, 7),
-            Column::text(t(lang, K::Name), 6, 24, 5),
+            Column::text(head(K::Code, Sort::Code), 6, 12, 7),
+            Column::text(head(K::Name, Sort::Name), 6, 24, 5),
             Column::whole(t(lang, K::Status), 4),
             Column::number(t(lang, K::Pending), 6),
             Column::number(t(lang, K::Available), 9),
             Column::whole(t(lang, K::Phone), 2),
             Column::whole(t(lang, K::Contract), 3),
-            Column::whole(t(lang, K::Registered), 1),
+            Column::whole(head(K::Registered, Sort::Registered), 1),
         ];
         let rows: Vec<Vec<Cell>> = p
             .rows
@@ -341,5 +389,54 @@ mod tests {
         assert!(
             matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.cursor.is_none() && !query.backward)
         );
+    }
+
+    #[test]
+    fn end_reads_the_last_page_and_home_the_first() {
+        let mut app = partners_listed(20);
+        let count = app.screens.partners.list.counting.unwrap_or(0);
+        app.update(Action::PartnersCounted(count, Ok(100)));
+        assert_eq!(app.screens.partners.list.pages(), Some(6));
+        let fx = app.update(Action::End);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.backward && query.cursor.is_none(), "the last rows, read back from the end");
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(20))));
+        let p = &app.screens.partners;
+        assert_eq!((p.page_no, p.list.has_prev, p.list.has_next, p.list.sel), (6, true, false, 18));
+        assert!(app.update(Action::Down).is_empty(), "nothing after the last page");
+        let fx = app.update(Action::Home);
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.cursor.is_none() && !query.backward)
+        );
+    }
+
+    #[test]
+    fn capital_s_turns_the_sort_round_and_pages_go_on_in_that_order() {
+        let mut app = partners_listed(20);
+        let fx = app.update(Action::SortDirection);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.desc && query.cursor.is_none());
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(20))));
+        let fx = app.update(Action::PageDown);
+        let Some(Effect::LoadPartners { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.desc && !query.backward && query.cursor.is_some(), "the next page keeps the direction");
+        // A new column starts from its own first row, in the direction chosen.
+        let fx = app.update(Action::Sort);
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.desc && query.sort == Sort::Code)
+        );
+    }
+
+    #[test]
+    fn a_new_status_is_counted_and_a_stale_count_dropped() {
+        let mut app = partners_listed(3);
+        let old = app.screens.partners.list.counting.unwrap_or(0);
+        let fx = app.update(Action::Filter);
+        let Some(Effect::CountPartners { req, query }) = fx.get(1).cloned() else { panic!("{fx:?}") };
+        assert_eq!(query.status, Some(Status::Active));
+        app.update(Action::PartnersCounted(old, Ok(300)));
+        assert_eq!(app.screens.partners.list.count, None, "the count of the old status is dropped");
+        app.update(Action::PartnersCounted(req, Ok(291)));
+        assert_eq!(app.screens.partners.list.count.map(|c| c.n), Some(291));
     }
 }
