@@ -159,6 +159,36 @@ pub fn book(terms: &Terms, code: &str, list_price: Money, paid: Money, paid_at: 
     })
 }
 
+/// How much of a payment has been refunded: the mark shown beside its paid amount wherever a
+/// payment is shown, so that a refunded payment never passes for a paid one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundMark {
+    None,
+    Partly,
+    Fully,
+}
+
+impl RefundMark {
+    pub fn of(paid: Money, refunded: Money) -> RefundMark {
+        if refunded <= Money::ZERO {
+            RefundMark::None
+        } else if refunded >= paid {
+            RefundMark::Fully
+        } else {
+            RefundMark::Partly
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundMark::None => "none",
+            RefundMark::Partly => "partly",
+            RefundMark::Fully => "fully",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

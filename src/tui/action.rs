@@ -3,7 +3,7 @@
 //! the request id they were asked with. The screens depend on this file, never on the `App`.
 use super::i18n::K;
 use crate::domain::Money;
-use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
+use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow};
 use chrono::{DateTime, Utc};
@@ -86,6 +86,7 @@ pub enum Action {
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
     DetailPageLoaded(u64, Result<DetailPage, String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
+    BonusDetailLoaded(u64, Result<Box<BonusDetail>, String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
     Voided(u64, i64, Result<Money, String>),
@@ -105,9 +106,11 @@ impl Action {
             Action::PartnersLoaded(..) | Action::DetailLoaded(..) | Action::DetailPageLoaded(..) => {
                 Some(Screen::Partners)
             }
-            Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
-                Some(Screen::Bonuses)
-            }
+            Action::BonusesLoaded(..)
+            | Action::BonusDetailLoaded(..)
+            | Action::Previewed(..)
+            | Action::Approved(..)
+            | Action::Voided(..) => Some(Screen::Bonuses),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             _ => None,
         }
@@ -160,6 +163,11 @@ pub enum Effect {
     LoadBonuses {
         req: u64,
         query: BonusQuery,
+    },
+    /// One bonus in full, for its detail.
+    LoadBonusDetail {
+        req: u64,
+        id: i64,
     },
     PreviewApprove {
         req: u64,

@@ -9,6 +9,7 @@ pub enum HelpFor {
     Partners,
     Detail,
     Bonuses,
+    BonusDetail,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -22,7 +23,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
         HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
-        HelpFor::Dashboard | HelpFor::Detail => vec![],
+        HelpFor::Dashboard | HelpFor::Detail | HelpFor::BonusDetail => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
@@ -49,6 +50,12 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("r", pick("reload", "обновить")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
+        HelpFor::BonusDetail => vec![
+            ("j k ↓ ↑", pick("scroll", "прокрутка")),
+            ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            ("r", pick("reload", "обновить")),
+            ("Esc q", pick("back to the list", "назад к списку")),
+        ],
         HelpFor::Bonuses => vec![
             (
                 "f",
@@ -61,6 +68,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("a", pick("approve the selection (or the highlighted bonus)", "одобрить выбранные (или выделенный)")),
             ("A", pick("approve every due bonus", "одобрить все бонусы к одобрению")),
             ("v", pick("void the highlighted bonus (asks a reason)", "аннулировать выделенный (с причиной)")),
+            ("Enter", pick("open the bonus: payment, terms, history", "открыть бонус: платёж, условия, история")),
             ("r", pick("reload the page", "обновить страницу")),
         ],
     });
