@@ -49,6 +49,7 @@ fn to_json(ctx: &Ctx, d: &BonusDetail) -> Value {
         "reduced": money(d.reduced),
         "clawed_back": money(d.clawed_back),
         "amount": money(d.value),
+        "kept": money(d.kept),
         "history": d.history.iter().map(|h| json!({
             "what": what(h.what),
             "by": h.by,
@@ -95,8 +96,8 @@ fn print_text(ctx: &Ctx, lang: Lang, d: &BonusDetail) {
     }
     println!("  hold        {} days, release {}", d.hold_days, local(ctx, d.release_at));
     println!(
-        "  value       {} (booked {}, reduced {}, clawed back {})",
-        m(d.value),
+        "  value now   {} (booked {}, reduced {}, clawed back {})",
+        m(d.kept),
         m(d.booked),
         m(d.reduced),
         m(d.clawed_back)

@@ -316,8 +316,10 @@ pub struct BonusDetail {
     pub booked: Money,
     pub reduced: Money,
     pub clawed_back: Money,
-    /// What it is worth now: booked less reductions.
+    /// Booked less reductions (what lists show as its amount).
     pub value: Money,
+    /// What the partner keeps of it now: nothing once voided, less clawbacks once paid.
+    pub kept: Money,
     pub history: Vec<HistoryStep>,
 }
 
@@ -402,6 +404,7 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<BonusDetail> {
         reduced: b.reduced,
         clawed_back: b.clawed,
         value: b.value(),
+        kept: b.kept(),
         history,
     })
 }

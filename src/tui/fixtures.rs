@@ -311,6 +311,7 @@ pub fn bonus_detail() -> BonusDetail {
         reduced: Money::from_tiyn(833_333),
         clawed_back: Money::ZERO,
         value: Money::from_tiyn(1_666_667),
+        kept: Money::ZERO,
         history: vec![
             step(Happened::Booked, "import", "2026-11-05T10:00:00", 2_500_000, None, None),
             step(

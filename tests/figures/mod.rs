@@ -131,6 +131,7 @@ pub fn bonus_show_tells_its_history(db: &TestDb) -> R {
         (b["booked"].clone(), b["reduced"].clone(), b["amount"].clone()),
         (json!("25000.00"), json!("8333.33"), json!("16666.67"))
     );
+    check_eq!(b["kept"], json!("0.00"));
     let h = arr(&b["history"]);
     let what: Vec<Value> = h.iter().map(|s| s["what"].clone()).collect();
     check_eq!(what, vec![json!("booked"), json!("reduced"), json!("approved"), json!("voided")]);

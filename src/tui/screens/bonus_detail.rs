@@ -55,7 +55,9 @@ impl Component for BonusDetailState {
         let page = visible(cx.height) as isize;
         match action {
             Action::BonusDetailLoaded(req, res) => {
-                if self.bonus.answer(cx, req, res) {
+                // A reading after a reload may be shorter: the offset stays within it.
+                let fresh = self.bonus.answer(cx, req, res);
+                if fresh {
                     self.scroll(0, cx);
                 }
             }
@@ -87,7 +89,7 @@ impl Component for BonusDetailState {
         let mut head = vec![
             Span::styled(format!("{} {} · ", t(lang, K::BonusTitle), d.id), theme.title()),
             Span::styled(i18n::state(lang, d.state), theme.state(d.state).add_modifier(Modifier::BOLD)),
-            Span::styled(format!(" · {} · {}", d.partner, d.value.display(lang)), theme.title()),
+            Span::styled(format!(" · {} · {}", d.partner, d.kept.display(lang)), theme.title()),
         ];
         if self.bonus.pending.is_some() {
             head.push(Span::raw(format!(" · {}", t(lang, K::Loading))));
@@ -206,7 +208,7 @@ fn lines(view: &View, d: &BonusDetail, width: usize) -> Vec<Line<'static>> {
     x.kv(t(lang, K::Hold), label_w, &hold, plain);
     let value = format!(
         "{} · {} {} · {} {} · {} {}",
-        m(d.value),
+        m(d.kept),
         t(lang, K::Booked),
         m(d.booked),
         t(lang, K::Reduced),
