@@ -88,7 +88,7 @@ fn bonus_figures(a: &mut Amounts) -> BonusDetail {
     for r in &mut p.refunds {
         r.amount = a.take(r.amount);
     }
-    for m in [&mut d.base_amount, &mut d.booked, &mut d.reduced, &mut d.clawed_back, &mut d.value] {
+    for m in [&mut d.base_amount, &mut d.booked, &mut d.reduced, &mut d.clawed_back, &mut d.value, &mut d.kept] {
         *m = a.take(*m);
     }
     for h in &mut d.history {
