@@ -86,22 +86,32 @@ impl Component for BonusDetailState {
         let shown = body.height as usize;
         // The offset as the current size allows (the terminal may have grown since).
         let offset = self.offset.min(all.len().saturating_sub(shown));
-        let mut head = vec![
-            Span::styled(format!("{} {} · ", t(lang, K::BonusTitle), d.id), theme.title()),
-            Span::styled(i18n::state(lang, d.state), theme.state(d.state).add_modifier(Modifier::BOLD)),
-            Span::styled(format!(" · {} · {}", d.partner, d.kept.display(lang)), theme.title()),
-        ];
-        if self.bonus.pending.is_some() {
-            head.push(Span::raw(format!(" · {}", t(lang, K::Loading))));
-        }
-        // Arrows say that there is more above or below.
+        // Arrows first, so that a narrow screen keeps them: more above or below.
         let more = match (offset > 0, offset + shown < all.len()) {
-            (true, true) => " ↑↓",
-            (true, false) => " ↑",
-            (false, true) => " ↓",
+            (true, true) => "↑↓ ",
+            (true, false) => "↑ ",
+            (false, true) => "↓ ",
             (false, false) => "",
         };
-        head.push(Span::raw(more));
+        let mut head = vec![
+            Span::raw(more),
+            Span::styled(format!("{} {} · ", t(lang, K::BonusTitle), d.id), theme.title()),
+            Span::styled(i18n::state(lang, d.state), theme.state(d.state).add_modifier(Modifier::BOLD)),
+        ];
+        // The partner and the amount only where they fit whole; the amount goes first.
+        let mut tail = vec![format!(" · {}", d.partner), format!(" · {}", d.kept.display(lang))];
+        if self.bonus.pending.is_some() {
+            tail.push(format!(" · {}", t(lang, K::Loading)));
+        }
+        let used: usize = head.iter().map(|s| s.content.width()).sum();
+        let mut room = width.saturating_sub(used);
+        for part in tail {
+            if part.width() > room {
+                break;
+            }
+            room -= part.width();
+            head.push(Span::styled(part, theme.title()));
+        }
         frame.render_widget(Line::from(head), title);
         frame.render_widget(Paragraph::new(all.into_iter().skip(offset).take(shown).collect::<Vec<_>>()), body);
     }
