@@ -240,4 +240,13 @@ mod tests {
         f.code = None;
         assert_eq!(judge(&f, &terms).map_err(|e| e.0), Err(Reason::UnknownCode));
     }
+
+    #[test]
+    fn a_refund_is_marked_by_how_much_came_back() {
+        let paid = Money::kzt(75_000);
+        assert_eq!(RefundMark::of(paid, Money::ZERO), RefundMark::None);
+        assert_eq!(RefundMark::of(paid, Money::from_tiyn(1)), RefundMark::Partly);
+        assert_eq!(RefundMark::of(paid, paid), RefundMark::Fully);
+        assert_eq!(RefundMark::of(Money::ZERO, Money::ZERO).as_str(), "none");
+    }
 }
