@@ -2,6 +2,8 @@
 //! CLI's `--json`. Every scenario runs on SQLite and, when REFDESK_TEST_PG names a server, on
 //! PostgreSQL (a fresh database each) — the same suite on both backends.
 mod common;
+#[path = "figures/mod.rs"]
+mod figures;
 #[path = "ground/mod.rs"]
 mod ground;
 
@@ -958,6 +960,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("bonus_ids_come_from_the_database", ground::bonus_ids_come_from_the_database),
     ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
     ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
+    ("purchases_are_the_clients_tab_total", figures::purchases_are_the_clients_tab_total),
+    ("refunds_are_marked", figures::refunds_are_marked),
+    ("ledger_entries_agree_with_the_balance", figures::ledger_entries_agree_with_the_balance),
+    ("bonus_show_tells_its_history", figures::bonus_show_tells_its_history),
 ];
 
 fn main() {

@@ -40,7 +40,7 @@ pub enum Command {
     /// Payments: list, show
     #[command(subcommand)]
     Payment(PaymentCmd),
-    /// Bonuses: list, approve, void
+    /// Bonuses: list, show, approve, void
     #[command(subcommand)]
     Bonus(BonusCmd),
 }
@@ -155,6 +155,12 @@ pub enum BonusCmd {
         /// held, due, available, paid, voided or frozen
         #[arg(long)]
         status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One bonus in full: payment, client, partner, terms, value and its history
+    Show {
+        id: i64,
         #[arg(long)]
         json: bool,
     },
