@@ -10,8 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 /// A bonus's value over alias `b`: what was booked less what partial refunds took back.
 const VALUE: &str = "(b.booked - b.reduced)";
-/// An open fraud case on the bonus's partner freezes it (over alias `b`).
-const FROZEN: &str = "EXISTS (SELECT 1 FROM fraud_case f WHERE f.partner_id = b.partner_id AND f.status = 'open')";
+/// An open fraud case on the bonus's partner freezes it (over alias `b`). The few partners with
+/// open cases are read once per statement (an `IN` list), not looked up again for each bonus:
+/// the frozen queue of a large program reads in milliseconds instead of a tenth of a second.
+const FROZEN: &str = "b.partner_id IN (SELECT f.partner_id FROM fraud_case f WHERE f.status = 'open')";
 
 /// The SQL form of [`ShownBonusState::of`]: the condition, over alias `b`, that a bonus shows
 /// `state` at the instant bound to placeholder `$1` (unix ms). The property test in
@@ -345,15 +347,6 @@ pub async fn partner_sums<C: ConnectionTrait>(
             Ok((state, r.try_get_by_index::<i64>(1)? != 0, Money::from_tiyn(r.try_get_by_index(2)?)))
         })
         .collect()
-}
-
-/// The value of bonuses booked in `[from, to)` and not voided (the dashboard's chart).
-pub async fn booked_between<C: ConnectionTrait>(c: &C, from: i64, to: i64) -> Result<Money, DbErr> {
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM({VALUE}), 0) AS BIGINT) FROM bonus b \
-         WHERE b.booked_at >= $1 AND b.booked_at < $2 AND b.state <> 'voided'"
-    );
-    Ok(Money::from_tiyn(count(c, &sql, vec![from.into(), to.into()]).await?))
 }
 
 /// After a writer that chose bonus ids itself (the import), PostgreSQL's sequence is moved past

@@ -3,25 +3,59 @@ use super::{count, execute};
 use crate::domain::Money;
 use sea_orm::{ConnectionTrait, DbErr};
 
-/// What payments in `[from, to)` brought, less their refunds.
-pub async fn revenue_between<C: ConnectionTrait>(c: &C, from: i64, to: i64) -> Result<Money, DbErr> {
-    let n = count(
-        c,
-        "SELECT CAST(COALESCE(SUM(paid_amount - refunded), 0) AS BIGINT) FROM payment WHERE paid_at >= $1 AND paid_at < $2",
-        vec![from.into(), to.into()],
-    )
-    .await?;
-    Ok(Money::from_tiyn(n))
+/// `CASE` that numbers the period `[bounds[i], bounds[i+1])` a column's instant falls in, with
+/// the bounds bound from placeholder `$1` on.
+fn period_of(column: &str, bounds: usize) -> String {
+    let mut case = String::from("CASE");
+    for i in 1..bounds {
+        case.push_str(&format!(" WHEN {column} < ${} THEN {}", i + 1, i - 1));
+    }
+    case.push_str(" END");
+    case
 }
 
-/// Clients who registered in `[from, to)`.
-pub async fn new_clients_between<C: ConnectionTrait>(c: &C, from: i64, to: i64) -> Result<i64, DbErr> {
-    count(
-        c,
-        "SELECT COUNT(*) FROM account WHERE is_client = TRUE AND registered_at >= $1 AND registered_at < $2",
-        vec![from.into(), to.into()],
-    )
-    .await
+/// Sums per period of consecutive `bounds` (n bounds, n−1 periods) in one scan: `value` over
+/// the rows of `table` whose `column` falls in `[bounds[0], bounds[n-1])` and `filter` holds.
+async fn per_period<C: ConnectionTrait>(
+    c: &C,
+    table: &str,
+    column: &str,
+    value: &str,
+    filter: &str,
+    bounds: &[i64],
+) -> Result<Vec<i64>, DbErr> {
+    let n = bounds.len();
+    let mut out = vec![0; n.saturating_sub(1)];
+    if n < 2 {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT {period} AS period, CAST(COALESCE({value}, 0) AS BIGINT) FROM {table} \
+         WHERE {column} >= $1 AND {column} < ${n} AND {filter} GROUP BY 1",
+        period = period_of(column, n),
+    );
+    let values = bounds.iter().map(|&b| b.into()).collect();
+    for r in super::query_all(c, &sql, values).await? {
+        let period: Option<i64> = r.try_get_by_index(0)?;
+        if let Some(slot) = period.and_then(|p| usize::try_from(p).ok()).and_then(|p| out.get_mut(p)) {
+            *slot = r.try_get_by_index(1)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Revenue (paid less refunded), bonuses booked and not voided, and clients registered, for each
+/// period between consecutive `bounds` (the dashboard's months): one scan of each table.
+pub async fn per_month<C: ConnectionTrait>(c: &C, bounds: &[i64]) -> Result<Vec<(Money, Money, i64)>, DbErr> {
+    let revenue = per_period(c, "payment", "paid_at", "SUM(paid_amount - refunded)", "1 = 1", bounds).await?;
+    let bonuses = per_period(c, "bonus", "booked_at", "SUM(booked - reduced)", "state <> 'voided'", bounds).await?;
+    let clients = per_period(c, "account", "registered_at", "COUNT(*)", "is_client = TRUE", bounds).await?;
+    Ok(revenue
+        .into_iter()
+        .zip(bonuses)
+        .zip(clients)
+        .map(|((r, b), n)| (Money::from_tiyn(r), Money::from_tiyn(b), n))
+        .collect())
 }
 
 /// Every partner, and those whose code earns.
