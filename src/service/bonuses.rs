@@ -4,6 +4,7 @@ use super::{Ctx, Field, Problem, Purpose, Result, ServiceError, ms};
 use crate::domain::Money;
 use crate::domain::bonus::{Refusal, ShownBonusState};
 use crate::domain::identity::clean_text;
+use crate::domain::partner::search_text;
 use crate::domain::ledger::{Posting, Stamp};
 use crate::domain::terms::Approval;
 use crate::store::{audit, bonuses as store, ledger};
@@ -28,6 +29,8 @@ pub struct BonusRow {
 pub struct BonusQuery {
     pub partner: Option<String>,
     pub state: Option<ShownBonusState>,
+    /// Part of the partner's code or the payment id, or the bonus id.
+    pub search: Option<String>,
     /// Rows after this (release_at, id) in release order.
     pub after: Option<(i64, i64)>,
     pub limit: u64,
@@ -38,6 +41,7 @@ pub async fn list(ctx: &Ctx, q: &BonusQuery) -> Result<Vec<BonusRow>> {
     let filter = store::Filter {
         code: q.partner.as_ref().map(|c| c.trim().to_uppercase()),
         state: q.state,
+        search: q.search.as_deref().map(search_text).filter(|s| !s.is_empty()),
         after: q.after,
         limit: q.limit,
     };

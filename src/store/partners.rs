@@ -2,10 +2,10 @@
 //! detail view, a partner registered by hand, and the compare-and-set changes of a code's and a
 //! partner's standing.
 use super::entity::{account, contract, partner, promo_code};
-use super::{count, execute, query_all, query_one};
+use super::{ESCAPE, contains, count, execute, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::bonus::StoredBonusState;
-use crate::domain::partner::Status;
+use crate::domain::partner::{Status, search_text};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryResult, Value};
 
 /// The orders the list can be read in.
@@ -119,16 +119,30 @@ fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
 
 /// One page of partners in the sort order (forward, or backward before the cursor), with their
 /// pending and available sums (one grouped query for the page; the CLI's whole list goes in
-/// chunks below the bind limits).
+/// chunks below the bind limits). A search matches the name, code and phone digits
+/// ([`search_text`]); a partner whose code is exactly the text searched comes first, on the
+/// first page, and is left out of the keyset pages so that no page repeats it.
 pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<PartnerRow>, DbErr> {
     let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE 1=1");
     let mut vals: Vec<Value> = Vec::new();
-    if let Some(s) = q.search.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
-        vals.push(format!("%{}%", s.replace(['%', '_'], "")).into());
-        sql.push_str(&format!(" AND p.search LIKE ${}", vals.len()));
+    let searched = q.search.as_deref().map(|s| (search_text(s), s.trim().to_uppercase())).filter(|(s, _)| !s.is_empty());
+    if let Some((text, _)) = &searched {
+        vals.push(contains(text).into());
+        sql.push_str(&format!(" AND p.search LIKE ${} {ESCAPE}", vals.len()));
     }
     if let Some(st) = q.status {
         sql.push_str(&format!(" AND {}", status_condition(st)));
+    }
+    let mut head = Vec::new();
+    if let Some((_, code)) = &searched {
+        if q.cursor.is_none() && !q.backward {
+            let mut v = vals.clone();
+            v.push(code.clone().into());
+            let exact = format!("{sql} AND c.code = ${}", v.len());
+            head = query_all(c, &exact, v).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
+        }
+        vals.push(code.clone().into());
+        sql.push_str(&format!(" AND c.code <> ${}", vals.len()));
     }
     let col = q.sort.column();
     let (cmp, dir) = if q.backward { ("<", "DESC") } else { (">", "ASC") };
@@ -142,12 +156,14 @@ pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Partne
     }
     sql.push_str(&format!(" ORDER BY {col} {dir}, p.account_id {dir}"));
     if q.limit > 0 {
-        sql.push_str(&format!(" LIMIT {}", q.limit));
+        sql.push_str(&format!(" LIMIT {}", q.limit.saturating_sub(head.len() as u64)));
     }
     let mut rows = query_all(c, &sql, vals).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
     if q.backward {
         rows.reverse();
     }
+    head.append(&mut rows);
+    let mut rows = head;
     let ids: Vec<String> = rows.iter().map(|r| r.account_id.clone()).collect();
     let sums = super::bonuses::unpaid_sums(c, &ids).await?;
     for r in &mut rows {

@@ -81,6 +81,13 @@ pub enum Action {
     Edit(InputRequest),
     Submit,
     CancelInput,
+    /// A pause in typing on `screen`'s search line: the timer of edit `req`, with the text it
+    /// was started for.
+    SearchDue {
+        screen: Screen,
+        req: u64,
+        text: String,
+    },
     DashboardLoaded(u64, Result<Box<Dashboard>, String>),
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
@@ -109,8 +116,35 @@ impl Action {
                 Some(Screen::Bonuses)
             }
             Action::Confirmed { ask, .. } => Some(ask.owner()),
+            Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
         }
+    }
+
+    /// Whether this key acts on the rows shown (moves over them, opens or changes one), so that
+    /// it must wait while the rows of a new query are on their way. Keys that only start a
+    /// query, switch screens, type, or answer a dialog never wait.
+    pub fn needs_rows(&self) -> bool {
+        !matches!(
+            self,
+            Action::Quit
+                | Action::GoTo(_)
+                | Action::NextScreen
+                | Action::PrevScreen
+                | Action::Help
+                | Action::Back
+                | Action::QuitOrBack
+                | Action::Reload
+                | Action::Search
+                | Action::Sort
+                | Action::Filter
+                | Action::ToggleChart
+                | Action::Yes
+                | Action::No
+                | Action::Edit(_)
+                | Action::Submit
+                | Action::CancelInput
+        ) && self.is_user()
     }
 
     /// An operator's own doing (as opposed to the terminal, the clock, or an answer).
@@ -142,6 +176,13 @@ impl Ask {
 pub enum Effect {
     LoadDashboard {
         req: u64,
+    },
+    /// A timer: `Action::SearchDue` with this text after `ms` milliseconds.
+    Debounce {
+        req: u64,
+        screen: Screen,
+        text: String,
+        ms: u64,
     },
     LoadPartners {
         req: u64,

@@ -12,6 +12,7 @@ mod i18n;
 mod keys;
 mod paging;
 mod screens;
+mod search;
 mod widgets;
 
 #[cfg(test)]
@@ -108,10 +109,20 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
     loop {
         let action = tokio::select! {
             msg = term_rx.recv() => match msg {
-                Some(TermMsg::Event(Event::Key(k))) => match keys::map(app, k) {
-                    Some(a) => a,
-                    None => continue,
-                },
+                Some(TermMsg::Event(Event::Key(k))) => {
+                    // Mapped by the App itself: a key may have to wait for rows on their way.
+                    for e in app.key(k) {
+                        spawn_effect(ctx, app.lang, e, act_tx.clone());
+                    }
+                    if app.quit {
+                        break;
+                    }
+                    if app.redraw {
+                        draw(terminal, app)?;
+                        app.redraw = false;
+                    }
+                    continue;
+                }
                 Some(TermMsg::Event(Event::Resize(w, h))) => {
                     // Also at the same size (a reattach): clear and draw everything again.
                     terminal.resize(Rect::new(0, 0, w, h))?;
@@ -180,6 +191,10 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             i18n::service_error(lang, &e)
         };
         let action = match effect {
+            Effect::Debounce { req, screen, text, ms } => {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                Action::SearchDue { screen, req, text }
+            }
             Effect::LoadDashboard { req } => {
                 Action::DashboardLoaded(req, service::dashboard::load(&ctx).await.map(Box::new).map_err(text))
             }

@@ -40,8 +40,12 @@ fn partners_app(lang: Lang, w: u16, h: u16) -> App {
     let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
     let rows: Vec<_> = named_partners().into_iter().take(query.limit as usize).collect();
     app.update(Action::PartnersLoaded(req, Ok(rows)));
-    app.update(Action::Down);
-    app.update(Action::Down);
+    // Two rows down, within the page: a key past its end would read the next one.
+    for _ in 0..2 {
+        if app.screens.partners.list.sel + 1 < app.screens.partners.list.rows.len() {
+            app.update(Action::Down);
+        }
+    }
     app
 }
 

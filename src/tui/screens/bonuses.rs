@@ -4,17 +4,19 @@
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
-use crate::tui::action::{Action, Ask, Effect};
+use crate::tui::action::{Action, Ask, Effect, Screen};
 use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging::{self, Land, List, Step};
+use crate::tui::search::SearchLine;
 use crate::tui::widgets::{MARK, View, clean, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Row;
 use std::collections::BTreeMap;
+use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
 /// A bonus page's keyset cursor: the (release_at, id) it is read after.
@@ -27,6 +29,8 @@ pub type At = (After, Vec<After>);
 pub struct BonusesState {
     /// The shown state; `None` is every state.
     pub filter: Option<ShownBonusState>,
+    /// The `/` line: a partner's code, a payment id or a bonus id.
+    pub search: SearchLine,
     pub list: List<BonusRow, At>,
     /// The cursor this page was read after.
     pub after: After,
@@ -44,6 +48,7 @@ impl Default for BonusesState {
     fn default() -> Self {
         BonusesState {
             filter: Some(ShownBonusState::Due),
+            search: SearchLine::default(),
             list: List::default(),
             after: None,
             stack: Vec::new(),
@@ -56,9 +61,9 @@ impl Default for BonusesState {
 
 impl BonusesState {
     fn load(&mut self, cx: &mut Cx, after: After, stack: Vec<After>, land: Land) -> Vec<Effect> {
-        let state = self.filter;
+        let (state, search) = (self.filter, self.search.applied.clone());
         let (req, limit) = self.list.ask(cx, (after, stack), land);
-        vec![Effect::LoadBonuses { req, query: BonusQuery { partner: None, state, after, limit } }]
+        vec![Effect::LoadBonuses { req, query: BonusQuery { partner: None, state, search, after, limit } }]
     }
 
     fn first_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -101,6 +106,11 @@ impl BonusesState {
         self.after = after;
         self.stack = stack;
         vec![]
+    }
+
+    /// The first page of a search that changed (`changed`), else nothing.
+    fn searched(&mut self, changed: bool, cx: &mut Cx) -> Vec<Effect> {
+        if changed { self.first_page(cx) } else { vec![] }
     }
 
     fn busy(&self) -> bool {
@@ -166,9 +176,13 @@ impl BonusesState {
             return self.turn(cx, step);
         }
         let lang = cx.view.lang;
-        let highlighted = self.list.rows.get(self.list.sel);
+        let highlighted = self.list.current();
         match action {
             Action::Reload => self.reload(cx),
+            Action::Search => {
+                self.search.open();
+                vec![]
+            }
             Action::Filter => {
                 self.filter = match self.filter {
                     Some(ShownBonusState::Due) => Some(ShownBonusState::Held),
@@ -241,6 +255,19 @@ impl Component for BonusesState {
         let lang = cx.view.lang;
         match action {
             Action::BonusesLoaded(req, res) => self.loaded(cx, req, res),
+            Action::Edit(r) => self.search.edit(r, Screen::Bonuses, cx),
+            Action::SearchDue { req, text, .. } => {
+                let changed = self.search.due(req, &text, cx);
+                self.searched(changed, cx)
+            }
+            Action::Submit => {
+                let changed = self.search.submit();
+                self.searched(changed, cx)
+            }
+            Action::CancelInput => {
+                let changed = self.search.cancel();
+                self.searched(changed, cx)
+            }
             Action::Previewed(req, res) => self.previewed(cx, req, res),
             Action::Confirmed { ask: Ask::Approve(ids), .. } => {
                 self.write(cx, K::Approving, |req| Effect::Approve { req, ids })
@@ -269,6 +296,9 @@ impl Component for BonusesState {
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
         let mut parts = vec![format!("{}: {}", t(lang, K::Filter), i18n::state_filter(lang, self.filter))];
+        if let Some(s) = &self.search.applied {
+            parts.push(i18n::search_shown(lang, s));
+        }
         if !self.selected.is_empty() {
             let total: Money = self.selected.values().copied().sum();
             parts.push(i18n::selected(lang, self.selected.len(), &total.display(lang)));
@@ -331,6 +361,18 @@ impl Component for BonusesState {
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
         if self.list.loaded || self.list.pending.is_some() { vec![] } else { self.first_page(cx) }
+    }
+
+    fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        self.search.clear().then(|| self.first_page(cx))
+    }
+
+    fn waiting(&self) -> bool {
+        self.list.waiting()
+    }
+
+    fn field(&self) -> Option<(K, &Input)> {
+        self.search.input.as_ref().map(|i| (K::SearchPrompt, i))
     }
 
     fn resized(&mut self, before: u16, cx: &mut Cx) -> Vec<Effect> {

@@ -224,6 +224,10 @@ impl Component for DetailState {
     fn tabs_inside(&self) -> bool {
         true
     }
+
+    fn waiting(&self) -> bool {
+        self.partner.pending.is_some()
+    }
 }
 
 fn heading(lang: Lang, k: K) -> Line<'static> {
