@@ -30,22 +30,27 @@ impl Screen {
     }
 }
 
-#[test]
-fn demo_console_shows_a_partner() -> Result<(), String> {
+type Keys = Box<dyn Write + Send>;
+type Child = Box<dyn portable_pty::Child + Send + Sync>;
+
+/// The real binary over `--demo` in an 80×24 pseudo-terminal, at the test clock: its screen,
+/// the keyboard (one `write` is one delivery, as SSH delivers a burst of keys), the process,
+/// and the data dir that must outlive it.
+fn console(lang: &str) -> Result<(Screen, Keys, Child, tempfile::TempDir), String> {
     let pty = native_pty_system();
     let pair =
         pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_refdesk"));
-    cmd.args(["--demo", "--lang", "en", "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);
+    cmd.args(["--demo", "--lang", lang, "--operator", "e2e", "--now", "2026-11-25T10:00:00+05:00"]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("XDG_DATA_HOME", data.path());
     cmd.env("HOME", data.path());
     cmd.env_remove("REFDESK_DB");
-    let mut child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
+    let child = pair.slave.spawn_command(cmd).map_err(|e| e.to_string())?;
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().map_err(|e| e.to_string())?;
-    let mut writer = pair.master.take_writer().map_err(|e| e.to_string())?;
+    let writer = pair.master.take_writer().map_err(|e| e.to_string())?;
     let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
     let feed = Arc::clone(&parser);
     std::thread::spawn(move || {
@@ -59,11 +64,33 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
             }
         }
     });
-    let screen = Screen { parser };
-    let mut key = |k: &str| -> Result<(), String> {
-        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
-        writer.flush().map_err(|e| e.to_string())
-    };
+    Ok((Screen { parser }, writer, child, data))
+}
+
+fn write(keys: &mut Keys, k: &str) -> Result<(), String> {
+    keys.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
+    keys.flush().map_err(|e| e.to_string())
+}
+
+#[test]
+fn keys_in_one_write_open_the_partner_the_last_search_found() -> Result<(), String> {
+    let (screen, mut keys, mut child, _data) = console("en")?;
+    screen.wait_for("Next payout due", 120)?;
+    // Search a surname, then a phone, then Enter: all in one delivery. The Enter must open
+    // the partner whose phone it is, not a row left from the surname search.
+    write(&mut keys, "2/Мусина\r/\u{15}7473758878\r\r")?;
+    let detail = screen.wait_for("Balance", 30)?;
+    let head = detail.lines().find(|l| l.contains(" · ")).unwrap_or_default().to_string();
+    assert!(head.starts_with("AZAMAT25 · Азамат Мусин"), "the detail opened is {head:?}:\n{detail}");
+    assert!(detail.contains("+7 747 375 88 78"), "the profile shows the phone searched:\n{detail}");
+    let _ = child.kill();
+    Ok(())
+}
+
+#[test]
+fn demo_console_shows_a_partner() -> Result<(), String> {
+    let (screen, mut writer, mut child, _data) = console("en")?;
+    let mut key = |k: &str| write(&mut writer, k);
 
     let dash = screen.wait_for("Dashboard", 120)?;
     assert!(dash.contains("e2e"), "the status line names the operator:\n{dash}");
