@@ -4,6 +4,8 @@
 mod common;
 #[path = "ground/mod.rs"]
 mod ground;
+#[path = "search/mod.rs"]
+mod search;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -851,6 +853,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("bonus_ids_come_from_the_database", ground::bonus_ids_come_from_the_database),
     ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
     ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
+    ("a_phone_in_any_written_form_finds_its_partner", search::a_phone_in_any_written_form_finds_its_partner),
+    ("an_exact_code_ranks_first_and_pages_never_repeat_it", search::an_exact_code_ranks_first_and_pages_never_repeat_it),
+    ("bonuses_are_found_by_code_payment_or_id", search::bonuses_are_found_by_code_payment_or_id),
 ];
 
 fn main() {
