@@ -238,23 +238,26 @@ pub struct Client {
 pub const NEVER: i64 = -1;
 
 /// A partner's clients, newest registration first, then by account id; after `after`
-/// (registration time or [`NEVER`], account id), or from the top.
+/// (registration time or [`NEVER`], account id), or from the top; those whose account id
+/// contains `find` (lower case) when given.
 pub async fn clients_page<C: ConnectionTrait>(
     c: &C,
     partner_id: &str,
     after: Option<(i64, &String)>,
     limit: usize,
+    find: Option<&str>,
 ) -> Result<Vec<Client>, DbErr> {
-    let (keyset, values) = match after {
-        Some((at, id)) => (
-            format!(
-                "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
-                 OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
-            ),
-            vec![partner_id.into(), at.into(), id.clone().into()],
-        ),
-        None => (String::new(), vec![partner_id.into()]),
-    };
+    let mut values: Vec<Value> = vec![partner_id.into()];
+    let mut keyset = String::new();
+    if let Some((at, id)) = after {
+        values.push(at.into());
+        values.push(id.clone().into());
+        keyset = format!(
+            "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
+             OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
+        );
+    }
+    keyset.push_str(&client_matching(find, &mut values));
     let rows = query_all(
         c,
         &format!(
@@ -279,9 +282,18 @@ pub async fn clients_page<C: ConnectionTrait>(
         .collect()
 }
 
-/// How many accounts a partner brought.
-pub async fn clients_count<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<i64, DbErr> {
-    count(c, "SELECT COUNT(*) FROM account WHERE parent_id = $1", vec![partner_id.into()]).await
+/// The condition, over alias `a`, that a client's account id contains `find`; binds after `vals`.
+fn client_matching(find: Option<&str>, vals: &mut Vec<Value>) -> String {
+    let Some(text) = find else { return String::new() };
+    vals.push(contains(text).into());
+    format!(" AND LOWER(a.id) LIKE ${} {ESCAPE}", vals.len())
+}
+
+/// How many accounts a partner brought (whose account id contains `find` when given).
+pub async fn clients_count<C: ConnectionTrait>(c: &C, partner_id: &str, find: Option<&str>) -> Result<i64, DbErr> {
+    let mut vals: Vec<Value> = vec![partner_id.into()];
+    let cond = client_matching(find, &mut vals);
+    count(c, &format!("SELECT COUNT(*) FROM account a WHERE a.parent_id = $1{cond}"), vals).await
 }
 
 /// Registrations through the partner's code. A code has one owner, so its registrations are

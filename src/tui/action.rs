@@ -5,7 +5,7 @@ use super::i18n::K;
 use crate::domain::Money;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
-use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow};
+use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
@@ -92,6 +92,8 @@ pub enum Action {
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
     DetailPageLoaded(u64, Result<DetailPage, String>),
+    /// A detail section's first page for a search (or with none), and how many rows match.
+    DetailFound(u64, Result<(DetailPage, i64), String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
@@ -109,7 +111,10 @@ impl Action {
     pub fn owner(&self) -> Option<Screen> {
         match self {
             Action::DashboardLoaded(..) => Some(Screen::Dashboard),
-            Action::PartnersLoaded(..) | Action::DetailLoaded(..) | Action::DetailPageLoaded(..) => {
+            Action::PartnersLoaded(..)
+            | Action::DetailLoaded(..)
+            | Action::DetailPageLoaded(..)
+            | Action::DetailFound(..) => {
                 Some(Screen::Partners)
             }
             Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
@@ -197,6 +202,15 @@ pub enum Effect {
         req: u64,
         account_id: String,
         more: More,
+        /// The search the section shows, if any.
+        find: Option<Find>,
+    },
+    /// A detail section read again from its first row, for a search (or with none).
+    FindInDetail {
+        req: u64,
+        account_id: String,
+        part: Part,
+        find: Option<Find>,
     },
     LoadBonuses {
         req: u64,

@@ -218,19 +218,28 @@ impl App {
         self.with(to, |s, cx| s.enter(again, cx))
     }
 
-    /// Esc (and q, which quits from the top): closes the help, the dialog, or what the screen has
-    /// open, in that order.
+    /// Esc (and q, which quits from the top): closes the help, the dialog, then (Esc only) clears
+    /// the search applied to what is shown, then closes what the screen has open.
     fn back(&mut self, quit: bool) -> Vec<Effect> {
         if self.help {
             self.help = false;
         } else if self.dialog.take().is_some() {
             self.say(MsgKind::Info, K::Cancelled);
-        } else if !self.screens.get_mut(self.screen).back() {
-            if quit {
+        } else {
+            // Esc clears an applied search first; q never does.
+            if !quit {
+                let mut cleared = false;
+                let fx = self.with(self.screen, |s, cx| {
+                    let fx = s.clear_search(cx);
+                    cleared = fx.is_some();
+                    fx.unwrap_or_default()
+                });
+                if cleared {
+                    return fx;
+                }
+            }
+            if !self.screens.get_mut(self.screen).back() && quit {
                 self.quit = true;
-            } else {
-                // Esc with nothing open clears an applied search.
-                return self.with(self.screen, |s, cx| s.clear_search(cx).unwrap_or_default());
             }
         }
         vec![]

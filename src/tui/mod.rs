@@ -204,9 +204,13 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             Effect::LoadDetail { req, code } => {
                 Action::DetailLoaded(req, service::partners::show(&ctx, &code).await.map(Box::new).map_err(text))
             }
-            Effect::LoadDetailPage { req, account_id, more } => Action::DetailPageLoaded(
+            Effect::LoadDetailPage { req, account_id, more, find } => Action::DetailPageLoaded(
                 req,
-                service::partners::detail_page(&ctx, &account_id, &more).await.map_err(text),
+                service::partners::detail_page(&ctx, &account_id, &more, find.as_ref()).await.map_err(text),
+            ),
+            Effect::FindInDetail { req, account_id, part, find } => Action::DetailFound(
+                req,
+                service::partners::find_in_detail(&ctx, &account_id, part, find.as_ref()).await.map_err(text),
             ),
             Effect::LoadBonuses { req, query } => {
                 Action::BonusesLoaded(req, service::bonuses::list(&ctx, &query).await.map_err(text))

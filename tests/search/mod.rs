@@ -105,3 +105,63 @@ pub fn bonuses_are_found_by_code_payment_or_id(db: &TestDb) -> R {
     check!(found("%")?.is_empty(), "`%` is text");
     Ok(())
 }
+
+pub fn the_detail_finds_ledger_entries_and_clients(db: &TestDb) -> R {
+    use refdesk::service::partners::{self, DetailPage, Find, LedgerFind, Part};
+    use refdesk::service::{Clock, Ctx};
+    let mut ev = dana_partners();
+    ev.extend([
+        client("c1", "2026-10-03T12:00:00+05:00", "C-ALMA1", Some("DANA78")),
+        pay("c2", "2026-10-05T10:00:00+05:00", "PAY-7001", "C-ALMA1", "P100", "100000", "75000", Some("DANA78")),
+        client("c3", "2026-10-04T12:00:00+05:00", "C-BORA2", Some("DANA78")),
+        pay("c4", "2026-10-06T10:00:00+05:00", "PAY-7002", "C-BORA2", "P100", "100000", "100000", Some("DANA78")),
+    ]);
+    import(db, "d.ndjson", &ev)?;
+    let bonuses = db.json(NOW, &["bonus", "list", "--partner", "DANA78"])?;
+    let id_of = |payment: &str| {
+        bonuses.as_array().and_then(|a| a.iter().find(|b| b["payment_id"] == payment)).and_then(|b| b["id"].as_i64())
+    };
+    let (first, second) = (id_of("PAY-7001").ok_or("no bonus of PAY-7001")?, id_of("PAY-7002").ok_or("none of PAY-7002")?);
+    let out = db.run(NOW, &["bonus", "void", &second.to_string(), "--reason", "the client is the partner's brother"]);
+    check!(out.code == 0, "void: {}", out.stderr);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let store = Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let ctx = Ctx { store, terms: refdesk::domain::Terms::defaults(), operator: "t".into(), clock: Clock::System };
+        let account = partners::show(&ctx, "DANA78").await.map_err(|e| e.to_string())?.account_id;
+        let ledger = |find: LedgerFind| {
+            let (ctx, account) = (&ctx, &account);
+            async move {
+                let find = Find::Ledger(find);
+                match partners::find_in_detail(ctx, account, Part::Ledger, Some(&find)).await {
+                    Ok((DetailPage::Ledger(lines), total)) => {
+                        Ok((lines.iter().map(|l| (l.bonus_id, l.kind.clone())).collect::<Vec<_>>(), total))
+                    }
+                    other => Err(format!("{other:?}")),
+                }
+            }
+        };
+        let text = |t: &str| LedgerFind { text: t.into(), ..Default::default() };
+        // By the payment (its bonus's), newest first, with the count of matches.
+        let by_payment = ledger(text("pay-7002")).await?;
+        check_eq!(by_payment, (vec![(Some(second), "void".to_string()), (Some(second), "accrual".to_string())], 2));
+        // By the reason, by the bonus id, by the kind.
+        check_eq!(ledger(text("brother")).await?, (vec![(Some(second), "void".to_string())], 1));
+        let by_id = LedgerFind { text: first.to_string(), bonus_id: Some(first), kinds: vec![] };
+        check_eq!(ledger(by_id).await?, (vec![(Some(first), "accrual".to_string())], 1));
+        let by_kind = LedgerFind { text: "начисл".into(), bonus_id: None, kinds: vec!["accrual".into()] };
+        check_eq!(ledger(by_kind).await?.1, 2);
+        check_eq!(ledger(text("%")).await?.1, 0);
+        // Clients by part of the account id; with no search, all of them.
+        let find = Find::Clients("bora".into());
+        match partners::find_in_detail(&ctx, &account, Part::Clients, Some(&find)).await.map_err(|e| e.to_string())? {
+            (DetailPage::Clients(c), 1) if c.len() == 1 && c[0].account_id == "C-BORA2" => {}
+            other => return Err(format!("clients found by \"bora\": {other:?}")),
+        }
+        match partners::find_in_detail(&ctx, &account, Part::Clients, None).await.map_err(|e| e.to_string())? {
+            (DetailPage::Clients(c), 2) if c.len() == 2 => {}
+            other => return Err(format!("every client: {other:?}")),
+        }
+        Ok(())
+    })
+}

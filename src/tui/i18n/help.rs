@@ -30,7 +30,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("r", pick("reload the figures", "обновить цифры")),
         ],
         HelpFor::Partners => vec![
-            ("/", pick("search by name, code, phone", "поиск по имени, коду, телефону")),
+            (
+                "/",
+                pick(
+                    "search: name, code, phone, as you type; Esc clears",
+                    "поиск: имя, код, телефон, по мере ввода; Esc — сброс",
+                ),
+            ),
             ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
             (
                 "f",
@@ -46,10 +52,24 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("Tab ← → h l", pick("profile / ledger / clients", "профиль / журнал / клиенты")),
             ("j k ↓ ↑", pick("scroll", "прокрутка")),
             ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            (
+                "/",
+                pick(
+                    "search: ledger (bonus, payment, kind, reason), clients (account)",
+                    "поиск: журнал (бонус, платёж, вид, причина), клиенты (аккаунт)",
+                ),
+            ),
             ("r", pick("reload", "обновить")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
         HelpFor::Bonuses => vec![
+            (
+                "/",
+                pick(
+                    "search: partner code, payment, bonus id; Esc clears",
+                    "поиск: код партнёра, платёж, номер бонуса; Esc — сброс",
+                ),
+            ),
             (
                 "f",
                 pick(

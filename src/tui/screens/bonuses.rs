@@ -372,7 +372,7 @@ impl Component for BonusesState {
     }
 
     fn field(&self) -> Option<(K, &Input)> {
-        self.search.input.as_ref().map(|i| (K::SearchPrompt, i))
+        self.search.input.as_ref().map(|i| (K::SearchPromptBonuses, i))
     }
 
     fn resized(&mut self, before: u16, cx: &mut Cx) -> Vec<Effect> {
@@ -390,7 +390,7 @@ mod tests {
     use crate::domain::Lang;
     use crate::tui::action::Screen;
     use crate::tui::app::{App, Mode};
-    use crate::tui::component::Message;
+    use crate::tui::component::{Component as _, Message};
     use crate::tui::fixtures::*;
     use tui_input::InputRequest;
 
@@ -537,6 +537,28 @@ mod tests {
         let fx = app.update(Action::PageUp);
         let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!() };
         assert_eq!(query.after, None);
+    }
+
+    #[test]
+    fn slash_searches_bonuses_and_keys_wait_for_the_rows_found() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Search);
+        assert_eq!(app.current().field().map(|f| f.0), Some(K::SearchPromptBonuses));
+        for c in "PAY-2026".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        let fx = app.update(Action::Submit);
+        let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((query.search.as_deref(), query.state, query.after), (Some("PAY-2026"), Some(ShownBonusState::Due), None));
+        // `a` on the old rows while the found ones load does nothing to them.
+        assert!(app.update(Action::Approve).is_empty());
+        assert!(app.update(Action::Void).is_empty() && app.dialog.is_none());
+        app.update(Action::BonusesLoaded(req, Ok(vec![bonus(777, ShownBonusState::Due)])));
+        let fx = app.update(Action::Approve);
+        assert!(matches!(fx.first(), Some(Effect::PreviewApprove { ids: Some(ids), .. }) if ids == &vec![777]));
+        // Esc clears the search: the filter stays.
+        let fx = app.update(Action::Back);
+        assert!(matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if query.search.is_none() && query.state == Some(ShownBonusState::Due)));
     }
 
     #[test]

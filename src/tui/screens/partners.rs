@@ -141,6 +141,12 @@ impl Component for PartnersState {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
             Action::PartnersLoaded(req, res) => self.loaded(cx, req, res),
+            // The detail has its own search lines.
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput)
+                if self.detail.is_some() =>
+            {
+                self.detail.as_mut().map(|d| d.update(a, cx)).unwrap_or_default()
+            }
             Action::Edit(r) => self.search.edit(r, Screen::Partners, cx),
             Action::SearchDue { req, text, .. } => {
                 let changed = self.search.due(req, &text, cx);
@@ -157,7 +163,11 @@ impl Component for PartnersState {
             other => match self.detail.as_mut() {
                 Some(d) => d.update(other, cx),
                 // The detail was closed before its answer came.
-                None if matches!(other, Action::DetailLoaded(..) | Action::DetailPageLoaded(..)) => {
+                None if matches!(
+                    other,
+                    Action::DetailLoaded(..) | Action::DetailPageLoaded(..) | Action::DetailFound(..)
+                ) =>
+                {
                     cx.stale();
                     vec![]
                 }
@@ -224,7 +234,11 @@ impl Component for PartnersState {
     }
 
     fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
-        self.search.clear().then(|| self.first_page(cx))
+        match self.detail.as_mut() {
+            // An open detail's own search; with none, Esc closes the detail.
+            Some(d) => d.clear_search(cx),
+            None => self.search.clear().then(|| self.first_page(cx)),
+        }
     }
 
     fn waiting(&self) -> bool {
@@ -235,7 +249,10 @@ impl Component for PartnersState {
     }
 
     fn field(&self) -> Option<(K, &Input)> {
-        self.search.input.as_ref().map(|i| (K::SearchPrompt, i))
+        match &self.detail {
+            Some(d) => d.field(),
+            None => self.search.input.as_ref().map(|i| (K::SearchPrompt, i)),
+        }
     }
 
     fn tabs_inside(&self) -> bool {
