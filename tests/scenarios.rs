@@ -854,7 +854,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
     ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
     ("a_phone_in_any_written_form_finds_its_partner", search::a_phone_in_any_written_form_finds_its_partner),
-    ("an_exact_code_ranks_first_and_pages_never_repeat_it", search::an_exact_code_ranks_first_and_pages_never_repeat_it),
+    (
+        "an_exact_code_ranks_first_and_pages_never_repeat_it",
+        search::an_exact_code_ranks_first_and_pages_never_repeat_it,
+    ),
     ("bonuses_are_found_by_code_payment_or_id", search::bonuses_are_found_by_code_payment_or_id),
     ("the_detail_finds_ledger_entries_and_clients", search::the_detail_finds_ledger_entries_and_clients),
 ];

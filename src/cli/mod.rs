@@ -463,7 +463,8 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             if let Some(p) = &partner {
                 partners::find(ctx, p).await?;
             }
-            let rows = bonuses::list(ctx, &bonuses::BonusQuery { partner, state, search, ..Default::default() }).await?;
+            let rows =
+                bonuses::list(ctx, &bonuses::BonusQuery { partner, state, search, ..Default::default() }).await?;
             if as_json {
                 print_json(&Value::Array(rows.iter().map(|b| bonus_json(ctx, b)).collect()));
             } else {

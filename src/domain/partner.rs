@@ -66,11 +66,22 @@ mod tests {
 
     #[test]
     fn a_phone_typed_any_way_searches_for_its_national_number() {
-        for typed in ["+7 747 375 88 78", "8 747 375 88 78", "87473758878", "77473758878", "7473758878", "+7-747-375-88-78", "8 (747) 375-88-78", " 7473758878 "] {
+        for typed in [
+            "+7 747 375 88 78",
+            "8 747 375 88 78",
+            "87473758878",
+            "77473758878",
+            "7473758878",
+            "+7-747-375-88-78",
+            "8 (747) 375-88-78",
+            " 7473758878 ",
+        ] {
             assert_eq!(search_text(typed), "7473758878", "{typed:?}");
         }
         // The stored key keeps the full digits; the national number is inside them.
-        assert!(search_key("Азамат Мусин", "AZAMAT25", Some("+7 747 375 88 78")).contains(&search_text("8 747 375 88 78")));
+        assert!(
+            search_key("Азамат Мусин", "AZAMAT25", Some("+7 747 375 88 78")).contains(&search_text("8 747 375 88 78"))
+        );
     }
 
     #[test]

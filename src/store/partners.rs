@@ -125,7 +125,8 @@ fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
 pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<PartnerRow>, DbErr> {
     let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE 1=1");
     let mut vals: Vec<Value> = Vec::new();
-    let searched = q.search.as_deref().map(|s| (search_text(s), s.trim().to_uppercase())).filter(|(s, _)| !s.is_empty());
+    let searched =
+        q.search.as_deref().map(|s| (search_text(s), s.trim().to_uppercase())).filter(|(s, _)| !s.is_empty());
     if let Some((text, _)) = &searched {
         vals.push(contains(text).into());
         sql.push_str(&format!(" AND p.search LIKE ${} {ESCAPE}", vals.len()));

@@ -114,9 +114,7 @@ impl Action {
             Action::PartnersLoaded(..)
             | Action::DetailLoaded(..)
             | Action::DetailPageLoaded(..)
-            | Action::DetailFound(..) => {
-                Some(Screen::Partners)
-            }
+            | Action::DetailFound(..) => Some(Screen::Partners),
             Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
                 Some(Screen::Bonuses)
             }

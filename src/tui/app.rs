@@ -7,9 +7,9 @@ use super::action::{Action, Effect, Screen};
 use super::component::{Component, Cx, Message, MsgKind};
 use super::dialog::{Answer, Dialog};
 use super::i18n::{self, K, t};
+use super::keys;
 use super::screens::Screens;
 use super::widgets::{Theme, View};
-use super::keys;
 use crate::domain::Lang;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::crossterm::event::KeyEvent;
@@ -134,7 +134,8 @@ impl App {
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let action = keys::map(self, key);
         let wait = !matches!(action, Some(Action::Quit))
-            && (!self.queued.is_empty() || (self.current().waiting() && action.as_ref().is_some_and(Action::needs_rows)));
+            && (!self.queued.is_empty()
+                || (self.current().waiting() && action.as_ref().is_some_and(Action::needs_rows)));
         if wait {
             self.queued.push_back(key);
             self.redraw = false;

@@ -3,12 +3,26 @@
 //! it was started for) or at once on Enter. `/` opens the line empty, so typing never appends to
 //! the old text; Esc while typing puts back the search applied before `/`; Esc after that clears
 //! the applied search (the screen calls [`SearchLine::clear`]).
-use super::action::{Effect, Screen};
+use super::action::{Action, Effect, Screen};
 use super::component::Cx;
+use super::i18n;
+use crate::domain::Lang;
+use crate::domain::partner::search_text;
+use crate::service::partners::LedgerFind;
 use tui_input::{Input, InputRequest};
 
 /// How long typing pauses before the text applies.
 pub const DEBOUNCE_MS: u64 = 150;
+
+/// What the search line made of an action.
+pub enum Handled {
+    /// Not one of the line's actions.
+    Other,
+    /// The line's; these effects, the applied search unchanged.
+    Done(Vec<Effect>),
+    /// The applied search changed: the screen reads its rows again.
+    Changed,
+}
 
 #[derive(Debug, Default)]
 pub struct SearchLine {
@@ -23,6 +37,18 @@ pub struct SearchLine {
 }
 
 impl SearchLine {
+    /// The line's actions (typing, its timer, Enter, Esc while typing), on `screen`.
+    pub fn handle(&mut self, action: Action, screen: Screen, cx: &mut Cx) -> Handled {
+        let changed = match action {
+            Action::Edit(r) => return Handled::Done(self.edit(r, screen, cx)),
+            Action::SearchDue { req, text, .. } => self.due(req, &text, cx),
+            Action::Submit => self.submit(),
+            Action::CancelInput => self.cancel(),
+            _ => return Handled::Other,
+        };
+        if changed { Handled::Changed } else { Handled::Done(vec![]) }
+    }
+
     /// `/`: an empty line; the applied search stays until the typing replaces it.
     pub fn open(&mut self) {
         self.before = self.applied.clone();
@@ -87,4 +113,19 @@ impl SearchLine {
         self.applied = new;
         changed
     }
+}
+
+/// The ledger kinds, by their stored names.
+pub const LEDGER_KINDS: [&str; 6] = ["accrual", "release", "void", "clawback", "payout", "adjustment"];
+
+/// What a ledger's search text looks for: the text in the payment or the reason, the bonus of
+/// that id, and the kinds whose names (stored, or in the operator's words) contain it.
+pub fn ledger_find(text: &str, lang: Lang) -> LedgerFind {
+    let text = search_text(text);
+    let kinds = LEDGER_KINDS
+        .iter()
+        .filter(|k| k.contains(&text) || i18n::ledger_kind(lang, k).to_lowercase().contains(&text))
+        .map(|k| k.to_string())
+        .collect();
+    LedgerFind { bonus_id: text.parse().ok(), kinds, text }
 }

@@ -32,7 +32,15 @@ fn dana_partners() -> Vec<String> {
 
 pub fn a_phone_in_any_written_form_finds_its_partner(db: &TestDb) -> R {
     import(db, "p.ndjson", &dana_partners())?;
-    for typed in ["+7 747 375 88 78", "8 747 375 88 78", "87473758878", "77473758878", "7473758878", "8-747-375-88-78", "375 88 78"] {
+    for typed in [
+        "+7 747 375 88 78",
+        "8 747 375 88 78",
+        "87473758878",
+        "77473758878",
+        "7473758878",
+        "8-747-375-88-78",
+        "375 88 78",
+    ] {
         let found = searched(db, typed)?;
         check!(found == ["AZAMAT25"], "searching {typed:?} found {found:?}");
     }
@@ -87,7 +95,9 @@ pub fn bonuses_are_found_by_code_payment_or_id(db: &TestDb) -> R {
         Ok(v.as_array()
             .map(|a| {
                 a.iter()
-                    .map(|b| (b["partner"].as_str().unwrap_or("?").into(), b["payment_id"].as_str().unwrap_or("?").into()))
+                    .map(|b| {
+                        (b["partner"].as_str().unwrap_or("?").into(), b["payment_id"].as_str().unwrap_or("?").into())
+                    })
                     .collect()
             })
             .unwrap_or_default())
@@ -121,7 +131,8 @@ pub fn the_detail_finds_ledger_entries_and_clients(db: &TestDb) -> R {
     let id_of = |payment: &str| {
         bonuses.as_array().and_then(|a| a.iter().find(|b| b["payment_id"] == payment)).and_then(|b| b["id"].as_i64())
     };
-    let (first, second) = (id_of("PAY-7001").ok_or("no bonus of PAY-7001")?, id_of("PAY-7002").ok_or("none of PAY-7002")?);
+    let (first, second) =
+        (id_of("PAY-7001").ok_or("no bonus of PAY-7001")?, id_of("PAY-7002").ok_or("none of PAY-7002")?);
     let out = db.run(NOW, &["bonus", "void", &second.to_string(), "--reason", "the client is the partner's brother"]);
     check!(out.code == 0, "void: {}", out.stderr);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;

@@ -146,9 +146,7 @@ impl Find {
 /// of the rows that match `find` when a search applies.
 pub async fn detail_page(ctx: &Ctx, account_id: &str, more: &More, find: Option<&Find>) -> Result<DetailPage> {
     Ok(match more {
-        More::Ledger { before } => {
-            DetailPage::Ledger(ledger_page(ctx, account_id, *before, Find::ledger(find)).await?)
-        }
+        More::Ledger { before } => DetailPage::Ledger(ledger_page(ctx, account_id, *before, Find::ledger(find)).await?),
         More::Clients { registered_at, account_id: after } => DetailPage::Clients(
             clients_page(ctx, account_id, Some((registered_at.unwrap_or(store::NEVER), after)), Find::clients(find))
                 .await?,

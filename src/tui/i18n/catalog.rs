@@ -205,7 +205,9 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::StatusExcluded => ("excluded", "исключён"),
         K::SearchPrompt => ("Search (name, code, phone): ", "Поиск (имя, код, телефон): "),
         K::SearchPromptBonuses => ("Search (code, payment, bonus id): ", "Поиск (код, платёж, номер бонуса): "),
-        K::SearchPromptLedger => ("Search (bonus id, payment, kind, reason): ", "Поиск (бонус, платёж, вид, причина): "),
+        K::SearchPromptLedger => {
+            ("Search (bonus id, payment, kind, reason): ", "Поиск (бонус, платёж, вид, причина): ")
+        }
         K::SearchPromptClients => ("Search (account): ", "Поиск (аккаунт): "),
         K::SectionProfile => ("Profile", "Профиль"),
         K::SectionLedger => ("Ledger", "Журнал"),

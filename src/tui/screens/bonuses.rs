@@ -9,7 +9,7 @@ use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging::{self, Land, List, Step};
-use crate::tui::search::SearchLine;
+use crate::tui::search::{Handled, SearchLine};
 use crate::tui::widgets::{MARK, View, clean, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -106,11 +106,6 @@ impl BonusesState {
         self.after = after;
         self.stack = stack;
         vec![]
-    }
-
-    /// The first page of a search that changed (`changed`), else nothing.
-    fn searched(&mut self, changed: bool, cx: &mut Cx) -> Vec<Effect> {
-        if changed { self.first_page(cx) } else { vec![] }
     }
 
     fn busy(&self) -> bool {
@@ -255,18 +250,12 @@ impl Component for BonusesState {
         let lang = cx.view.lang;
         match action {
             Action::BonusesLoaded(req, res) => self.loaded(cx, req, res),
-            Action::Edit(r) => self.search.edit(r, Screen::Bonuses, cx),
-            Action::SearchDue { req, text, .. } => {
-                let changed = self.search.due(req, &text, cx);
-                self.searched(changed, cx)
-            }
-            Action::Submit => {
-                let changed = self.search.submit();
-                self.searched(changed, cx)
-            }
-            Action::CancelInput => {
-                let changed = self.search.cancel();
-                self.searched(changed, cx)
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                match self.search.handle(a, Screen::Bonuses, cx) {
+                    Handled::Changed => self.first_page(cx),
+                    Handled::Done(fx) => fx,
+                    Handled::Other => vec![],
+                }
             }
             Action::Previewed(req, res) => self.previewed(cx, req, res),
             Action::Confirmed { ask: Ask::Approve(ids), .. } => {
@@ -390,7 +379,7 @@ mod tests {
     use crate::domain::Lang;
     use crate::tui::action::Screen;
     use crate::tui::app::{App, Mode};
-    use crate::tui::component::{Component as _, Message};
+    use crate::tui::component::Message;
     use crate::tui::fixtures::*;
     use tui_input::InputRequest;
 
@@ -549,7 +538,10 @@ mod tests {
         }
         let fx = app.update(Action::Submit);
         let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
-        assert_eq!((query.search.as_deref(), query.state, query.after), (Some("PAY-2026"), Some(ShownBonusState::Due), None));
+        assert_eq!(
+            (query.search.as_deref(), query.state, query.after),
+            (Some("PAY-2026"), Some(ShownBonusState::Due), None)
+        );
         // `a` on the old rows while the found ones load does nothing to them.
         assert!(app.update(Action::Approve).is_empty());
         assert!(app.update(Action::Void).is_empty() && app.dialog.is_none());
@@ -558,7 +550,9 @@ mod tests {
         assert!(matches!(fx.first(), Some(Effect::PreviewApprove { ids: Some(ids), .. }) if ids == &vec![777]));
         // Esc clears the search: the filter stays.
         let fx = app.update(Action::Back);
-        assert!(matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if query.search.is_none() && query.state == Some(ShownBonusState::Due)));
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if query.search.is_none() && query.state == Some(ShownBonusState::Due))
+        );
     }
 
     #[test]

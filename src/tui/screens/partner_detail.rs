@@ -3,12 +3,12 @@
 //! ledger and the clients are read a page at a time, on as the highlight nears the last row read.
 use crate::domain::Lang;
 use crate::domain::partner::search_text;
-use crate::service::partners::{DetailPage, Find, LedgerFind, More, Part, PartnerDetail};
+use crate::service::partners::{DetailPage, Find, More, Part, PartnerDetail};
 use crate::tui::action::{Action, Effect, Screen};
 use crate::tui::component::{Component, Cx, Read};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
-use crate::tui::search::SearchLine;
+use crate::tui::search::{Handled, LEDGER_KINDS, SearchLine, ledger_find};
 use crate::tui::widgets::{self, Scroll, View, clean, fit, pad, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -61,24 +61,8 @@ pub struct DetailState {
     pub section: Section,
     pub ledger: Scroll,
     pub clients: Scroll,
-    /// The `/` line of the ledger and of the clients.
-    pub ledger_search: SearchLine,
-    pub clients_search: SearchLine,
-}
-
-/// The ledger kinds, by their stored names.
-const KINDS: [&str; 6] = ["accrual", "release", "void", "clawback", "payout", "adjustment"];
-
-/// What the ledger's search text looks for: the text in the payment or the reason, the bonus
-/// of that id, and the kinds whose names (stored, or in the operator's words) contain it.
-fn ledger_find(text: &str, lang: Lang) -> LedgerFind {
-    let text = search_text(text);
-    let kinds = KINDS
-        .iter()
-        .filter(|k| k.contains(&text) || i18n::ledger_kind(lang, k).to_lowercase().contains(&text))
-        .map(|k| k.to_string())
-        .collect();
-    LedgerFind { bonus_id: text.parse().ok(), kinds, text }
+    /// The `/` lines of the ledger and of the clients.
+    pub searches: [SearchLine; 2],
 }
 
 impl DetailState {
@@ -92,41 +76,48 @@ impl DetailState {
             section: Section::Profile,
             ledger: Scroll::default(),
             clients: Scroll::default(),
-            ledger_search: SearchLine::default(),
-            clients_search: SearchLine::default(),
+            searches: Default::default(),
         }
     }
 
-    /// The search line of the section shown (the profile has none).
-    fn line(&mut self) -> Option<&mut SearchLine> {
+    /// Which of the search lines the section shown has (the profile has none).
+    fn slot(&self) -> Option<usize> {
         match self.section {
             Section::Profile => None,
-            Section::Ledger => Some(&mut self.ledger_search),
-            Section::Clients => Some(&mut self.clients_search),
+            Section::Ledger => Some(0),
+            Section::Clients => Some(1),
         }
+    }
+
+    fn line(&mut self) -> Option<&mut SearchLine> {
+        let i = self.slot()?;
+        Some(&mut self.searches[i])
+    }
+
+    /// The search applied to the section shown.
+    fn applied(&self) -> Option<&str> {
+        self.searches[self.slot()?].applied.as_deref()
     }
 
     /// What the section shown is searched for, as the services take it.
     fn find(&self, lang: Lang) -> Option<Find> {
-        match self.section {
-            Section::Profile => None,
-            Section::Ledger => self.ledger_search.applied.as_deref().map(|t| Find::Ledger(ledger_find(t, lang))),
-            Section::Clients => self.clients_search.applied.as_deref().map(|t| Find::Clients(search_text(t))),
-        }
+        let text = self.applied()?;
+        Some(if self.section == Section::Ledger {
+            Find::Ledger(ledger_find(text, lang))
+        } else {
+            Find::Clients(search_text(text))
+        })
     }
 
     /// The section shown read again from its first row, for its search (or with none); a page
-    /// on its way is dropped. `changed`: whether the search changed at all.
-    fn searched(&mut self, changed: bool, cx: &mut Cx) -> Vec<Effect> {
+    /// on its way is dropped.
+    fn searched(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let part = match self.section {
             Section::Ledger => Part::Ledger,
             Section::Clients => Part::Clients,
             Section::Profile => return vec![],
         };
         let Some(account_id) = self.partner.data.as_ref().map(|d| d.account_id.clone()) else { return vec![] };
-        if !changed {
-            return vec![];
-        }
         let req = cx.req();
         self.page_pending = None;
         self.find_pending = Some(req);
@@ -154,7 +145,7 @@ impl DetailState {
     /// Esc with a search applied to the section shown: clears it and reads the section again.
     pub fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
         let cleared = self.line()?.clear();
-        cleared.then(|| self.searched(true, cx))
+        cleared.then(|| self.searched(cx))
     }
 
     /// Reads the partner afresh; a page of the old reading still on its way is dropped. The
@@ -163,8 +154,7 @@ impl DetailState {
         let req = self.partner.ask(cx);
         self.page_pending = None;
         self.find_pending = None;
-        self.ledger_search = SearchLine::default();
-        self.clients_search = SearchLine::default();
+        self.searches = Default::default();
         vec![Effect::LoadDetail { req, code: self.code.clone() }]
     }
 
@@ -262,20 +252,12 @@ impl Component for DetailState {
                 }
                 return vec![];
             }
-            Action::Edit(r) => {
-                return self.line().map(|l| l.edit(r, Screen::Partners, cx)).unwrap_or_default();
-            }
-            Action::SearchDue { req, text, .. } => {
-                let changed = self.line().is_some_and(|l| l.due(req, &text, cx));
-                return self.searched(changed, cx);
-            }
-            Action::Submit => {
-                let changed = self.line().is_some_and(|l| l.submit());
-                return self.searched(changed, cx);
-            }
-            Action::CancelInput => {
-                let changed = self.line().is_some_and(|l| l.cancel());
-                return self.searched(changed, cx);
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                return match self.line().map(|l| l.handle(a, Screen::Partners, cx)) {
+                    Some(Handled::Done(fx)) => fx,
+                    Some(Handled::Changed) => self.searched(cx),
+                    _ => vec![],
+                };
             }
             Action::Right => self.section = self.section.next(),
             Action::Left => self.section = self.section.prev(),
@@ -303,12 +285,7 @@ impl Component for DetailState {
         };
 
         let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
-        let searched = match self.section {
-            Section::Profile => None,
-            Section::Ledger => self.ledger_search.applied.as_deref(),
-            Section::Clients => self.clients_search.applied.as_deref(),
-        };
-        if let Some(text) = searched {
+        if let Some(text) = self.applied() {
             head = format!("{head} · {}", i18n::search_shown(lang, text));
         }
         if self.partner.pending.is_some() || self.page_pending.is_some() || self.find_pending.is_some() {
@@ -358,11 +335,8 @@ impl Component for DetailState {
     }
 
     fn field(&self) -> Option<(K, &Input)> {
-        match self.section {
-            Section::Profile => None,
-            Section::Ledger => self.ledger_search.input.as_ref().map(|i| (K::SearchPromptLedger, i)),
-            Section::Clients => self.clients_search.input.as_ref().map(|i| (K::SearchPromptClients, i)),
-        }
+        let prompt = if self.section == Section::Ledger { K::SearchPromptLedger } else { K::SearchPromptClients };
+        self.searches[self.slot()?].input.as_ref().map(|i| (prompt, i))
     }
 }
 
@@ -530,8 +504,12 @@ fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
 fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
     let theme = view.theme;
-    let kind_w = KINDS
-        .iter().map(|k| i18n::ledger_kind(lang, k).width()).max().unwrap_or(0).max(t(lang, K::Kind).width());
+    let kind_w = LEDGER_KINDS
+        .iter()
+        .map(|k| i18n::ledger_kind(lang, k).width())
+        .max()
+        .unwrap_or(0)
+        .max(t(lang, K::Kind).width());
     let bucket_w = ["held", "available", "paid"]
         .iter()
         .map(|b| i18n::ledger_bucket(lang, b).width())
@@ -624,24 +602,30 @@ fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, ar
 mod tests {
     use super::*;
     use crate::service::partners::LedgerLine;
-    use crate::tui::component::Component;
     use crate::tui::fixtures::*;
 
-    #[test]
-    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+    /// The detail opened, its first page read: six entries of 40, so the ledger has more.
+    fn opened_with_40_entries() -> crate::tui::app::App {
         let mut app = partners_listed(3);
         let fx = app.update(Action::Enter);
         let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
-        // Six entries read of 40: the ledger has more than the first page.
         let mut d = detail();
         d.ledger_total = 40;
         app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        app
+    }
+
+    #[test]
+    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+        let mut app = opened_with_40_entries();
         let rows = visible_rows(app.height);
         assert!(rows > 6 && rows < 40, "the test needs a screen taller than a page read and shorter than the ledger");
         // The ledger tab opens within a screen of its last entry read: the page after entry 4
         // (the oldest shown) is read at once.
         let fx = app.update(Action::Right);
-        let Some(Effect::LoadDetailPage { req, account_id, more, find: None }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let Some(Effect::LoadDetailPage { req, account_id, more, find: None }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
         assert_eq!((account_id.as_str(), &more), ("P-00003", &More::Ledger { before: 4 }));
         assert!(app.update(Action::Down).is_empty(), "one page at a time");
         let older: Vec<_> = (1..=3).rev().map(|id| LedgerLine { id, ..detail().ledger[5].clone() }).collect();
@@ -666,14 +650,8 @@ mod tests {
 
     /// The detail opened on the ledger section, its first page read (six of 40 entries).
     fn on_ledger() -> crate::tui::app::App {
-        let mut app = partners_listed(3);
-        let fx = app.update(Action::Enter);
-        let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
-        let mut d = detail();
-        d.ledger_total = 40;
-        app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        let mut app = opened_with_40_entries();
         app.update(Action::Right);
-        app.screens.partners.detail.as_mut().map(|d| d.page_pending = None);
         app
     }
 
@@ -687,11 +665,13 @@ mod tests {
         app.update(Action::Search);
         assert_eq!(app.mode(), crate::tui::app::Mode::Typing);
         assert_eq!(app.current().field().map(|f| f.0), Some(K::SearchPromptLedger));
-        let fx: Vec<Effect> = "Payo".chars().flat_map(|c| app.update(Action::Edit(tui_input::InputRequest::InsertChar(c)))).collect();
+        let fx: Vec<Effect> =
+            "Payo".chars().flat_map(|c| app.update(Action::Edit(tui_input::InputRequest::InsertChar(c)))).collect();
         let Some(Effect::Debounce { req, text, .. }) = fx.last().cloned() else { panic!("{fx:?}") };
         let fx = app.update(Action::SearchDue { screen: crate::tui::action::Screen::Partners, req, text });
         // The kinds whose names contain the text go with it; the text in lower case.
-        let Some(Effect::FindInDetail { req, part: Part::Ledger, find: Some(Find::Ledger(f)), .. }) = fx.first().cloned()
+        let Some(Effect::FindInDetail { req, part: Part::Ledger, find: Some(Find::Ledger(f)), .. }) =
+            fx.first().cloned()
         else {
             panic!("{fx:?}")
         };

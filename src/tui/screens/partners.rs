@@ -7,7 +7,7 @@ use crate::tui::action::{Action, Effect, Screen};
 use crate::tui::component::{Component, Cx};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging::{self, Land, List, Step};
-use crate::tui::search::SearchLine;
+use crate::tui::search::{Handled, SearchLine};
 use crate::tui::widgets::{MARK, View, fit, right};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -130,11 +130,6 @@ impl PartnersState {
             _ => vec![],
         }
     }
-
-    /// The first page of a search that changed (`changed`), else nothing.
-    fn searched(&mut self, changed: bool, cx: &mut Cx) -> Vec<Effect> {
-        if changed { self.first_page(cx) } else { vec![] }
-    }
 }
 
 impl Component for PartnersState {
@@ -147,18 +142,12 @@ impl Component for PartnersState {
             {
                 self.detail.as_mut().map(|d| d.update(a, cx)).unwrap_or_default()
             }
-            Action::Edit(r) => self.search.edit(r, Screen::Partners, cx),
-            Action::SearchDue { req, text, .. } => {
-                let changed = self.search.due(req, &text, cx);
-                self.searched(changed, cx)
-            }
-            Action::Submit => {
-                let changed = self.search.submit();
-                self.searched(changed, cx)
-            }
-            Action::CancelInput => {
-                let changed = self.search.cancel();
-                self.searched(changed, cx)
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                match self.search.handle(a, Screen::Partners, cx) {
+                    Handled::Changed => self.first_page(cx),
+                    Handled::Done(fx) => fx,
+                    Handled::Other => vec![],
+                }
             }
             other => match self.detail.as_mut() {
                 Some(d) => d.update(other, cx),
@@ -472,7 +461,8 @@ mod tests {
         assert!(app.queued.is_empty());
         assert_eq!(app.mode(), Mode::Normal);
         // Ctrl-C never waits.
-        let (_, _) = load(&app.update(Action::Back).into_iter().chain(key(&mut app, KeyCode::Char('s'))).collect::<Vec<_>>());
+        let (_, _) =
+            load(&app.update(Action::Back).into_iter().chain(key(&mut app, KeyCode::Char('s'))).collect::<Vec<_>>());
         key(&mut app, KeyCode::Enter);
         app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert!(app.quit);
