@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use directories::ProjectDirs;
 use std::path::PathBuf;
 
+/// When the process started, for the frame trace's first line (set first thing in `main`).
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn dirs() -> Option<ProjectDirs> {
     ProjectDirs::from("kz", "Atlantys", "refdesk")
 }

@@ -4,6 +4,7 @@ use refdesk::cli::args::Cli;
 use refdesk::{app, cli, service, tui};
 
 fn main() {
+    let _ = app::STARTED.set(std::time::Instant::now());
     // A CLI piped into `head` should end quietly, as Unix tools do, not panic on a closed pipe.
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.

@@ -1,5 +1,6 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
-//! SSH — open the demo, go to the partners screen, open a partner and read it.
+//! SSH — open the demo, go to the partners screen, open a partner and read it; and drive it
+//! with the Russian keyboard layout on.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -30,13 +31,16 @@ impl Screen {
     }
 }
 
-type Keys = Box<dyn Write + Send>;
-type Child = Box<dyn portable_pty::Child + Send + Sync>;
+/// The demo console in a pseudo-terminal of 80×24: its child, its screen, the writer that types
+/// into it, and what must live as long as it (the terminal's master side, the data dir).
+type Console = (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Screen,
+    Box<dyn Write + Send>,
+    (Box<dyn portable_pty::MasterPty + Send>, tempfile::TempDir),
+);
 
-/// The real binary over `--demo` in an 80×24 pseudo-terminal, at the test clock: its screen,
-/// the keyboard (one `write` is one delivery, as SSH delivers a burst of keys), the process,
-/// and the data dir that must outlive it.
-fn console(lang: &str) -> Result<(Screen, Keys, Child, tempfile::TempDir), String> {
+fn console(lang: &str) -> Result<Console, String> {
     let pty = native_pty_system();
     let pair =
         pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).map_err(|e| e.to_string())?;
@@ -64,33 +68,37 @@ fn console(lang: &str) -> Result<(Screen, Keys, Child, tempfile::TempDir), Strin
             }
         }
     });
-    Ok((Screen { parser }, writer, child, data))
+    Ok((child, Screen { parser }, writer, (pair.master, data)))
 }
 
-fn write(keys: &mut Keys, k: &str) -> Result<(), String> {
-    keys.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
-    keys.flush().map_err(|e| e.to_string())
+/// Types into the console: each call is one write, as SSH delivers it.
+fn typer(writer: &mut Box<dyn Write + Send>) -> impl FnMut(&str) -> Result<(), String> + '_ {
+    |k: &str| {
+        writer.write_all(k.as_bytes()).map_err(|e| e.to_string())?;
+        writer.flush().map_err(|e| e.to_string())
+    }
 }
 
-#[test]
-fn keys_in_one_write_open_the_partner_the_last_search_found() -> Result<(), String> {
-    let (screen, mut keys, mut child, _data) = console("en")?;
-    screen.wait_for("Next payout due", 120)?;
-    // Search a surname, then a phone, then Enter: all in one delivery. The Enter must open
-    // the partner whose phone it is, not a row left from the surname search.
-    write(&mut keys, "2/Мусина\r/\u{15}7473758878\r\r")?;
-    let detail = screen.wait_for("Balance", 30)?;
-    let head = detail.lines().find(|l| l.contains(" · ")).unwrap_or_default().to_string();
-    assert!(head.starts_with("AZAMAT25 · Азамат Мусин"), "the detail opened is {head:?}:\n{detail}");
-    assert!(detail.contains("+7 747 375 88 78"), "the profile shows the phone searched:\n{detail}");
-    let _ = child.kill();
-    Ok(())
+/// Waits for the console to end by itself, successfully.
+fn quits(child: &mut Box<dyn portable_pty::Child + Send + Sync>, what: &str) -> Result<(), String> {
+    let start = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            assert!(status.success(), "refdesk exited with {status:?}");
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            return Err(format!("refdesk did not quit on {what}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
 fn demo_console_shows_a_partner() -> Result<(), String> {
-    let (screen, mut writer, mut child, _data) = console("en")?;
-    let mut key = |k: &str| write(&mut writer, k);
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
 
     let dash = screen.wait_for("Dashboard", 120)?;
     assert!(dash.contains("e2e"), "the status line names the operator:\n{dash}");
@@ -112,17 +120,50 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
     key("\x1b")?;
     screen.wait_for("sort: name", 30)?;
     key("q")?;
-    let start = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            assert!(status.success(), "refdesk exited with {status:?}");
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            return Err("refdesk did not quit on q".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    quits(&mut child, "q")
+}
+
+/// With the Russian layout on, the keys give Cyrillic letters: the hotkeys still work by the
+/// key they are on (с = c, ы = s, Ы = S, П = G, й = q), and the list's header says so.
+#[test]
+fn the_russian_layout_drives_the_console() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("ru")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Ближайшая выплата", 120)?;
+    screen.wait_for("Выручка, ", 30)?;
+    key("с")?;
+    screen.wait_for("Начислено бонусов", 30)?;
+
+    key("2")?;
+    let list = screen.wait_for("сортировка: имя ▲", 30)?;
+    assert!(list.contains("q выход") && list.contains("? справка"), "the footer is whole:\n{list}");
+    let pages = screen.wait_for(" из ", 30)?;
+    key("ы")?;
+    screen.wait_for("сортировка: код ▲", 30)?;
+    key("Ы")?;
+    let desc = screen.wait_for("сортировка: код ▼", 30)?;
+    assert!(desc.contains("Код ▼"), "the sorted column says its direction:\n{desc}");
+    // The last page: "стр. N из N".
+    let title = pages.lines().nth(1).unwrap_or_default().to_string();
+    let n = title.rsplit(" из ").next().unwrap_or_default().trim().to_string();
+    key("П")?;
+    screen.wait_for(&format!("стр. {n} из {n}"), 30)?;
+    key("й")?;
+    quits(&mut child, "й")
+}
+
+#[test]
+fn keys_in_one_write_open_the_partner_the_last_search_found() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Next payout due", 120)?;
+    // Search a surname, then a phone, then Enter: all in one delivery. The Enter must open
+    // the partner whose phone it is, not a row left from the surname search.
+    key("2/Мусина\r/\u{15}7473758878\r\r")?;
+    let detail = screen.wait_for("Balance", 30)?;
+    let head = detail.lines().find(|l| l.contains(" · ")).unwrap_or_default().to_string();
+    assert!(head.starts_with("AZAMAT25 · Азамат Мусин"), "the detail opened is {head:?}:\n{detail}");
+    assert!(detail.contains("+7 747 375 88 78"), "the profile shows the phone searched:\n{detail}");
+    let _ = child.kill();
     Ok(())
 }

@@ -703,6 +703,112 @@ fn detail_pages_cover_every_row(db: &TestDb) -> R {
     })
 }
 
+/// The console's lists read in either direction, forward and back, and from the end, by keyset;
+/// each list's count (and value) covers exactly its query.
+fn lists_page_both_ways_and_count_their_query(db: &TestDb) -> R {
+    use refdesk::service::partners::{self, ListQuery, Sort};
+    use refdesk::service::{Clock, Ctx, bonuses};
+    let mut events = Vec::new();
+    for i in 0..23 {
+        let name = if i % 3 == 0 { format!("Айгерим {i:02}") } else { format!("Partner {i:02}") };
+        let at = format!("2026-09-{:02}T09:00:00+05:00", i + 1);
+        events.push(partner(
+            &format!("p{i}"),
+            &at,
+            &format!("A{i:02}"),
+            &name,
+            &format!("CODE{i:02}"),
+            "+7 705 805 82 59",
+        ));
+    }
+    for i in 0..17 {
+        let at = format!("2026-10-{:02}T10:00:00+05:00", i + 1);
+        events.push(client(&format!("c{i}"), &at, &format!("C{i:02}"), Some("CODE01")));
+        let (pay_id, acc) = (format!("PAY{i:02}"), format!("C{i:02}"));
+        events.push(pay(&format!("y{i}"), &at, &pay_id, &acc, "P100", "100000", "100000", Some("CODE01")));
+    }
+    import(db, "lists.ndjson", &events)?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let store = refdesk::store::Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let ctx = Ctx { store, terms: refdesk::domain::Terms::defaults(), operator: "t".into(), clock: Clock::System };
+        let e = |e: refdesk::service::ServiceError| e.to_string();
+        for sort in [Sort::Name, Sort::Code, Sort::Registered] {
+            let all = partners::list(&ctx, &ListQuery { sort, ..Default::default() }).await.map_err(e)?;
+            let asc: Vec<String> = all.iter().map(|r| r.code.clone()).collect();
+            // Descending, five at a time.
+            let mut desc: Vec<String> = Vec::new();
+            let mut q = ListQuery { sort, desc: true, limit: 5, ..Default::default() };
+            loop {
+                let page = partners::list(&ctx, &q).await.map_err(e)?;
+                desc.extend(page.iter().map(|r| r.code.clone()));
+                match page.last() {
+                    Some(last) if page.len() == 5 => q.cursor = Some(last.cursor(sort)),
+                    _ => break,
+                }
+            }
+            check_eq!(desc, asc.iter().rev().cloned().collect::<Vec<_>>());
+            // The last page, read back from the end, in the list's order, both ways.
+            let last = ListQuery { sort, backward: true, limit: 5, ..Default::default() };
+            let tail: Vec<String> = partners::list(&ctx, &last).await.map_err(e)?.into_iter().map(|r| r.code).collect();
+            check_eq!(tail, asc[asc.len() - 5..].to_vec());
+            let tail: Vec<String> = partners::list(&ctx, &ListQuery { desc: true, ..last.clone() })
+                .await
+                .map_err(e)?
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+            check_eq!(tail, asc[..5].iter().rev().cloned().collect::<Vec<_>>());
+            // Back from a row of a descending list: the rows before it in that order.
+            let cursor = all[10].cursor(sort);
+            let back =
+                ListQuery { sort, desc: true, backward: true, cursor: Some(cursor), limit: 3, ..Default::default() };
+            let before: Vec<String> =
+                partners::list(&ctx, &back).await.map_err(e)?.into_iter().map(|r| r.code).collect();
+            check_eq!(before, vec![asc[13].clone(), asc[12].clone(), asc[11].clone()]);
+        }
+        check_eq!(partners::count(&ctx, &ListQuery::default()).await.map_err(e)?, 23);
+        let search = ListQuery { search: Some("айгерим".into()), ..Default::default() };
+        check_eq!(partners::count(&ctx, &search).await.map_err(e)?, 8);
+        check_eq!(partners::list(&ctx, &search).await.map_err(e)?.len(), 8);
+
+        let all = bonuses::list(&ctx, &bonuses::BonusQuery::default()).await.map_err(e)?;
+        check_eq!(all.len(), 17);
+        let (n, total) = bonuses::list_total(&ctx, &bonuses::BonusQuery::default()).await.map_err(e)?;
+        check_eq!((n, total), (17, all.iter().map(|b| b.amount).sum()));
+        let mut desc = Vec::new();
+        let mut q = bonuses::BonusQuery { desc: true, limit: 4, ..Default::default() };
+        loop {
+            let page = bonuses::list(&ctx, &q).await.map_err(e)?;
+            desc.extend(page.iter().map(|b| b.id));
+            match page.last() {
+                Some(last) if page.len() == 4 => q.after = Some((last.release_at, last.id)),
+                _ => break,
+            }
+        }
+        check_eq!(desc, all.iter().rev().map(|b| b.id).collect::<Vec<_>>());
+        let last = bonuses::BonusQuery { backward: true, limit: 4, ..Default::default() };
+        let tail: Vec<i64> = bonuses::list(&ctx, &last).await.map_err(e)?.iter().map(|b| b.id).collect();
+        check_eq!(tail, all[13..].iter().map(|b| b.id).collect::<Vec<_>>());
+        for state in refdesk::domain::bonus::ShownBonusState::ALL {
+            let q = bonuses::BonusQuery { state: Some(state), ..Default::default() };
+            let rows = bonuses::list(&ctx, &q).await.map_err(e)?;
+            let (n, total) = bonuses::list_total(&ctx, &q).await.map_err(e)?;
+            check_eq!((n, total), (rows.len() as i64, rows.iter().map(|b| b.amount).sum()));
+        }
+        // A selection voided at once: all or none, for one reason.
+        let (a, b, c) = (all[0].id, all[1].id, all[2].id);
+        let got = bonuses::void_many(&ctx, &[a, b], "duplicate of another payment").await.map_err(e)?;
+        check_eq!(got, all[0].amount + all[1].amount);
+        check!(bonuses::void_many(&ctx, &[c, a], "again, with one voided").await.is_err(), "a voided bonus again");
+        let voided =
+            bonuses::BonusQuery { state: Some(refdesk::domain::bonus::ShownBonusState::Voided), ..Default::default() };
+        let ids: Vec<i64> = bonuses::list(&ctx, &voided).await.map_err(e)?.iter().map(|b| b.id).collect();
+        check_eq!(ids, vec![a, b]);
+        Ok(())
+    })
+}
+
 /// A --db that names no database refdesk can use is bad usage: exit 2, one sentence, nothing made.
 fn an_unusable_db_is_bad_usage(db: &TestDb) -> R {
     let now = "2026-11-25T12:00:00+05:00";
@@ -845,6 +951,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("partner_add_generates_codes", partner_add_generates_codes),
     ("later_events_update_stored_accounts", later_events_update_stored_accounts),
     ("detail_pages_cover_every_row", detail_pages_cover_every_row),
+    ("lists_page_both_ways_and_count_their_query", lists_page_both_ways_and_count_their_query),
     ("an_unusable_db_is_bad_usage", an_unusable_db_is_bad_usage),
     ("demo_is_deterministic", demo_is_deterministic),
     ("auto_approval_releases_by_the_clock", auto_approval_releases_by_the_clock),

@@ -103,6 +103,15 @@ impl ShownBonusState {
     }
 }
 
+/// The fewest characters (after trimming) a void's reason may have: a few words, so that the
+/// audit log says why, not "x".
+pub const VOID_REASON_MIN: usize = 10;
+
+/// Whether `reason` says enough to void a bonus for it.
+pub fn void_reason_enough(reason: &str) -> bool {
+    reason.trim().chars().count() >= VOID_REASON_MIN
+}
+
 /// Who made a change to a bonus, and when.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {

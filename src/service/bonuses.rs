@@ -31,20 +31,37 @@ pub struct BonusQuery {
     pub state: Option<ShownBonusState>,
     /// Part of the partner's code or the payment id, or the bonus id.
     pub search: Option<String>,
-    /// Rows after this (release_at, id) in release order.
+    /// Rows after this (release_at, id) in the list's order; with `backward`, the rows just
+    /// before it (without a cursor: the last rows).
     pub after: Option<(i64, i64)>,
+    pub backward: bool,
+    /// Latest release first.
+    pub desc: bool,
     pub limit: u64,
 }
 
-/// Bonuses in release order, filtered by partner and shown state.
+impl BonusQuery {
+    fn filter(&self) -> store::Filter {
+        store::Filter {
+            code: self.partner.as_ref().map(|c| c.trim().to_uppercase()),
+            state: self.state,
+            search: self.search.as_deref().map(search_text).filter(|s| !s.is_empty()),
+            after: self.after,
+            backward: self.backward,
+            desc: self.desc,
+            limit: self.limit,
+        }
+    }
+}
+
+/// Count and value of the bonuses a list's partner and state find.
+pub async fn list_total(ctx: &Ctx, q: &BonusQuery) -> Result<(i64, Money)> {
+    Ok(store::list_total(&ctx.store.db, &q.filter(), ms(ctx.now()), ctx.terms.approval).await?)
+}
+
+/// Bonuses in release order (or its reverse), filtered by partner and shown state.
 pub async fn list(ctx: &Ctx, q: &BonusQuery) -> Result<Vec<BonusRow>> {
-    let filter = store::Filter {
-        code: q.partner.as_ref().map(|c| c.trim().to_uppercase()),
-        state: q.state,
-        search: q.search.as_deref().map(search_text).filter(|s| !s.is_empty()),
-        after: q.after,
-        limit: q.limit,
-    };
+    let filter = q.filter();
     let now = ctx.now();
     let rows = store::list(&ctx.store.db, &filter, ms(now), ctx.terms.approval).await?;
     Ok(rows
@@ -220,20 +237,30 @@ pub(crate) async fn void_in(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], r
 
 /// Voids one unpaid bonus, with the operator's reason.
 pub async fn void(ctx: &Ctx, id: i64, reason: &str) -> Result<Money> {
+    void_many(ctx, &[id], reason).await
+}
+
+/// Voids the named unpaid bonuses (all or none) for one reason, in one transaction with one
+/// audit entry.
+pub async fn void_many(ctx: &Ctx, ids: &[i64], reason: &str) -> Result<Money> {
     let reason = clean_text(reason);
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::VoidBonus)));
     }
     let txn = ctx.store.begin_write().await?;
-    let total = void_in(ctx, &txn, &[id], &reason).await?;
+    let total = void_in(ctx, &txn, ids, &reason).await?;
+    let (subject, detail) = match ids {
+        [id] => (format!("bonus {id}"), serde_json::json!({"amount": total.plain()})),
+        _ => (format!("{} bonuses", ids.len()), serde_json::json!({"ids": ids, "total": total.plain()})),
+    };
     audit::append(
         &txn,
         audit::Entry {
             at: ms(ctx.now()),
             operator: &ctx.operator,
             action: "bonus.void",
-            subject: &format!("bonus {id}"),
-            detail: serde_json::json!({"amount": total.plain()}),
+            subject: &subject,
+            detail,
             reason: Some(&reason),
         },
     )

@@ -80,8 +80,12 @@ pub struct Filter {
     /// Text searched in the partner's code and the payment id (lower case, as
     /// [`search_text`](crate::domain::partner::search_text) gives it), or a bonus id.
     pub search: Option<String>,
-    /// Rows after this (release_at, id) in release order.
+    /// Rows after this (release_at, id) in the list's order; with `backward`, the rows just
+    /// before it (without a cursor: the last rows).
     pub after: Option<(i64, i64)>,
+    pub backward: bool,
+    /// Latest release first.
+    pub desc: bool,
     pub limit: u64,
 }
 
@@ -105,10 +109,11 @@ fn listed(r: &QueryResult) -> Result<Listed, DbErr> {
     })
 }
 
-/// Bonuses in release order, filtered by partner code and shown state at `now`.
-pub async fn list<C: ConnectionTrait>(c: &C, f: &Filter, now: i64, approval: Approval) -> Result<Vec<Listed>, DbErr> {
+/// The condition over the list's tables of a filter's state and code, with its values (`$1` is
+/// the instant the state is shown at).
+fn filter(f: &Filter, now: i64, approval: Approval) -> (String, Vec<Value>) {
     let mut vals: Vec<Value> = vec![now.into()];
-    let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE $1 = $1");
+    let mut sql = "$1 = $1".to_string();
     if let Some(s) = f.state {
         sql.push_str(&format!(" AND {}", shown_condition(s, approval)));
     }
@@ -126,16 +131,44 @@ pub async fn list<C: ConnectionTrait>(c: &C, f: &Filter, now: i64, approval: App
         }
         sql.push_str(&format!(" AND ({any})"));
     }
+    (sql, vals)
+}
+
+/// Bonuses in release order (or its reverse), filtered by partner code and shown state at `now`.
+pub async fn list<C: ConnectionTrait>(c: &C, f: &Filter, now: i64, approval: Approval) -> Result<Vec<Listed>, DbErr> {
+    let (filter, mut vals) = filter(f, now, approval);
+    let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE {filter}");
+    // Read from the far end when the list runs the other way or the page is read back.
+    let (cmp, dir) = if f.desc != f.backward { ("<", "DESC") } else { (">", "ASC") };
     if let Some((rel, id)) = f.after {
         vals.push(rel.into());
         vals.push(id.into());
-        sql.push_str(&format!(" AND (b.release_at, b.id) > (${}, ${})", vals.len() - 1, vals.len()));
+        sql.push_str(&format!(" AND (b.release_at, b.id) {cmp} (${}, ${})", vals.len() - 1, vals.len()));
     }
-    sql.push_str(" ORDER BY b.release_at, b.id");
+    sql.push_str(&format!(" ORDER BY b.release_at {dir}, b.id {dir}"));
     if f.limit > 0 {
         sql.push_str(&format!(" LIMIT {}", f.limit));
     }
-    query_all(c, &sql, vals).await?.iter().map(listed).collect()
+    let mut rows = query_all(c, &sql, vals).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
+    if f.backward {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Count and value of the bonuses a list's filter finds (its cursor and limit aside).
+pub async fn list_total<C: ConnectionTrait>(
+    c: &C,
+    f: &Filter,
+    now: i64,
+    approval: Approval,
+) -> Result<(i64, Money), DbErr> {
+    let (filter, vals) = filter(f, now, approval);
+    let sql = format!("SELECT COUNT(*), CAST(COALESCE(SUM({VALUE}), 0) AS BIGINT) {LIST_FROM} WHERE {filter}");
+    Ok(match query_one(c, &sql, vals).await? {
+        Some(r) => (r.try_get_by_index(0)?, Money::from_tiyn(r.try_get_by_index(1)?)),
+        None => (0, Money::ZERO),
+    })
 }
 
 /// Ids of every bonus that shows `state` at `now` (the property test's side of the SQL form).

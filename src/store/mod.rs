@@ -140,7 +140,10 @@ async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(!bulk)
                 .create_if_missing(true)
-                .pragma("cache_size", if bulk { "-1048576" } else { "-131072" })
+                // The console's pool holds a few connections for as long as it runs: 16 MB of
+                // pages each keeps its pages of a large program in memory without the console
+                // growing to hundreds of MB (an import's connection is the one that needs more).
+                .pragma("cache_size", if bulk { "-1048576" } else { "-16384" })
                 // Checkpoint every ~40 MB of WAL rather than every 4 MB (~400 MB for an import):
                 // writes touch index pages at random, and each checkpoint rewrites them.
                 .pragma("wal_autocheckpoint", if bulk { "100000" } else { "10000" })

@@ -62,7 +62,10 @@ pub struct ListQuery {
     pub search: Option<String>,
     pub status: Option<Status>,
     pub sort: Sort,
-    /// Rows after this cursor; with `backward`, the rows just before it.
+    /// The sort from the last row to the first.
+    pub desc: bool,
+    /// Rows after this cursor in the list's order; with `backward`, the rows just before it
+    /// (without a cursor: the last rows).
     pub cursor: Option<Cursor>,
     pub backward: bool,
     pub limit: u64,
@@ -123,30 +126,22 @@ fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
 /// ([`search_text`]); a partner whose code is exactly the text searched comes first, on the
 /// first page, and is left out of the keyset pages so that no page repeats it.
 pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<PartnerRow>, DbErr> {
-    let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE 1=1");
-    let mut vals: Vec<Value> = Vec::new();
-    let searched =
-        q.search.as_deref().map(|s| (search_text(s), s.trim().to_uppercase())).filter(|(s, _)| !s.is_empty());
-    if let Some((text, _)) = &searched {
-        vals.push(contains(text).into());
-        sql.push_str(&format!(" AND p.search LIKE ${} {ESCAPE}", vals.len()));
-    }
-    if let Some(st) = q.status {
-        sql.push_str(&format!(" AND {}", status_condition(st)));
-    }
+    let (filter, mut vals) = filter(q);
+    let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE {filter}");
     let mut head = Vec::new();
-    if let Some((_, code)) = &searched {
+    if let Some(code) = q.search.as_deref().filter(|s| !search_text(s).is_empty()).map(|s| s.trim().to_uppercase()) {
         if q.cursor.is_none() && !q.backward {
             let mut v = vals.clone();
             v.push(code.clone().into());
             let exact = format!("{sql} AND c.code = ${}", v.len());
             head = query_all(c, &exact, v).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
         }
-        vals.push(code.clone().into());
+        vals.push(code.into());
         sql.push_str(&format!(" AND c.code <> ${}", vals.len()));
     }
     let col = q.sort.column();
-    let (cmp, dir) = if q.backward { ("<", "DESC") } else { (">", "ASC") };
+    // Read from the far end when the list runs the other way or the page is read back.
+    let (cmp, dir) = if q.desc != q.backward { ("<", "DESC") } else { (">", "ASC") };
     if let Some(cur) = &q.cursor {
         vals.push(match &cur.key {
             CursorKey::Text(t) => t.clone().into(),
@@ -173,6 +168,26 @@ pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Partne
         r.available = sum(StoredBonusState::Available);
     }
     Ok(rows)
+}
+
+/// The condition over the list's tables of a query's search and status, with its values.
+fn filter(q: &ListQuery) -> (String, Vec<Value>) {
+    let mut sql = "1=1".to_string();
+    let mut vals: Vec<Value> = Vec::new();
+    if let Some(text) = q.search.as_deref().map(search_text).filter(|s| !s.is_empty()) {
+        vals.push(contains(&text).into());
+        sql.push_str(&format!(" AND p.search LIKE ${} {ESCAPE}", vals.len()));
+    }
+    if let Some(st) = q.status {
+        sql.push_str(&format!(" AND {}", status_condition(st)));
+    }
+    (sql, vals)
+}
+
+/// How many partners a list's search and status find (its cursor and limit aside).
+pub async fn list_count<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<i64, DbErr> {
+    let (filter, vals) = filter(q);
+    count(c, &format!("SELECT COUNT(*) {LIST_FROM} WHERE {filter}"), vals).await
 }
 
 /// A code (upper-case) and its partner, when both exist.

@@ -63,12 +63,16 @@ pub enum Action {
     PageUp,
     PageDown,
     Home,
+    /// G or End: the last page.
+    End,
     Left,
     Right,
     Enter,
     Reload,
     Search,
     Sort,
+    /// S: the sort the other way round.
+    SortDirection,
     Filter,
     ToggleChart,
     Select,
@@ -90,14 +94,18 @@ pub enum Action {
     },
     DashboardLoaded(u64, Result<Box<Dashboard>, String>),
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
+    /// How many partners the list's filter and search find.
+    PartnersCounted(u64, Result<i64, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
     DetailPageLoaded(u64, Result<DetailPage, String>),
     /// A detail section's first page for a search (or with none), and how many rows match.
     DetailFound(u64, Result<(DetailPage, i64), String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
+    /// How many bonuses the list's filter finds, and their value.
+    BonusesCounted(u64, Result<(i64, Money), String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
-    Voided(u64, i64, Result<Money, String>),
+    Voided(u64, Vec<i64>, Result<Money, String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
     Confirmed {
         ask: Ask,
@@ -112,12 +120,15 @@ impl Action {
         match self {
             Action::DashboardLoaded(..) => Some(Screen::Dashboard),
             Action::PartnersLoaded(..)
+            | Action::PartnersCounted(..)
             | Action::DetailLoaded(..)
             | Action::DetailPageLoaded(..)
             | Action::DetailFound(..) => Some(Screen::Partners),
-            Action::BonusesLoaded(..) | Action::Previewed(..) | Action::Approved(..) | Action::Voided(..) => {
-                Some(Screen::Bonuses)
-            }
+            Action::BonusesLoaded(..)
+            | Action::BonusesCounted(..)
+            | Action::Previewed(..)
+            | Action::Approved(..)
+            | Action::Voided(..) => Some(Screen::Bonuses),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
@@ -157,13 +168,13 @@ impl Action {
 }
 
 /// Work on money that waits for the operator's yes in a dialog (gitui's confirm → confirmed
-/// pair): the dialog holds it, and `y` (or Enter with a reason) sends it back to its screen.
+/// pair): the dialog holds it, and its yes sends it back to its screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     /// Approve exactly these bonuses: the ones the preview showed.
     Approve(Vec<i64>),
-    /// Void this bonus, for the reason typed.
-    Void(i64),
+    /// Void these bonuses, for the reason typed.
+    Void(Vec<i64>),
 }
 
 impl Ask {
@@ -210,7 +221,17 @@ pub enum Effect {
         part: Part,
         find: Option<Find>,
     },
+    /// The count of the partners a list's query finds (its cursor and limit aside).
+    CountPartners {
+        req: u64,
+        query: ListQuery,
+    },
     LoadBonuses {
+        req: u64,
+        query: BonusQuery,
+    },
+    /// The count and value of the bonuses a list's query finds (its cursor and limit aside).
+    CountBonuses {
         req: u64,
         query: BonusQuery,
     },
@@ -224,7 +245,7 @@ pub enum Effect {
     },
     Void {
         req: u64,
-        id: i64,
+        ids: Vec<i64>,
         reason: String,
     },
 }

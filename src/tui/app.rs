@@ -97,7 +97,7 @@ impl App {
 
     pub fn mode(&self) -> Mode {
         match &self.dialog {
-            Some(d) if d.reason.is_some() => Mode::Typing,
+            Some(d) if d.typing() => Mode::Typing,
             Some(_) => Mode::Confirm,
             None if self.help => Mode::Help,
             None if self.current().field().is_some() => Mode::Typing,
@@ -279,10 +279,16 @@ mod tests {
     fn switching_screens_loads_each_once() {
         let mut app = app(Lang::En);
         assert!(matches!(app.start().as_slice(), [Effect::LoadDashboard { .. }]));
-        assert!(matches!(app.update(Action::GoTo(Screen::Partners)).as_slice(), [Effect::LoadPartners { .. }]));
+        assert!(matches!(
+            app.update(Action::GoTo(Screen::Partners)).as_slice(),
+            [Effect::LoadPartners { .. }, Effect::CountPartners { .. }]
+        ));
         assert_eq!(app.screen, Screen::Partners);
         assert!(app.update(Action::GoTo(Screen::Partners)).is_empty(), "already loading");
-        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadBonuses { .. }]));
+        assert!(matches!(
+            app.update(Action::NextScreen).as_slice(),
+            [Effect::LoadBonuses { .. }, Effect::CountBonuses { .. }]
+        ));
         assert_eq!(app.screen, Screen::Bonuses);
         assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadDashboard { .. }]));
         assert_eq!(app.screen, Screen::Dashboard);
@@ -318,7 +324,7 @@ mod tests {
         let mut app = partners_listed(3);
         app.update(Action::Enter);
         let fx = app.update(Action::GoTo(Screen::Bonuses));
-        let [Effect::LoadBonuses { req, .. }] = fx.as_slice() else { panic!("{fx:?}") };
+        let [Effect::LoadBonuses { req, .. }, _] = fx.as_slice() else { panic!("a page and its count: {fx:?}") };
         let req = *req;
         assert!(app.update(Action::GoTo(Screen::Partners)).is_empty(), "nothing changed, nothing to read");
         app.update(Action::GoTo(Screen::Bonuses));
@@ -326,12 +332,21 @@ mod tests {
         assert!(fx.is_empty(), "no rows yet");
         app.update(Action::BonusesLoaded(req, Ok(bonus_rows())));
         app.update(Action::Void);
-        app.update(Action::Edit(InputRequest::InsertChar('x')));
-        let fx = app.update(Action::Submit);
-        let Some(Effect::Void { req, id, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
-        app.update(Action::Voided(req, id, Ok(Money::kzt(25_000))));
+        for c in "duplicate payment".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Submit);
+        let fx = app.update(Action::Yes);
+        let Some(Effect::Void { req, ids, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::Voided(req, ids, Ok(Money::kzt(25_000))));
         let fx = app.update(Action::GoTo(Screen::Partners));
-        assert!(matches!(fx.as_slice(), [Effect::LoadPartners { .. }, Effect::LoadDetail { .. }]), "{fx:?}");
+        assert!(
+            matches!(
+                fx.as_slice(),
+                [Effect::LoadPartners { .. }, Effect::CountPartners { .. }, Effect::LoadDetail { .. }]
+            ),
+            "{fx:?}"
+        );
         assert!(app.update(Action::GoTo(Screen::Partners)).is_empty());
     }
 

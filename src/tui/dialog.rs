@@ -4,7 +4,8 @@
 //! while a dialog is open: the screen re-checks inside the write.
 use super::action::{Action, Ask};
 use super::i18n::{K, t};
-use super::widgets::{View, boxed, centered, fit, input_field};
+use super::widgets::{View, boxed, centered, fit, input_field, wrap};
+use crate::domain::bonus::void_reason_enough;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -17,26 +18,31 @@ pub struct Dialog {
     pub title: K,
     /// The question, with the figures the operator is saying yes to.
     pub question: String,
-    /// The keys line at its foot.
+    /// The keys line at its foot (while a reason is typed: the reason step's own).
     pub keys: K,
+    /// Only `y` confirms, and Enter cancels: bulk work on money, and voids.
+    pub strict: bool,
     /// The reason field, for work that must say why.
     pub reason: Option<Reason>,
     pub ask: Ask,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Reason {
     pub input: Input,
-    /// Enter was pressed on an empty reason.
+    /// Enter was pressed on a reason too short, which the dialog says.
     pub refused: bool,
+    /// The reason taken: the dialog now asks for `y`, with these keys.
+    pub given: Option<String>,
+    pub confirm_keys: K,
 }
 
 /// What a key did to the dialog.
 #[derive(Debug)]
 pub enum Answer {
-    /// Still open (a key typed into the reason).
+    /// Still open (a key typed into the reason, or the reason taken).
     Open,
-    /// Still open: the reason is missing, which this says.
+    /// Still open: the reason is too short, which this says.
     Refused(K),
     Cancelled,
     /// Yes: this goes to the screen that asked.
@@ -44,42 +50,54 @@ pub enum Answer {
 }
 
 impl Dialog {
-    /// A yes/no question: `y`/Enter confirms, `n`/Esc cancels.
-    pub fn confirm(title: K, question: String, keys: K, ask: Ask) -> Dialog {
-        Dialog { title, question, keys, reason: None, ask }
+    /// A yes/no question: `y` confirms, `n`/Esc cancel; Enter confirms unless `strict`, when
+    /// it cancels.
+    pub fn confirm(title: K, question: String, keys: K, strict: bool, ask: Ask) -> Dialog {
+        Dialog { title, question, keys, strict, reason: None, ask }
     }
 
-    /// A question answered by typing a reason: Enter confirms with it, Esc cancels.
-    pub fn with_reason(title: K, question: String, keys: K, ask: Ask) -> Dialog {
-        Dialog { title, question, keys, reason: Some(Reason::default()), ask }
+    /// A reason typed (Enter takes it when it says enough, Esc cancels), then a strict yes/no
+    /// with `confirm_keys`.
+    pub fn with_reason(title: K, question: String, keys: K, confirm_keys: K, ask: Ask) -> Dialog {
+        let reason = Reason { input: Input::default(), refused: false, given: None, confirm_keys };
+        Dialog { title, question, keys, strict: true, reason: Some(reason), ask }
+    }
+
+    /// Whether a text field has the keys (the reason is being typed).
+    pub fn typing(&self) -> bool {
+        self.reason.as_ref().is_some_and(|r| r.given.is_none())
     }
 
     /// Whether `action` is one of this dialog's keys (others go on to the screen).
     pub fn takes(&self, action: &Action) -> bool {
-        match self.reason {
-            None => matches!(action, Action::Yes | Action::No),
-            Some(_) => matches!(action, Action::Edit(_) | Action::Submit | Action::CancelInput),
+        if self.typing() {
+            matches!(action, Action::Edit(_) | Action::Submit | Action::CancelInput)
+        } else {
+            matches!(action, Action::Yes | Action::No | Action::Submit)
         }
     }
 
     pub fn answer(&mut self, action: Action) -> Answer {
-        let confirmed = |ask: &Ask, reason| Answer::Confirmed(Action::Confirmed { ask: ask.clone(), reason });
+        let given = self.reason.as_ref().and_then(|r| r.given.clone());
         match (&mut self.reason, action) {
-            (None, Action::Yes) => confirmed(&self.ask, None),
-            (Some(r), Action::Edit(req)) => {
+            (Some(r), Action::Edit(req)) if r.given.is_none() => {
                 r.input.handle(req);
                 r.refused = false;
                 Answer::Open
             }
-            (Some(r), Action::Submit) => {
-                let reason = r.input.value().trim().to_string();
-                if reason.is_empty() {
+            (Some(r), Action::Submit) if r.given.is_none() => {
+                if !void_reason_enough(r.input.value()) {
                     r.refused = true;
-                    return Answer::Refused(K::ReasonRequired);
+                    return Answer::Refused(K::ReasonTooShort);
                 }
-                confirmed(&self.ask, Some(reason))
+                r.given = Some(r.input.value().trim().to_string());
+                Answer::Open
             }
-            (None, Action::No) | (Some(_), Action::CancelInput) => Answer::Cancelled,
+            (_, Action::Yes) => Answer::Confirmed(Action::Confirmed { ask: self.ask.clone(), reason: given }),
+            (_, Action::Submit) if !self.strict => {
+                Answer::Confirmed(Action::Confirmed { ask: self.ask.clone(), reason: given })
+            }
+            (_, Action::Submit | Action::No | Action::CancelInput) => Answer::Cancelled,
             _ => Answer::Open,
         }
     }
@@ -89,32 +107,43 @@ impl Dialog {
         let (lang, theme) = (view.lang, view.theme);
         let width = area.width.saturating_sub(4).min(64);
         let bold = Style::new().add_modifier(Modifier::BOLD);
+        // The question names what it acts on, amounts included: it wraps between words, so that
+        // a figure is never cut by a narrow terminal.
+        let question = wrap(&self.question, width.saturating_sub(2) as usize);
+        let q_lines = question.len() as u16;
         let Some(reason) = &self.reason else {
-            let body = vec![
-                Line::raw(""),
-                Line::styled(self.question.clone(), bold).centered(),
-                Line::raw(""),
-                Line::styled(t(lang, self.keys), theme.key()).centered(),
-            ];
-            let r = centered(area, width, 7);
+            let mut body = vec![Line::raw("")];
+            body.extend(question.into_iter().map(|l| Line::styled(l, bold).centered()));
+            body.push(Line::raw(""));
+            body.push(Line::styled(t(lang, self.keys), theme.key()).centered());
+            let r = centered(area, width, 6 + q_lines);
             frame.render_widget(Clear, r);
             let block = boxed(theme, t(lang, self.title).into());
             frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(block), r);
             return;
         };
-        let r = centered(area, width, 9);
+        let r = centered(area, width, 8 + q_lines);
         frame.render_widget(Clear, r);
         let block = boxed(theme, t(lang, self.title).into());
         let inner = block.inner(r);
         frame.render_widget(block, r);
-        let [q, _, label, field, err, keys] = Layout::vertical([Constraint::Length(1); 6]).areas(inner);
+        let [q, _, label, field, err, keys] = Layout::vertical([
+            Constraint::Length(q_lines),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
         let inner_w = inner.width as usize;
-        frame.render_widget(Line::styled(fit(&self.question, inner_w), bold), q);
+        frame.render_widget(Paragraph::new(question.into_iter().map(|l| Line::styled(l, bold)).collect::<Vec<_>>()), q);
         frame.render_widget(Line::raw(t(lang, K::ReasonLabel)), label);
-        input_field(frame, field, &reason.input, true);
+        input_field(frame, field, &reason.input, reason.given.is_none());
         if reason.refused {
-            frame.render_widget(Line::styled(fit(t(lang, K::ReasonRequired), inner_w), theme.error()), err);
+            frame.render_widget(Line::styled(fit(t(lang, K::ReasonTooShort), inner_w), theme.error()), err);
         }
-        frame.render_widget(Line::styled(t(lang, self.keys), theme.key()).centered(), keys);
+        let k = if reason.given.is_some() { reason.confirm_keys } else { self.keys };
+        frame.render_widget(Line::styled(t(lang, k), theme.key()).centered(), keys);
     }
 }

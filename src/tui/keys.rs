@@ -1,5 +1,7 @@
 //! Keys to actions, by what has the keys now (a dialog, a text field, the help, or a screen).
 //! Only presses count; Ctrl-C always quits. No Ctrl-M/H/I or Alt chords for actions.
+//! Hotkeys follow the physical key: a character the Russian (ЙЦУКЕН) layout gives is read as
+//! the Latin one on the same key, everywhere but in a text field.
 use super::action::{Action, Screen};
 use super::app::{App, Mode};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -12,9 +14,13 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C')) {
         return Some(Action::Quit);
     }
-    match app.mode() {
+    let mode = app.mode();
+    let key = if mode == Mode::Typing { key } else { physical(key) };
+    match mode {
+        // Enter is the dialog's to judge: it confirms a single approval and cancels bulk work.
         Mode::Confirm => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Yes),
+            KeyCode::Char('y' | 'Y') => Some(Action::Yes),
+            KeyCode::Enter => Some(Action::Submit),
             KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => Some(Action::No),
             _ => None,
         },
@@ -54,10 +60,12 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::PageDown => Action::PageDown,
         KeyCode::PageUp => Action::PageUp,
         KeyCode::Home | KeyCode::Char('g') => Action::Home,
+        KeyCode::End | KeyCode::Char('G') => Action::End,
         KeyCode::Enter => Action::Enter,
         KeyCode::Char('r') => Action::Reload,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Char('s') => Action::Sort,
+        KeyCode::Char('S') => Action::SortDirection,
         KeyCode::Char('f') => Action::Filter,
         KeyCode::Char('c') => Action::ToggleChart,
         KeyCode::Char(' ') => Action::Select,
@@ -68,11 +76,64 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     })
 }
 
+/// The Latin character of each key of the Russian (ЙЦУКЕН) layout: (Latin, Russian), lower case;
+/// the upper cases follow. On the `/` and `?` keys that layout gives `.` and `,`, which are no
+/// hotkeys of their own. `ё` sits on the backtick key, which is no hotkey, so it is not here.
+pub const PHYSICAL: [(char, char); 28] = [
+    ('q', 'й'),
+    ('w', 'ц'),
+    ('e', 'у'),
+    ('r', 'к'),
+    ('t', 'е'),
+    ('y', 'н'),
+    ('u', 'г'),
+    ('i', 'ш'),
+    ('o', 'щ'),
+    ('p', 'з'),
+    ('a', 'ф'),
+    ('s', 'ы'),
+    ('d', 'в'),
+    ('f', 'а'),
+    ('g', 'п'),
+    ('h', 'р'),
+    ('j', 'о'),
+    ('k', 'л'),
+    ('l', 'д'),
+    ('z', 'я'),
+    ('x', 'ч'),
+    ('c', 'с'),
+    ('v', 'м'),
+    ('b', 'и'),
+    ('n', 'т'),
+    ('m', 'ь'),
+    ('/', '.'),
+    ('?', ','),
+];
+
+/// The Latin character on the same key as `c` (itself when it is not a Russian layout's).
+fn latin(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match PHYSICAL.iter().find(|(_, ru)| *ru == lower) {
+        Some((en, _)) if lower != c => en.to_ascii_uppercase(),
+        Some((en, _)) => *en,
+        None => c,
+    }
+}
+
+/// A key read by where it is on the keyboard, not by the layout that is on.
+fn physical(mut key: KeyEvent) -> KeyEvent {
+    if let KeyCode::Char(c) = key.code {
+        key.code = KeyCode::Char(latin(c));
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::app;
     use super::*;
     use crate::domain::Lang;
+    use crate::tui::i18n::K;
     use ratatui::crossterm::event::KeyEventState;
     use tui_input::InputRequest;
 
@@ -94,6 +155,72 @@ mod tests {
         app.update(Action::Search);
         assert!(matches!(map(&app, key(KeyCode::Char('q'))), Some(Action::Edit(InputRequest::InsertChar('q')))));
         assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit)));
+    }
+
+    fn dialog() -> crate::tui::dialog::Dialog {
+        let ask = crate::tui::action::Ask::Approve(vec![1]);
+        crate::tui::dialog::Dialog::confirm(K::ConfirmTitle, String::new(), K::ConfirmKeys, false, ask)
+    }
+
+    /// Every Latin hotkey, in every mode that has hotkeys, gives the same action as its twin on
+    /// the Russian layout; and every pair of the table is one key (no Latin letter twice).
+    #[test]
+    fn the_russian_layout_gives_the_same_hotkeys() {
+        let mut app = app(Lang::En);
+        let mut latin: Vec<char> = PHYSICAL.iter().map(|p| p.0).collect();
+        latin.sort();
+        latin.dedup();
+        assert_eq!(latin.len(), PHYSICAL.len());
+        let act = |app: &App, c: char| map(app, key(KeyCode::Char(c))).map(|a| format!("{a:?}"));
+        let mut checked = 0;
+        let mut modes = vec![];
+        for setup in 0..4 {
+            match setup {
+                0 => {}
+                1 => {
+                    app.update(Action::GoTo(Screen::Partners));
+                }
+                2 => {
+                    app.update(Action::Help);
+                }
+                _ => {
+                    app.update(Action::Help);
+                    app.dialog = Some(dialog());
+                }
+            }
+            modes.push(app.mode());
+            for (en, ru) in PHYSICAL {
+                for (en, ru) in [(en, ru), (en.to_ascii_uppercase(), ru.to_uppercase().next().unwrap_or(ru))] {
+                    assert_eq!(act(&app, en), act(&app, ru), "{en} and {ru} in {:?}", app.mode());
+                    checked += act(&app, en).is_some() as usize;
+                }
+            }
+        }
+        assert_eq!(modes, vec![Mode::Normal, Mode::Normal, Mode::Help, Mode::Confirm]);
+        assert!(checked >= 40, "the hotkeys were reached: {checked}");
+        app.dialog = None;
+        assert!(matches!(map(&app, key(KeyCode::Char('й'))), Some(Action::QuitOrBack)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Ф'))), Some(Action::ApproveAll)));
+        assert!(matches!(map(&app, key(KeyCode::Char('П'))), Some(Action::End)));
+        assert!(matches!(map(&app, key(KeyCode::Char('.'))), Some(Action::Search)));
+        assert!(matches!(map(&app, key(KeyCode::End)), Some(Action::End)));
+        assert!(matches!(map(&app, key(KeyCode::Char('G'))), Some(Action::End)));
+        assert!(matches!(map(&app, key(KeyCode::Home)), Some(Action::Home)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Ы'))), Some(Action::SortDirection)));
+        // In a text field Russian stays Russian.
+        app.update(Action::Search);
+        assert_eq!(app.mode(), Mode::Typing);
+        assert!(matches!(map(&app, key(KeyCode::Char('й'))), Some(Action::Edit(InputRequest::InsertChar('й')))));
+    }
+
+    #[test]
+    fn yes_in_a_dialog_on_either_layout_and_enter_is_the_dialogs_to_judge() {
+        let mut app = app(Lang::En);
+        app.dialog = Some(dialog());
+        assert!(matches!(map(&app, key(KeyCode::Char('н'))), Some(Action::Yes)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Н'))), Some(Action::Yes)));
+        assert!(matches!(map(&app, key(KeyCode::Char('т'))), Some(Action::No)));
+        assert!(matches!(map(&app, key(KeyCode::Enter)), Some(Action::Submit)));
     }
 
     #[test]

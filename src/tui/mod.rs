@@ -6,8 +6,10 @@
 mod action;
 mod app;
 mod chrome;
+mod columns;
 mod component;
 mod dialog;
+mod frames;
 mod i18n;
 mod keys;
 mod paging;
@@ -17,6 +19,8 @@ mod widgets;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod sizes;
 #[cfg(test)]
 mod tests;
 
@@ -99,9 +103,13 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
         i
     });
 
+    let started = crate::app::STARTED.get().copied().unwrap_or_else(std::time::Instant::now);
+    let mut trace = frames::FrameLog::from_env(started);
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
-    for e in app.start() {
+    let first = app.start();
+    trace.started(first.len());
+    for e in first {
         spawn_effect(ctx, app.lang, e, act_tx.clone());
     }
     draw(terminal, app)?;
@@ -111,7 +119,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
             msg = term_rx.recv() => match msg {
                 Some(TermMsg::Event(Event::Key(k))) => {
                     // Mapped by the App itself: a key may have to wait for rows on their way.
-                    for e in app.key(k) {
+                    trace.key(&k);
+                    let effects = app.key(k);
+                    trace.started(effects.len());
+                    for e in effects {
                         spawn_effect(ctx, app.lang, e, act_tx.clone());
                     }
                     if app.quit {
@@ -121,6 +132,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                         draw(terminal, app)?;
                         app.redraw = false;
                     }
+                    trace.flushed();
                     continue;
                 }
                 Some(TermMsg::Event(Event::Resize(w, h))) => {
@@ -139,7 +151,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     break;
                 }
             },
-            Some(a) = act_rx.recv() => a,
+            Some(a) = act_rx.recv() => {
+                trace.answered();
+                a
+            }
             _ = hangup.recv() => {
                 tracing::info!("SIGHUP: the terminal is gone, quitting");
                 break;
@@ -160,7 +175,9 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
             } => Action::Tick(ctx.now()),
         };
         let resized = matches!(action, Action::Resize(..));
-        for e in app.update(action) {
+        let effects = app.update(action);
+        trace.started(effects.len());
+        for e in effects {
             spawn_effect(ctx, app.lang, e, act_tx.clone());
         }
         if app.quit {
@@ -170,6 +187,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
             draw(terminal, app)?;
             app.redraw = false;
         }
+        trace.flushed();
     }
     Ok(())
 }
@@ -212,6 +230,12 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 req,
                 service::partners::find_in_detail(&ctx, &account_id, part, find.as_ref()).await.map_err(text),
             ),
+            Effect::CountPartners { req, query } => {
+                Action::PartnersCounted(req, service::partners::count(&ctx, &query).await.map_err(text))
+            }
+            Effect::CountBonuses { req, query } => {
+                Action::BonusesCounted(req, service::bonuses::list_total(&ctx, &query).await.map_err(text))
+            }
             Effect::LoadBonuses { req, query } => {
                 Action::BonusesLoaded(req, service::bonuses::list(&ctx, &query).await.map_err(text))
             }
@@ -225,12 +249,12 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 }
                 Action::Approved(req, r.map_err(text))
             }
-            Effect::Void { req, id, reason } => {
-                let r = service::bonuses::void(&ctx, id, &reason).await;
+            Effect::Void { req, ids, reason } => {
+                let r = service::bonuses::void_many(&ctx, &ids, &reason).await;
                 if r.is_ok() {
-                    tracing::info!(operator = %ctx.operator, bonus = id, "voided a bonus");
+                    tracing::info!(operator = %ctx.operator, bonuses = ?ids, "voided bonuses");
                 }
-                Action::Voided(req, id, r.map_err(text))
+                Action::Voided(req, ids, r.map_err(text))
             }
         };
         let _ = tx.send(action);

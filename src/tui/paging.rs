@@ -3,14 +3,14 @@
 //! the key that turned the page says; the detail's tables read on as their highlight nears the
 //! last row read. How a list page is drawn (its title, its rows) is here too, once.
 use super::action::Action;
+use super::columns::{self, Cell, Column};
 use super::component::Cx;
 use super::i18n::{self, K, t};
 use super::widgets::{self, Scroll, View, fit};
-use crate::domain::Lang;
+use crate::domain::{Lang, Money};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Row;
 use unicode_width::UnicodeWidthStr;
 
 /// Rows of a table on a terminal of `height` lines that has `chrome` lines around the table.
@@ -22,6 +22,11 @@ pub fn rows(height: u16, chrome: usize) -> usize {
 /// title and its header.
 pub fn page_rows(height: u16) -> usize {
     rows(height, 5)
+}
+
+/// The sorted column's mark: ▲ from the first to the last, ▼ the other way round.
+pub fn arrow(desc: bool) -> &'static str {
+    if desc { "▼" } else { "▲" }
 }
 
 /// Where the highlight lands on the new page.
@@ -49,6 +54,23 @@ pub enum Step {
     Next(Land),
     Prev(Land),
     First,
+    Last,
+}
+
+/// How many rows a list's query finds, and their value where the list has money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count {
+    pub n: i64,
+    pub total: Option<Money>,
+}
+
+/// What a list's title line says: its name, its page's number, what it shows (cut when the
+/// width is short) and its figures (whole, or left out).
+pub struct Title {
+    pub name: K,
+    pub page: usize,
+    pub parts: Vec<String>,
+    pub marks: Vec<String>,
 }
 
 /// A list page on screen and the page asked for; `At` is how the list's pages are addressed.
@@ -62,11 +84,27 @@ pub struct List<T, At> {
     pub loaded: bool,
     pub pending: Option<Pending<At>>,
     pub error: Option<String>,
+    /// Rows a page holds, as the page shown was read.
+    pub limit: usize,
+    /// What the list's query finds in all, once read; and the count on its way.
+    pub count: Option<Count>,
+    pub counting: Option<u64>,
 }
 
 impl<T, At> Default for List<T, At> {
     fn default() -> Self {
-        List { rows: Vec::new(), sel: 0, has_prev: false, has_next: false, loaded: false, pending: None, error: None }
+        List {
+            rows: Vec::new(),
+            sel: 0,
+            has_prev: false,
+            has_next: false,
+            loaded: false,
+            pending: None,
+            error: None,
+            limit: 0,
+            count: None,
+            counting: None,
+        }
     }
 }
 
@@ -112,6 +150,7 @@ impl<T, At> List<T, At> {
                 Step::Stay
             }
             Action::Home => Step::First,
+            Action::End => Step::Last,
             _ => return None,
         })
     }
@@ -134,7 +173,10 @@ impl<T, At> List<T, At> {
             return None;
         };
         match res {
-            Ok(rows) => Some((rows, pend)),
+            Ok(rows) => {
+                self.limit = pend.limit;
+                Some((rows, pend))
+            }
             Err(e) => {
                 cx.load_failed(&e);
                 self.error = Some(e);
@@ -143,6 +185,30 @@ impl<T, At> List<T, At> {
                 None
             }
         }
+    }
+
+    /// Marks a count of the list's query as asked for; its request id.
+    pub fn ask_count(&mut self, cx: &mut Cx) -> u64 {
+        let req = cx.req();
+        self.counting = Some(req);
+        req
+    }
+
+    /// Takes the count awaited (an answer to another request is dropped; a failure is said).
+    pub fn counted(&mut self, cx: &mut Cx, req: u64, res: Result<Count, String>) {
+        if !cx.awaited(&mut self.counting, req) {
+            return;
+        }
+        match res {
+            Ok(c) => self.count = Some(c),
+            Err(e) => cx.load_failed(&e),
+        }
+    }
+
+    /// The number of pages, once the count is read: at least one.
+    pub fn pages(&self) -> Option<usize> {
+        let n = self.count?.n.max(0) as usize;
+        Some(n.div_ceil(self.limit.max(1)).max(1))
     }
 
     /// Cuts a page read forward to `limit` rows; the extra row only says that more follow.
@@ -166,40 +232,37 @@ impl<T, At> List<T, At> {
         self.error = None;
     }
 
-    /// The list's title line: its name, then what it shows (`parts`), its page and whether a
-    /// page is on its way, cut to the width.
-    pub fn render_title(
-        &self,
-        view: &View,
-        frame: &mut Frame,
-        area: Rect,
-        name: K,
-        page: usize,
-        mut parts: Vec<String>,
-    ) {
+    /// The list's title line: its name, then what it shows (`parts`, cut to the width when
+    /// they must be), then its figures (`marks`: what it finds, what is selected), its page and
+    /// whether a page is on its way, which are never cut: one that does not fit is left out
+    /// whole, the first first.
+    pub fn render_title(&self, view: &View, frame: &mut Frame, area: Rect, title: Title) {
+        let Title { name, page, parts, mut marks } = title;
         let lang = view.lang;
         if self.loaded {
-            parts.push(i18n::page_title(lang, page));
+            marks.push(i18n::page_title(lang, page, self.pages()));
         }
         if self.pending.is_some() {
-            parts.push(t(lang, K::Loading).to_string());
+            marks.push(t(lang, K::Loading).to_string());
         }
         let head = t(lang, name);
-        let rest = fit(&format!(" · {}", parts.join(" · ")), (area.width as usize).saturating_sub(head.width()));
-        frame.render_widget(Line::from(vec![Span::styled(head, view.theme.title()), Span::raw(rest)]), area);
+        let room = (area.width as usize).saturating_sub(head.width());
+        let join = |m: &[String]| m.iter().map(|m| format!(" · {m}")).collect::<String>();
+        while !marks.is_empty() && join(&marks).width() > room {
+            marks.remove(0);
+        }
+        let marks = join(&marks);
+        let rest = fit(&join(&parts), room - marks.width());
+        frame.render_widget(
+            Line::from(vec![Span::styled(head, view.theme.title()), Span::raw(rest), Span::raw(marks)]),
+            area,
+        );
     }
 
-    /// The page as a table with its highlight, or what an empty list says instead.
-    pub fn render_rows(
-        &self,
-        view: &View,
-        frame: &mut Frame,
-        area: Rect,
-        rows: Vec<Row>,
-        header: Row,
-        widths: &[Constraint],
-    ) {
-        widgets::table(view, frame, area, rows, header, widths, Scroll { sel: self.sel, offset: 0 });
+    /// The page under `columns` (numbers whole, the least important columns left out first
+    /// when the width runs out), or what an empty list says instead.
+    pub fn render_cells(&self, view: &View, frame: &mut Frame, area: Rect, columns: &[Column], rows: &[Vec<Cell>]) {
+        columns::table(view, frame, area, columns, rows, Scroll { sel: self.sel, offset: 0 });
         if let Some(text) = self.empty_text(view.lang) {
             widgets::note(view, frame, area, &text);
         }

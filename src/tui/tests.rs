@@ -258,3 +258,81 @@ fn snapshots_search_in_progress() {
         insta::assert_snapshot!(format!("partner_detail_ledger_search_{}_80x24", lang.code()), draw(&app).backend());
     }
 }
+
+/// The dialogs name what they act on: one bonus, a selection, every due one, a void's
+/// confirmation after its reason; and a reason too short is refused in one sentence.
+#[test]
+fn snapshots_dialogs_name_their_target() {
+    for lang in [Lang::En, Lang::Ru] {
+        let code = lang.code();
+        let mut app = bonuses_app(lang, 80, 24);
+        let fx = app.update(Action::ApproveAll);
+        let Some(Effect::PreviewApprove { req, ids: None }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let ids = vec![101, 102, 103, 104, 105];
+        app.update(Action::Previewed(req, Ok(Preview { ids, total: Money::from_tiyn(19_375_050) })));
+        insta::assert_snapshot!(format!("approve_all_due_{code}_80x24"), draw(&app).backend());
+
+        let mut app = sized(lang, 80, 24);
+        let fx = app.update(Action::GoTo(Screen::Bonuses));
+        let Some(Effect::LoadBonuses { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let mut rows = bonus_rows();
+        rows[1].status = crate::domain::bonus::ShownBonusState::Held;
+        app.update(Action::BonusesLoaded(req, Ok(rows)));
+        app.update(Action::Down);
+        let fx = app.update(Action::Approve);
+        let Some(Effect::PreviewApprove { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::Previewed(req, Ok(Preview { ids: vec![102], total: Money::kzt(50_000) })));
+        insta::assert_snapshot!(format!("approve_one_{code}_80x24"), draw(&app).backend());
+
+        let mut app = bonuses_app(lang, 80, 24);
+        app.update(Action::Void);
+        for c in "too short".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Submit);
+        insta::assert_snapshot!(format!("void_selection_short_reason_{code}_80x24"), draw(&app).backend());
+        for c in " for the audit".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Submit);
+        insta::assert_snapshot!(format!("void_selection_confirm_{code}_80x24"), draw(&app).backend());
+    }
+}
+
+/// List headers: what the query finds (with its money), the page of all pages, the sorted
+/// column's direction; at 80 columns a long search is cut, never the page or loading marks.
+#[test]
+fn snapshots_list_headers_count_page_and_sort() {
+    for lang in [Lang::En, Lang::Ru] {
+        let code = lang.code();
+        let mut app = partners_app(lang, 80, 24);
+        let req = app.screens.partners.list.counting.unwrap_or(0);
+        app.update(Action::PartnersCounted(req, Ok(300)));
+        let fx = app.update(Action::SortDirection);
+        let Some(Effect::LoadPartners { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let mut rows = named_partners();
+        rows.reverse();
+        app.update(Action::PartnersLoaded(req, Ok(rows.into_iter().take(20).collect())));
+        let text = draw(&app).backend().to_string();
+        let page = if lang == Lang::Ru { "стр. 1 из 16" } else { "page 1 of 16" };
+        assert!(text.contains(page), "{text}");
+        assert!(text.contains(if lang == Lang::Ru { "300 партнёров" } else { "300 partners" }), "{text}");
+        insta::assert_snapshot!(format!("partners_desc_counted_{code}_80x24"), draw(&app).backend());
+
+        // A long search applied, the next page on its way: the marks stay whole.
+        app.update(Action::Search);
+        for c in "Нурлан Сапарбаевич Жумагалиев".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Submit);
+        let title = draw(&app).backend().to_string().lines().nth(1).unwrap_or_default().to_string();
+        assert!(title.contains('…'), "the search is cut: {title}");
+        let loading = if lang == Lang::Ru { "Загрузка…" } else { "Loading…" };
+        assert!(title.contains(&format!("{page} · {loading}")), "{title}");
+
+        let mut app = bonuses_app(lang, 80, 24);
+        let req = app.screens.bonuses.list.counting.unwrap_or(0);
+        app.update(Action::BonusesCounted(req, Ok((37, Money::kzt(1_012_500)))));
+        insta::assert_snapshot!(format!("bonuses_due_counted_{code}_80x24"), draw(&app).backend());
+    }
+}

@@ -7,7 +7,7 @@ use chrono::FixedOffset;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, HighlightSpacing, Paragraph, Row, Table, TableState};
 use tui_input::Input;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -52,6 +52,28 @@ pub fn fit(s: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// `s` cleaned and broken into lines of at most `width` columns between words (at ordinary
+/// spaces only: a figure grouped with no-break spaces stays on one line); a single word wider
+/// than a line is cut.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in clean(s).split(' ').filter(|w| !w.is_empty()) {
+        let needed = if line.is_empty() { word.width() } else { line.width() + 1 + word.width() };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
 }
 
 /// `s` padded with spaces to `width` columns (or cut to them).
@@ -160,11 +182,6 @@ pub fn boxed<'a>(theme: Theme, title: String) -> Block<'a> {
     Block::new().borders(Borders::ALL).title(Span::styled(format!(" {title} "), theme.title()))
 }
 
-/// A right-aligned cell text (amounts).
-pub fn right(s: String) -> Line<'static> {
-    Line::from(s).right_aligned()
-}
-
 /// A table's highlighted row and the first row shown: kept in the state (moved in update) so
 /// that the highlight stays in view as it moves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -223,6 +240,16 @@ pub fn note(view: &View, frame: &mut Frame, area: Rect, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_between_words_and_keeps_figures_whole() {
+        assert_eq!(
+            wrap("Void bonus 103 of GULNAR3 (75,067.03 KZT)?", 20),
+            ["Void bonus 103 of", "GULNAR3 (75,067.03", "KZT)?"]
+        );
+        assert_eq!(wrap("Сумма 25\u{a0}000,00\u{a0}₸", 12), ["Сумма", "25\u{a0}000,00\u{a0}₸"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
 
     #[test]
     fn fit_cuts_by_columns_and_cleans() {

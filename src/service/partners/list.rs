@@ -8,3 +8,8 @@ pub use crate::store::partners::PartnerRow;
 pub async fn list(ctx: &Ctx, q: &ListQuery) -> Result<Vec<PartnerRow>> {
     Ok(store::list(&ctx.store.db, q).await?)
 }
+
+/// How many partners a list's search and status find.
+pub async fn count(ctx: &Ctx, q: &ListQuery) -> Result<i64> {
+    Ok(store::list_count(&ctx.store.db, q).await?)
+}

@@ -11,7 +11,7 @@ pub use detail::{
     Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, Find, LedgerFind, LedgerLine, More, Part,
     PartnerDetail, Stats, balance, detail_page, find_in_detail, open_cases, show, stats,
 };
-pub use list::{PartnerRow, list};
+pub use list::{PartnerRow, count, list};
 
 use super::{Ctx, Missing, Result, ServiceError};
 use crate::store::entity::{partner, promo_code};

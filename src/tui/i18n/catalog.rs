@@ -128,13 +128,15 @@ pub enum K {
     Voiding,
     Busy,
     Cancelled,
-    ReasonRequired,
+    ReasonTooShort,
     // Dialogs
     ConfirmTitle,
     ConfirmKeys,
+    ConfirmKeysStrict,
     VoidTitle,
     ReasonLabel,
     VoidKeys,
+    VoidConfirmKeys,
     // Help
     HelpTitle,
     HelpClose,
@@ -253,7 +255,7 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::Payments => ("Payments", "Платежей"),
         K::Paid => ("Paid", "Оплачено"),
         K::KindAccrual => ("accrual", "начисление"),
-        K::KindRelease => ("release", "одобрение"),
+        K::KindRelease => ("release", "снятие удержания"),
         K::KindVoid => ("void", "аннулирование"),
         K::KindClawback => ("clawback", "возврат"),
         K::KindPayout => ("payout", "выплата"),
@@ -285,12 +287,16 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::Voiding => ("Voiding…", "Аннулирование…"),
         K::Busy => ("Wait: the previous change is still running", "Подождите: предыдущее изменение ещё выполняется"),
         K::Cancelled => ("Cancelled: nothing was changed", "Отменено: ничего не изменено"),
-        K::ReasonRequired => ("A reason is required", "Укажите причину"),
+        K::ReasonTooShort => {
+            ("The reason must be at least 10 characters long", "Причина должна быть не короче 10 символов")
+        }
         K::ConfirmTitle => ("Confirm approval", "Подтверждение одобрения"),
         K::ConfirmKeys => ("y / Enter — approve    n / Esc — cancel", "y / Enter — одобрить    n / Esc — отмена"),
-        K::VoidTitle => ("Void a bonus", "Аннулирование бонуса"),
-        K::ReasonLabel => ("Reason (required):", "Причина (обязательно):"),
-        K::VoidKeys => ("Enter — void    Esc — cancel", "Enter — аннулировать    Esc — отмена"),
+        K::ConfirmKeysStrict => ("y — approve    Enter / Esc — cancel", "y — одобрить    Enter / Esc — отмена"),
+        K::VoidTitle => ("Void bonuses", "Аннулирование бонусов"),
+        K::ReasonLabel => ("Reason (10 characters or more):", "Причина (не короче 10 символов):"),
+        K::VoidKeys => ("Enter — next    Esc — cancel", "Enter — далее    Esc — отмена"),
+        K::VoidConfirmKeys => ("y — void    Enter / Esc — cancel", "y — аннулировать    Enter / Esc — отмена"),
         K::HelpTitle => ("Keys", "Клавиши"),
         K::HelpClose => ("Esc, ? or q closes this help", "Esc, ? или q закрывают справку"),
         K::HintDashboard => (
@@ -298,16 +304,16 @@ fn text(k: K) -> (&'static str, &'static str) {
             "1-3 экраны · c график · r обновить · ? справка · q выход",
         ),
         K::HintPartners => (
-            "/ search · s sort · f status · Enter open · ? help · q quit",
-            "/ поиск · s сортировка · f статус · Enter открыть · ? справка",
+            "/ search · s/S sort · f status · Enter open · ? help · q quit",
+            "/ поиск · s/S сортировка · f статус · Enter открыть · ? справка · q выход",
         ),
         K::HintDetail => (
             "Tab/←/→ section · j/k scroll · Esc back · ? help",
             "Tab/←/→ раздел · j/k прокрутка · Esc назад · ? справка",
         ),
         K::HintBonuses => (
-            "Space select · a approve · A all due · v void · f filter · ? help",
-            "Пробел выбор · a одобрить · A все · v аннулировать · f фильтр",
+            "Space select · a approve · A all due · v void · f filter · ? help · q quit",
+            "Пробел выбор · a одобрить · A все · v аннул. · f фильтр · ? справка · q выход",
         ),
     }
 }

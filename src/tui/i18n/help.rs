@@ -19,6 +19,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
         ("j k ↓ ↑", pick("move", "перемещение")),
         ("PgDn PgUp", pick("next / previous page", "следующая / предыдущая страница")),
         ("Home g", pick("first page", "первая страница")),
+        ("End G", pick("last page", "последняя страница")),
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
         HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
@@ -38,6 +39,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
                 ),
             ),
             ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
+            ("S", pick("sort the other way round (▲ / ▼)", "сортировка в обратную сторону (▲ / ▼)")),
             (
                 "f",
                 pick(
@@ -52,6 +54,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("Tab ← → h l", pick("profile / ledger / clients", "профиль / журнал / клиенты")),
             ("j k ↓ ↑", pick("scroll", "прокрутка")),
             ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            ("Home g End G", pick("first / last row read", "первая / последняя прочитанная строка")),
             (
                 "/",
                 pick(
@@ -79,8 +82,9 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ),
             (pick("Space", "Пробел"), pick("select / unselect a due bonus", "выбрать / снять выбор")),
             ("a", pick("approve the selection (or the highlighted bonus)", "одобрить выбранные (или выделенный)")),
-            ("A", pick("approve every due bonus", "одобрить все бонусы к одобрению")),
-            ("v", pick("void the highlighted bonus (asks a reason)", "аннулировать выделенный (с причиной)")),
+            ("A", pick("approve every due bonus (y to confirm)", "одобрить все к одобрению (подтвердить y)")),
+            ("v", pick("void the selection (or the highlighted bonus)", "аннулировать выбранные (или выделенный)")),
+            ("S", pick("release order: earliest / latest first", "порядок: сначала ранние / поздние")),
             ("r", pick("reload the page", "обновить страницу")),
         ],
     });

@@ -16,6 +16,7 @@ pub use formats::{clock, compact, date, date_ms, month_short, month_year};
 pub use help::{HelpFor, help};
 pub use names::{ledger_bucket, ledger_kind, payout_method, sort, state, state_filter, status, status_filter};
 pub use sentences::{
-    amounts_in, approve_question, approved, chart_title, help_title, open_cases, page_title, partners_count,
-    search_shown, selected, status_reason, tab_label, void_question, voided,
+    Found, amounts_in, approve_all_question, approve_one, approve_question, approved, chart_title, found, help_title,
+    open_cases, page_title, partners_count, search_shown, selected, status_reason, tab_label, void_many_question,
+    void_question, voided,
 };

@@ -1,6 +1,7 @@
 //! The sentences that carry numbers, amounts or names, built the way each language says them.
 use super::catalog::{K, t};
 use crate::domain::Lang;
+use crate::domain::bonus::ShownBonusState;
 
 fn plural_ru(n: usize, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
     let (m10, m100) = (n % 10, n % 100);
@@ -25,11 +26,46 @@ pub fn tab_label(lang: Lang, k: K, number: u8) -> String {
     format!("{number} {}", t(lang, k))
 }
 
-/// The approval question: `Approve 3 bonuses, 75,000.00 KZT in total?`
+fn partners_word(lang: Lang, n: usize) -> &'static str {
+    match lang {
+        Lang::Ru => plural_ru(n, "партнёр", "партнёра", "партнёров"),
+        Lang::En if n == 1 => "partner",
+        Lang::En => "partners",
+    }
+}
+
+/// One bonus as a dialog names it: `bonus 101 of ASEL25, 25,000.00 KZT`, with its state when
+/// it is not due: `… (held)`.
+fn one_bonus(lang: Lang, id: i64, code: &str, amount: &str, state: Option<&str>) -> String {
+    let state = state.map(|s| format!(" ({s})")).unwrap_or_default();
+    match lang {
+        Lang::Ru => format!("бонус {id} партнёра {code}, {amount}{state}"),
+        Lang::En => format!("bonus {id} of {code}, {amount}{state}"),
+    }
+}
+
+/// The approval question for one bonus: `Approve bonus 101 of ASEL25, 25,000.00 KZT?`
+pub fn approve_one(lang: Lang, id: i64, code: &str, amount: &str, state: Option<&str>) -> String {
+    let what = one_bonus(lang, id, code, amount, state);
+    match lang {
+        Lang::Ru => format!("Одобрить {what}?"),
+        Lang::En => format!("Approve {what}?"),
+    }
+}
+
+/// The approval question for a selection: `Approve 3 selected bonuses, 75,000.00 KZT in total?`
 pub fn approve_question(lang: Lang, n: usize, total: &str) -> String {
     match lang {
-        Lang::Ru => format!("Одобрить {n} {}, всего {total}?", bonuses_word(lang, n)),
-        Lang::En => format!("Approve {n} {}, {total} in total?", bonuses_word(lang, n)),
+        Lang::Ru => format!("Одобрить выбранные: {n} {}, всего {total}?", bonuses_word(lang, n)),
+        Lang::En => format!("Approve {n} selected {}, {total} in total?", bonuses_word(lang, n)),
+    }
+}
+
+/// The question of `A`, which names the whole queue: `Approve all 37 due bonuses, … in total?`
+pub fn approve_all_question(lang: Lang, n: usize, total: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Одобрить все {n} {} к одобрению, всего {total}?", bonuses_word(lang, n)),
+        Lang::En => format!("Approve all {n} due {}, {total} in total?", bonuses_word(lang, n)),
     }
 }
 
@@ -40,18 +76,53 @@ pub fn approved(lang: Lang, n: usize, total: &str) -> String {
     }
 }
 
-pub fn void_question(lang: Lang, id: i64, code: &str, amount: &str) -> String {
+/// The void question for one bonus: `Void bonus 101 of ASEL25, 25,000.00 KZT (available)?`
+pub fn void_question(lang: Lang, id: i64, code: &str, amount: &str, state: Option<&str>) -> String {
+    let what = one_bonus(lang, id, code, amount, state);
     match lang {
-        Lang::Ru => format!("Аннулировать бонус {id} партнёра {code} ({amount})?"),
-        Lang::En => format!("Void bonus {id} of {code} ({amount})?"),
+        Lang::Ru => format!("Аннулировать {what}?"),
+        Lang::En => format!("Void {what}?"),
     }
 }
 
-pub fn voided(lang: Lang, id: i64, amount: &str) -> String {
+/// The void question for a selection: `Void 3 selected bonuses, 75,000.00 KZT in total?`
+pub fn void_many_question(lang: Lang, n: usize, total: &str) -> String {
     match lang {
-        Lang::Ru => format!("Бонус {id} аннулирован ({amount})"),
-        Lang::En => format!("Bonus {id} voided ({amount})"),
+        Lang::Ru => format!("Аннулировать выбранные: {n} {}, всего {total}?", bonuses_word(lang, n)),
+        Lang::En => format!("Void {n} selected {}, {total} in total?", bonuses_word(lang, n)),
     }
+}
+
+pub fn voided(lang: Lang, ids: &[i64], amount: &str) -> String {
+    match (ids, lang) {
+        ([id], Lang::Ru) => format!("Бонус {id} аннулирован ({amount})"),
+        ([id], Lang::En) => format!("Bonus {id} voided ({amount})"),
+        (_, Lang::Ru) => format!("Аннулировано: {} {}, всего {amount}", ids.len(), bonuses_word(lang, ids.len())),
+        (_, Lang::En) => format!("Voided {} {}, {amount} in total", ids.len(), bonuses_word(lang, ids.len())),
+    }
+}
+
+/// What a list finds, in its title: `300 partners`, `37 bonuses, 1,012,500.00 KZT`; bonuses
+/// of one state by its name, `37 due, 1,012,500.00 KZT` (`к одобрению: 37, …`).
+pub fn found(lang: Lang, list: Found, n: i64, total: Option<&str>) -> String {
+    let count = n.max(0) as usize;
+    let what = match (list, lang) {
+        (Found::Partners, _) => format!("{n} {}", partners_word(lang, count)),
+        (Found::Bonuses(None), _) => format!("{n} {}", bonuses_word(lang, count)),
+        (Found::Bonuses(Some(s)), Lang::En) => format!("{n} {}", super::names::state(lang, s)),
+        (Found::Bonuses(Some(s)), Lang::Ru) => format!("{}: {n}", super::names::state(lang, s)),
+    };
+    match total {
+        Some(t) => format!("{what}, {t}"),
+        None => what,
+    }
+}
+
+/// What a list's count counts: partners, or bonuses (of one state, or all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    Partners,
+    Bonuses(Option<ShownBonusState>),
 }
 
 pub fn selected(lang: Lang, n: usize, total: &str) -> String {
@@ -110,8 +181,13 @@ pub fn amounts_in(lang: Lang) -> String {
     }
 }
 
-pub fn page_title(lang: Lang, page: usize) -> String {
-    format!("{} {page}", t(lang, K::Page))
+/// `page 3`, or `page 3 of 16` when the number of pages is known.
+pub fn page_title(lang: Lang, page: usize, pages: Option<usize>) -> String {
+    match (pages, lang) {
+        (Some(n), Lang::Ru) => format!("{} {page} из {n}", t(lang, K::Page)),
+        (Some(n), Lang::En) => format!("{} {page} of {n}", t(lang, K::Page)),
+        (None, _) => format!("{} {page}", t(lang, K::Page)),
+    }
 }
 
 pub fn help_title(lang: Lang, screen: &str) -> String {
@@ -124,9 +200,15 @@ mod tests {
 
     #[test]
     fn russian_plurals() {
-        assert_eq!(approve_question(Lang::Ru, 1, "x"), "Одобрить 1 бонус, всего x?");
-        assert_eq!(approve_question(Lang::Ru, 3, "x"), "Одобрить 3 бонуса, всего x?");
-        assert_eq!(approve_question(Lang::Ru, 11, "x"), "Одобрить 11 бонусов, всего x?");
-        assert_eq!(approve_question(Lang::En, 1, "x"), "Approve 1 bonus, x in total?");
+        assert_eq!(approve_question(Lang::Ru, 3, "x"), "Одобрить выбранные: 3 бонуса, всего x?");
+        assert_eq!(approve_question(Lang::Ru, 11, "x"), "Одобрить выбранные: 11 бонусов, всего x?");
+        assert_eq!(approve_all_question(Lang::Ru, 21, "x"), "Одобрить все 21 бонус к одобрению, всего x?");
+        assert_eq!(approve_all_question(Lang::Ru, 37, "x"), "Одобрить все 37 бонусов к одобрению, всего x?");
+        assert_eq!(approve_all_question(Lang::En, 37, "x"), "Approve all 37 due bonuses, x in total?");
+        assert_eq!(found(Lang::Ru, Found::Partners, 22, None), "22 партнёра");
+        assert_eq!(found(Lang::Ru, Found::Bonuses(None), 5, Some("x")), "5 бонусов, x");
+        assert_eq!(found(Lang::Ru, Found::Bonuses(Some(ShownBonusState::Due)), 5, None), "к одобрению: 5");
+        assert_eq!(found(Lang::En, Found::Bonuses(Some(ShownBonusState::Due)), 5, Some("x")), "5 due, x");
+        assert_eq!(page_title(Lang::Ru, 2, Some(5)), "стр. 2 из 5");
     }
 }

@@ -5,25 +5,40 @@ use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
 use crate::tui::action::{Action, Ask, Effect, Screen};
+use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
-use crate::tui::i18n::{self, HelpFor, K, t};
-use crate::tui::paging::{self, Land, List, Step};
+use crate::tui::i18n::{self, Found, HelpFor, K, t};
+use crate::tui::paging::{self, Count, Land, List, Step, Title};
 use crate::tui::search::{Handled, SearchLine};
-use crate::tui::widgets::{MARK, View, clean, fit, right};
+use crate::tui::widgets::{View, clean};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Row;
 use std::collections::BTreeMap;
 use tui_input::Input;
-use unicode_width::UnicodeWidthStr;
 
 /// A bonus page's keyset cursor: the (release_at, id) it is read after.
 pub type After = Option<(i64, i64)>;
 
-/// Where a bonus page reads from, and the cursors of the pages before it.
-pub type At = (After, Vec<After>);
+/// How a bonus page is read: after its cursor, or back before it (`back`; with no cursor, the
+/// last rows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageAt {
+    pub after: After,
+    pub back: bool,
+}
+
+/// Where a bonus page reads from, the cursors of the pages before it, and its number.
+pub type At = (PageAt, Vec<After>, usize);
+
+/// What an approval was asked for, which its dialog names.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// One bonus: the selected one, or the highlighted one when none is.
+    One(BonusRow),
+    Selection,
+    AllDue,
+}
 
 #[derive(Debug)]
 pub struct BonusesState {
@@ -31,15 +46,19 @@ pub struct BonusesState {
     pub filter: Option<ShownBonusState>,
     /// The `/` line: a partner's code, a payment id or a bonus id.
     pub search: SearchLine,
+    /// Latest release first.
+    pub desc: bool,
     pub list: List<BonusRow, At>,
-    /// The cursor this page was read after.
-    pub after: After,
-    /// The cursors of the pages before this one.
+    /// How this page was read.
+    pub at: PageAt,
+    /// The cursors of the pages before this one (read forward from the first).
     pub stack: Vec<After>,
-    /// Selected bonuses (kept across pages) and their amounts.
-    pub selected: BTreeMap<i64, Money>,
-    /// The approval preview being computed.
+    pub page_no: usize,
+    /// Selected bonuses (kept across pages), as they were shown.
+    pub selected: BTreeMap<i64, BonusRow>,
+    /// The approval preview being computed, and what it was asked for.
     pub preview: Option<u64>,
+    pub target: Option<Target>,
     /// The approval or void being written: one change at a time.
     pub mutation: Option<u64>,
 }
@@ -49,62 +68,114 @@ impl Default for BonusesState {
         BonusesState {
             filter: Some(ShownBonusState::Due),
             search: SearchLine::default(),
+            desc: false,
             list: List::default(),
-            after: None,
+            at: PageAt::default(),
             stack: Vec::new(),
+            page_no: 1,
             selected: BTreeMap::new(),
             preview: None,
+            target: None,
             mutation: None,
         }
     }
 }
 
 impl BonusesState {
-    fn load(&mut self, cx: &mut Cx, after: After, stack: Vec<After>, land: Land) -> Vec<Effect> {
-        let (state, search) = (self.filter, self.search.applied.clone());
-        let (req, limit) = self.list.ask(cx, (after, stack), land);
-        vec![Effect::LoadBonuses { req, query: BonusQuery { partner: None, state, search, after, limit } }]
+    fn query(&self) -> BonusQuery {
+        BonusQuery { state: self.filter, desc: self.desc, search: self.search.applied.clone(), ..BonusQuery::default() }
+    }
+
+    fn load(&mut self, cx: &mut Cx, at: PageAt, stack: Vec<After>, land: Land, no: usize) -> Vec<Effect> {
+        let (req, limit) = self.list.ask(cx, (at, stack, no), land);
+        let query = BonusQuery { after: at.after, backward: at.back, limit, ..self.query() };
+        vec![Effect::LoadBonuses { req, query }]
+    }
+
+    /// Counts what the list's filter finds, and their value.
+    fn count(&mut self, cx: &mut Cx) -> Effect {
+        let req = self.list.ask_count(cx);
+        Effect::CountBonuses { req, query: self.query() }
     }
 
     fn first_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        self.load(cx, None, Vec::new(), Land::First)
+        self.load(cx, PageAt::default(), Vec::new(), Land::First, 1)
     }
 
-    /// The current page again (after a change, or at a new height).
+    /// The first page of a new filter, and its count.
+    fn refilter(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let mut fx = self.first_page(cx);
+        fx.push(self.count(cx));
+        fx
+    }
+
+    /// The current page again (after a change, or at a new height), and the count.
     fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
         if !self.list.loaded && self.list.pending.is_none() {
             return vec![];
         }
-        let (after, stack) = (self.after, self.stack.clone());
-        self.load(cx, after, stack, Land::Keep)
+        let (at, stack, no) = (self.at, self.stack.clone(), self.page_no);
+        let mut fx = self.load(cx, at, stack, Land::Keep, no);
+        fx.push(self.count(cx));
+        fx
     }
 
     fn turn(&mut self, cx: &mut Cx, step: Step) -> Vec<Effect> {
-        let mut stack = self.stack.clone();
+        let (mut stack, no) = (self.stack.clone(), self.page_no);
+        let cursor = |r: &BonusRow| Some((r.release_at, r.id));
         match step {
             Step::Stay => vec![],
             Step::First => self.first_page(cx),
+            Step::Last => {
+                let no = self.list.pages().unwrap_or(no + 1);
+                self.load(cx, PageAt { after: None, back: true }, Vec::new(), Land::Last, no)
+            }
             Step::Next(land) => {
                 let Some(last) = self.list.rows.last() else { return vec![] };
-                let after = Some((last.release_at, last.id));
-                stack.push(self.after);
-                self.load(cx, after, stack, land)
+                let at = PageAt { after: cursor(last), back: false };
+                // A page read back has no cursor of its own to come back to: back from the
+                // next one reads before its first row.
+                match self.at.back {
+                    true => stack.clear(),
+                    false => stack.push(self.at.after),
+                }
+                self.load(cx, at, stack, land, no + 1)
             }
             Step::Prev(land) => {
-                let Some(after) = stack.pop() else { return vec![] };
-                self.load(cx, after, stack, land)
+                let no = no.saturating_sub(1).max(1);
+                if let (false, Some(after)) = (self.at.back, stack.pop()) {
+                    return self.load(cx, PageAt { after, back: false }, stack, land, no);
+                }
+                let Some(first) = self.list.rows.first() else { return vec![] };
+                self.load(cx, PageAt { after: cursor(first), back: true }, Vec::new(), land, no)
             }
         }
     }
 
     fn loaded(&mut self, cx: &mut Cx, req: u64, res: Result<Vec<BonusRow>, String>) -> Vec<Effect> {
         let Some((mut rows, pend)) = self.list.answer(cx, req, res) else { return vec![] };
-        let (after, stack) = pend.at;
-        self.list.cut(&mut rows, pend.limit);
+        let ((at, stack, mut no), limit) = (pend.at, pend.limit);
+        if at.back {
+            if rows.len() > limit {
+                rows.drain(..rows.len() - limit);
+                self.list.has_prev = true;
+                no = no.max(2);
+            } else if rows.len() < limit && at.after.is_some() {
+                // Reached the start with a short page: show the first page, full.
+                return self.load(cx, PageAt::default(), Vec::new(), pend.land, 1);
+            } else {
+                self.list.has_prev = false;
+                no = 1;
+            }
+            self.list.has_next = at.after.is_some();
+        } else {
+            self.list.cut(&mut rows, limit);
+            self.list.has_prev = at.after.is_some();
+        }
         self.list.show(rows, pend.land, |x, y| x.id == y.id);
-        self.list.has_prev = !stack.is_empty();
-        self.after = after;
+        self.at = at;
         self.stack = stack;
+        self.page_no = no;
         vec![]
     }
 
@@ -113,9 +184,10 @@ impl BonusesState {
     }
 
     /// Asks the service which bonuses an approval would write (`None`: every due one).
-    fn preview(&mut self, cx: &mut Cx, ids: Option<Vec<i64>>) -> Vec<Effect> {
+    fn preview(&mut self, cx: &mut Cx, ids: Option<Vec<i64>>, target: Target) -> Vec<Effect> {
         let req = cx.req();
         self.preview = Some(req);
+        self.target = Some(target);
         cx.info(K::Checking);
         vec![Effect::PreviewApprove { req, ids }]
     }
@@ -125,15 +197,36 @@ impl BonusesState {
             return vec![];
         }
         let lang = cx.view.lang;
-        match res {
-            Ok(p) if p.ids.is_empty() => cx.info(K::NothingDue),
-            Ok(p) => {
-                let question = i18n::approve_question(lang, p.ids.len(), &p.total.display(lang));
-                cx.ask(Dialog::confirm(K::ConfirmTitle, question, K::ConfirmKeys, Ask::Approve(p.ids)));
+        let total = |p: &Preview| p.total.display(lang);
+        match (res, self.target.take()) {
+            (Ok(p), _) if p.ids.is_empty() => cx.info(K::NothingDue),
+            // One bonus, named: y or Enter.
+            (Ok(p), Some(Target::One(row))) if p.ids == [row.id] => {
+                let question = i18n::approve_one(lang, row.id, &clean(&row.partner), &total(&p), shown(lang, &row));
+                cx.ask(Dialog::confirm(K::ConfirmTitle, question, K::ConfirmKeys, false, Ask::Approve(p.ids)));
             }
-            Err(e) => cx.say(MsgKind::Error, i18n::refused(lang, &e)),
+            // Every due one: y only.
+            (Ok(p), Some(Target::AllDue)) => {
+                let question = i18n::approve_all_question(lang, p.ids.len(), &total(&p));
+                cx.ask(Dialog::confirm(K::ConfirmTitle, question, K::ConfirmKeysStrict, true, Ask::Approve(p.ids)));
+            }
+            // A selection: y only.
+            (Ok(p), _) => {
+                let question = i18n::approve_question(lang, p.ids.len(), &total(&p));
+                cx.ask(Dialog::confirm(K::ConfirmTitle, question, K::ConfirmKeysStrict, true, Ask::Approve(p.ids)));
+            }
+            (Err(e), _) => cx.say(MsgKind::Error, i18n::refused(lang, &e)),
         }
         vec![]
+    }
+
+    /// The bonuses `a` and `v` act on: the selection, or the highlighted one when none is.
+    fn targets(&self) -> Vec<BonusRow> {
+        if self.selected.is_empty() {
+            self.list.current().cloned().into_iter().collect()
+        } else {
+            self.selected.values().cloned().collect()
+        }
     }
 
     /// Writes what the operator said yes to. One change at a time: the next waits for this answer.
@@ -189,6 +282,10 @@ impl BonusesState {
                     None => Some(ShownBonusState::Due),
                 };
                 self.selected.clear();
+                self.refilter(cx)
+            }
+            Action::SortDirection => {
+                self.desc = !self.desc;
                 self.first_page(cx)
             }
             Action::Select => {
@@ -200,9 +297,8 @@ impl BonusesState {
                     cx.info(K::OnlyDueSelectable);
                     return vec![];
                 }
-                let (id, amount) = (row.id, row.amount);
-                if self.selected.remove(&id).is_none() {
-                    self.selected.insert(id, amount);
+                if self.selected.remove(&row.id).is_none() {
+                    self.selected.insert(row.id, row.clone());
                 }
                 if self.list.sel + 1 < self.list.rows.len() {
                     self.list.sel += 1;
@@ -214,12 +310,8 @@ impl BonusesState {
                 vec![]
             }
             Action::Approve => {
-                let ids: Vec<i64> = if self.selected.is_empty() {
-                    highlighted.map(|r| r.id).into_iter().collect()
-                } else {
-                    self.selected.keys().copied().collect()
-                };
-                if ids.is_empty() {
+                let mut rows = self.targets();
+                if rows.is_empty() {
                     // An empty due queue says so; an empty other list says what is missing.
                     cx.info(if self.filter == Some(ShownBonusState::Due) {
                         K::NothingDue
@@ -228,21 +320,42 @@ impl BonusesState {
                     });
                     return vec![];
                 }
-                self.preview(cx, Some(ids))
+                let ids = rows.iter().map(|r| r.id).collect();
+                let target = if rows.len() == 1 { rows.pop().map(Target::One) } else { None };
+                self.preview(cx, Some(ids), target.unwrap_or(Target::Selection))
             }
-            Action::ApproveAll => self.preview(cx, None),
+            Action::ApproveAll => self.preview(cx, None, Target::AllDue),
             Action::Void => {
-                let Some(row) = highlighted else {
-                    cx.info(K::NoBonusHighlighted);
-                    return vec![];
+                let rows = self.targets();
+                let question = match rows.as_slice() {
+                    [] => {
+                        cx.info(K::NoBonusHighlighted);
+                        return vec![];
+                    }
+                    [row] => i18n::void_question(
+                        lang,
+                        row.id,
+                        &clean(&row.partner),
+                        &row.amount.display(lang),
+                        shown(lang, row),
+                    ),
+                    _ => {
+                        let total: Money = rows.iter().map(|r| r.amount).sum();
+                        i18n::void_many_question(lang, rows.len(), &total.display(lang))
+                    }
                 };
-                let question = i18n::void_question(lang, row.id, &clean(&row.partner), &row.amount.display(lang));
-                cx.ask(Dialog::with_reason(K::VoidTitle, question, K::VoidKeys, Ask::Void(row.id)));
+                let ask = Ask::Void(rows.iter().map(|r| r.id).collect());
+                cx.ask(Dialog::with_reason(K::VoidTitle, question, K::VoidKeys, K::VoidConfirmKeys, ask));
                 vec![]
             }
             _ => vec![],
         }
     }
+}
+
+/// A bonus's state as a dialog names it: only when it is not due.
+fn shown(lang: crate::domain::Lang, row: &BonusRow) -> Option<&'static str> {
+    (row.status != ShownBonusState::Due).then(|| i18n::state(lang, row.status))
 }
 
 impl Component for BonusesState {
@@ -252,7 +365,7 @@ impl Component for BonusesState {
             Action::BonusesLoaded(req, res) => self.loaded(cx, req, res),
             a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
                 match self.search.handle(a, Screen::Bonuses, cx) {
-                    Handled::Changed => self.first_page(cx),
+                    Handled::Changed => self.refilter(cx),
                     Handled::Done(fx) => fx,
                     Handled::Other => vec![],
                 }
@@ -261,9 +374,9 @@ impl Component for BonusesState {
             Action::Confirmed { ask: Ask::Approve(ids), .. } => {
                 self.write(cx, K::Approving, |req| Effect::Approve { req, ids })
             }
-            Action::Confirmed { ask: Ask::Void(id), reason } => {
+            Action::Confirmed { ask: Ask::Void(ids), reason } => {
                 let reason = reason.unwrap_or_default();
-                self.write(cx, K::Voiding, |req| Effect::Void { req, id, reason })
+                self.write(cx, K::Voiding, |req| Effect::Void { req, ids, reason })
             }
             Action::Approved(req, res) => self.written(cx, req, res, |b, p| {
                 for id in &p.ids {
@@ -271,10 +384,16 @@ impl Component for BonusesState {
                 }
                 i18n::approved(lang, p.ids.len(), &p.total.display(lang))
             }),
-            Action::Voided(req, id, res) => self.written(cx, req, res, |b, m| {
-                b.selected.remove(&id);
-                i18n::voided(lang, id, &m.display(lang))
+            Action::Voided(req, ids, res) => self.written(cx, req, res, |b, m| {
+                for id in &ids {
+                    b.selected.remove(id);
+                }
+                i18n::voided(lang, &ids, &m.display(lang))
             }),
+            Action::BonusesCounted(req, res) => {
+                self.list.counted(cx, req, res.map(|(n, total)| Count { n, total: Some(total) }));
+                vec![]
+            }
             other => self.key(other, cx),
         }
     }
@@ -284,60 +403,57 @@ impl Component for BonusesState {
         let b = &self.list;
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
-        let mut parts = vec![format!("{}: {}", t(lang, K::Filter), i18n::state_filter(lang, self.filter))];
+        // Once counted, a state's count names it; the filter's own words are then not needed.
+        let mut parts = vec![];
+        if b.count.is_none() || self.filter.is_none() {
+            parts.push(format!("{}: {}", t(lang, K::Filter), i18n::state_filter(lang, self.filter)));
+        }
         if let Some(s) = &self.search.applied {
             parts.push(i18n::search_shown(lang, s));
         }
+        let mut marks: Vec<String> = b
+            .count
+            .map(|c| {
+                let total = c.total.map(|m| m.display(lang));
+                i18n::found(lang, Found::Bonuses(self.filter), c.n, total.as_deref())
+            })
+            .into_iter()
+            .collect();
+        // The selection is a figure too: whole, or left out while the width is short.
         if !self.selected.is_empty() {
-            let total: Money = self.selected.values().copied().sum();
-            parts.push(i18n::selected(lang, self.selected.len(), &total.display(lang)));
+            let total: Money = self.selected.values().map(|r| r.amount).sum();
+            marks.push(i18n::selected(lang, self.selected.len(), &total.display(lang)));
         }
-        b.render_title(view, frame, title, K::TabBonuses, self.stack.len() + 1, parts);
+        b.render_title(view, frame, title, Title { name: K::TabBonuses, page: self.page_no, parts, marks });
 
-        let h_amount = format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency));
-        let id_w = b.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(t(lang, K::Id).width()).max(5);
-        // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
-        let code_w = t(lang, K::Partner).width().max(12);
-        let amount_w =
-            b.rows.iter().map(|r| r.amount.display_bare(lang).width()).max().unwrap_or(0).max(h_amount.width());
-        let status_w = ShownBonusState::ALL
-            .iter()
-            .map(|s| i18n::state(lang, *s).width())
-            .max()
-            .unwrap_or(0)
-            .max(t(lang, K::Status).width());
-        let date_w = 10.max(t(lang, K::Release).width());
-        let fixed = MARK.len() + 3 + id_w + code_w + amount_w + status_w + date_w + 6;
-        let payment_w = (body.width as usize).saturating_sub(fixed).clamp(4, 36);
-
-        let rows: Vec<Row> = b
+        // What goes first when the width runs out: the payment id, then the release date, the
+        // partner and the state; the id and the amount stay.
+        let columns = [
+            Column::whole("", 9),
+            Column::number(t(lang, K::Id), 8),
+            Column::text(t(lang, K::Partner), 6, 12, 4),
+            Column::text(t(lang, K::Payment), 6, 20, 1),
+            Column::number(format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency)), 9),
+            Column::whole(t(lang, K::Status), 5),
+            Column::whole(format!("{} {}", t(lang, K::Release), paging::arrow(self.desc)), 3),
+        ];
+        let rows: Vec<Vec<Cell>> = b
             .rows
             .iter()
             .map(|r| {
                 let mark = if self.selected.contains_key(&r.id) { "[x]" } else { "[ ]" };
-                Row::new(vec![
-                    Line::raw(mark),
-                    right(r.id.to_string()),
-                    Line::raw(fit(&r.partner, code_w)),
-                    Line::raw(fit(&r.payment_id, payment_w)),
-                    right(r.amount.display_bare(lang)),
-                    Line::styled(i18n::state(lang, r.status), theme.state(r.status)),
-                    Line::raw(i18n::date_ms(lang, view.tz, r.release_at)),
-                ])
+                vec![
+                    Cell::new(mark),
+                    Cell::new(r.id.to_string()),
+                    Cell::new(&r.partner),
+                    Cell::new(&r.payment_id),
+                    money(view, r.amount),
+                    Cell::styled(i18n::state(lang, r.status), theme.state(r.status)),
+                    Cell::new(i18n::date_ms(lang, view.tz, r.release_at)),
+                ]
             })
             .collect();
-        let header = Row::new(vec![
-            Line::raw(""),
-            right(t(lang, K::Id).to_string()),
-            Line::raw(t(lang, K::Partner)),
-            Line::raw(t(lang, K::Payment)),
-            right(h_amount),
-            Line::raw(t(lang, K::Status)),
-            Line::raw(t(lang, K::Release)),
-        ])
-        .style(theme.header());
-        let widths = [3, id_w, code_w, payment_w, amount_w, status_w, date_w].map(|w| Constraint::Length(w as u16));
-        b.render_rows(view, frame, body, rows, header, &widths);
+        b.render_cells(view, frame, body, &columns, &rows);
     }
 
     fn hint(&self) -> K {
@@ -349,11 +465,11 @@ impl Component for BonusesState {
     }
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
-        if self.list.loaded || self.list.pending.is_some() { vec![] } else { self.first_page(cx) }
+        if self.list.loaded || self.list.pending.is_some() { vec![] } else { self.refilter(cx) }
     }
 
     fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
-        self.search.clear().then(|| self.first_page(cx))
+        self.search.clear().then(|| self.refilter(cx))
     }
 
     fn waiting(&self) -> bool {
@@ -387,6 +503,9 @@ mod tests {
         let mut app = app(Lang::En);
         let fx = app.update(Action::GoTo(Screen::Bonuses));
         let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("no bonus load: {fx:?}") };
+        assert!(
+            matches!(fx.get(1), Some(Effect::CountBonuses { query, .. }) if query.state == Some(ShownBonusState::Due))
+        );
         assert_eq!(query.state, Some(ShownBonusState::Due), "the due queue comes first");
         assert_eq!(query.limit, 20, "a page of the visible height plus one");
         app.update(Action::BonusesLoaded(req, Ok(rows)));
@@ -404,11 +523,16 @@ mod tests {
         assert!(app.screens.bonuses.selected.is_empty(), "a second Space unselects");
     }
 
+    /// The due queue's rows with the first one in `state`.
+    fn first_in(state: ShownBonusState) -> App {
+        let mut rows = bonus_rows();
+        rows[0].status = state;
+        bonuses_app(rows)
+    }
+
     #[test]
     fn only_due_bonuses_can_be_selected() {
-        let mut rows = bonus_rows();
-        rows[0].status = ShownBonusState::Held;
-        let mut app = bonuses_app(rows);
+        let mut app = first_in(ShownBonusState::Held);
         app.update(Action::Select);
         assert!(app.screens.bonuses.selected.is_empty());
         assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some(t(Lang::En, K::OnlyDueSelectable)));
@@ -488,21 +612,180 @@ mod tests {
         assert_eq!(app.screens.bonuses.mutation, None);
     }
 
-    #[test]
-    fn void_needs_a_reason() {
-        let mut app = bonuses_app(bonus_rows());
-        app.update(Action::Void);
-        assert_eq!(app.mode(), Mode::Typing);
-        assert!(app.update(Action::Submit).is_empty(), "an empty reason is refused");
-        assert!(app.dialog.as_ref().and_then(|d| d.reason.as_ref()).is_some_and(|r| r.refused));
-        for c in "refund".chars() {
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
             app.update(Action::Edit(InputRequest::InsertChar(c)));
         }
-        let fx = app.update(Action::Submit);
-        let Some(Effect::Void { req, id, reason }) = fx.first().cloned() else { panic!("{fx:?}") };
-        assert_eq!((id, reason.as_str()), (101, "refund"));
-        app.update(Action::Voided(req, 101, Ok(Money::kzt(25_000))));
-        assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some("Bonus 101 voided (25,000.00 KZT)"));
+    }
+
+    fn said(app: &App) -> Option<&str> {
+        app.message.as_ref().map(|m| m.text.as_str())
+    }
+
+    fn question(app: &App) -> String {
+        app.dialog.as_ref().map(|d| d.question.clone()).unwrap_or_default()
+    }
+
+    /// Opens the preview's dialog for what `key` asked, the service finding `ids` worth `total`.
+    fn previewed(app: &mut App, key: Action, ids: Vec<i64>, total: i64) {
+        let fx = app.update(key);
+        let Some(Effect::PreviewApprove { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::Previewed(req, Ok(Preview { ids, total: Money::kzt(total) })));
+    }
+
+    #[test]
+    fn a_void_reason_says_a_few_words_then_only_y_voids() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Void);
+        assert_eq!(question(&app), "Void bonus 101 of ASEL25, 25,000.00 KZT?");
+        assert_eq!(app.mode(), Mode::Typing);
+        typed(&mut app, "  too short  ");
+        assert!(app.update(Action::Submit).is_empty(), "9 characters after trimming are refused");
+        assert_eq!(said(&app), Some("The reason must be at least 10 characters long"));
+        assert!(app.dialog.as_ref().and_then(|d| d.reason.as_ref()).is_some_and(|r| r.refused && r.given.is_none()));
+        assert_eq!(app.mode(), Mode::Typing, "the dialog stays open");
+        app.update(Action::Edit(InputRequest::DeleteLine));
+        typed(&mut app, " refund due ");
+        assert!(app.update(Action::Submit).is_empty(), "the reason is taken; the void waits for y");
+        assert_eq!(app.mode(), Mode::Confirm);
+        // Enter now cancels.
+        assert!(app.update(Action::Submit).is_empty());
+        assert!(app.dialog.is_none());
+        assert_eq!(said(&app), Some(t(Lang::En, K::Cancelled)));
+        // So does Esc (n).
+        app.update(Action::Void);
+        typed(&mut app, "duplicate payment");
+        app.update(Action::Submit);
+        assert!(app.update(Action::No).is_empty());
+        assert!(app.dialog.is_none() && app.screens.bonuses.mutation.is_none());
+        // y voids, for the reason trimmed.
+        app.update(Action::Void);
+        typed(&mut app, " refund due ");
+        app.update(Action::Submit);
+        let fx = app.update(Action::Yes);
+        let Some(Effect::Void { req, ids, reason }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((ids.clone(), reason.as_str()), (vec![101], "refund due"));
+        app.update(Action::Voided(req, ids, Ok(Money::kzt(25_000))));
+        assert_eq!(said(&app), Some("Bonus 101 voided (25,000.00 KZT)"));
+    }
+
+    #[test]
+    fn v_voids_the_selection_when_there_is_one() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Select);
+        app.update(Action::Select);
+        app.update(Action::Down);
+        app.update(Action::Void);
+        assert_eq!(question(&app), "Void 2 selected bonuses, 75,000.00 KZT in total?");
+        typed(&mut app, "client is the partner");
+        app.update(Action::Submit);
+        let fx = app.update(Action::Yes);
+        let Some(Effect::Void { req, ids, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(ids, vec![101, 102], "the selection, not the highlighted 104");
+        app.update(Action::Voided(req, ids, Ok(Money::kzt(75_000))));
+        assert_eq!(said(&app), Some("Voided 2 bonuses, 75,000.00 KZT in total"));
+        assert!(app.screens.bonuses.selected.is_empty());
+    }
+
+    #[test]
+    fn a_void_of_a_bonus_not_due_names_its_state() {
+        let mut app = first_in(ShownBonusState::Available);
+        app.update(Action::Void);
+        assert_eq!(question(&app), "Void bonus 101 of ASEL25, 25,000.00 KZT (available)?");
+        let mut app = first_in(ShownBonusState::Held);
+        app.lang = Lang::Ru;
+        app.update(Action::Void);
+        assert_eq!(question(&app), "Аннулировать бонус 101 партнёра ASEL25, 25\u{a0}000,00\u{a0}₸ (удержан)?");
+    }
+
+    #[test]
+    fn a_bulk_approval_is_confirmed_with_y_only() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Select);
+        app.update(Action::Select);
+        previewed(&mut app, Action::Approve, vec![101, 102], 75_000);
+        assert_eq!(question(&app), "Approve 2 selected bonuses, 75,000.00 KZT in total?");
+        assert_eq!(app.dialog.as_ref().map(|d| d.keys), Some(K::ConfirmKeysStrict));
+        assert!(app.update(Action::Submit).is_empty(), "Enter cancels");
+        assert!(app.dialog.is_none() && app.screens.bonuses.mutation.is_none());
+        assert_eq!(said(&app), Some(t(Lang::En, K::Cancelled)));
+        previewed(&mut app, Action::Approve, vec![101, 102], 75_000);
+        assert!(app.update(Action::No).is_empty(), "Esc cancels");
+        assert!(app.dialog.is_none());
+        previewed(&mut app, Action::Approve, vec![101, 102], 75_000);
+        let fx = app.update(Action::Yes);
+        assert!(matches!(fx.first(), Some(Effect::Approve { ids, .. }) if ids == &vec![101, 102]), "{fx:?}");
+    }
+
+    #[test]
+    fn all_due_names_the_whole_queue_and_wants_y() {
+        let mut app = bonuses_app(bonus_rows());
+        previewed(&mut app, Action::ApproveAll, vec![101, 102, 103, 104, 105], 193_750);
+        assert_eq!(question(&app), "Approve all 5 due bonuses, 193,750.00 KZT in total?");
+        assert!(app.update(Action::Submit).is_empty(), "Enter cancels");
+        assert!(app.dialog.is_none());
+        let mut app = bonuses_app(bonus_rows());
+        app.lang = Lang::Ru;
+        previewed(&mut app, Action::ApproveAll, vec![101, 102], 75_000);
+        assert_eq!(question(&app), "Одобрить все 2 бонуса к одобрению, всего 75\u{a0}000,00\u{a0}₸?");
+        assert!(matches!(app.update(Action::Yes).first(), Some(Effect::Approve { .. })));
+    }
+
+    #[test]
+    fn one_bonus_is_named_and_enter_approves_it() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Down);
+        previewed(&mut app, Action::Approve, vec![102], 50_000);
+        assert_eq!(question(&app), "Approve bonus 102 of DIMA10, 50,000.00 KZT?");
+        assert!(matches!(app.update(Action::Submit).first(), Some(Effect::Approve { ids, .. }) if ids == &vec![102]));
+        // A selection of one is named too, wherever the highlight is.
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Down);
+        app.update(Action::Down);
+        app.update(Action::Select);
+        app.update(Action::Home);
+        previewed(&mut app, Action::Approve, vec![103], 75_000);
+        assert_eq!(question(&app), "Approve bonus 103 of GULNAR3, 75,000.00 KZT?");
+    }
+
+    #[test]
+    fn end_reads_the_last_page_back_from_the_end_and_home_the_first() {
+        let mut app = bonuses_app((0..20).map(|i| bonus(200 + i, ShownBonusState::Due)).collect());
+        let fx = app.update(Action::BonusesCounted(
+            app.screens.bonuses.list.counting.unwrap_or(0),
+            Ok((50, Money::kzt(1_250_000))),
+        ));
+        assert!(fx.is_empty());
+        assert_eq!(app.screens.bonuses.list.pages(), Some(3));
+        let fx = app.update(Action::End);
+        let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((query.after, query.backward, query.limit), (None, true, 20));
+        app.update(Action::BonusesLoaded(req, Ok((230..250).map(|i| bonus(i, ShownBonusState::Due)).collect())));
+        let b = &app.screens.bonuses;
+        assert_eq!((b.page_no, b.list.has_prev, b.list.has_next), (3, true, false));
+        assert_eq!(
+            (b.list.rows.first().map(|r| r.id), b.list.sel),
+            (Some(231), 18),
+            "the last 19, the last highlighted"
+        );
+        // Back from the last page reads before its first row.
+        let fx = app.update(Action::PageUp);
+        let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.backward);
+        assert_eq!(query.after.map(|a| a.1), Some(231));
+        let fx = app.update(Action::Home);
+        let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!((query.after, query.backward), (None, false));
+    }
+
+    #[test]
+    fn capital_s_turns_the_release_order_round() {
+        let mut app = bonuses_app(bonus_rows());
+        let fx = app.update(Action::SortDirection);
+        let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.desc && query.after.is_none());
+        let fx = app.update(Action::SortDirection);
+        assert!(matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if !query.desc));
     }
 
     #[test]

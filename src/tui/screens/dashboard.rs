@@ -1,16 +1,17 @@
 //! Screen 1: the program at a glance and the last six months as a bar chart.
-use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::{Lang, Money};
 use crate::service::dashboard::Dashboard;
 use crate::tui::action::{Action, Effect};
+use crate::tui::columns::{self, Cell, Column, money, whole};
 use crate::tui::component::{Component, Cx, Read};
 use crate::tui::i18n::{self, HelpFor, K, t};
-use crate::tui::widgets::{View, boxed, fit, pad, right};
+use crate::tui::widgets::{View, boxed, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Paragraph, Row, Table};
+use ratatui::widgets::{Bar, BarChart, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -91,7 +92,14 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         (K::NextPayout, i18n::date(lang, d.next_payout_due)),
         (K::PaysFor, i18n::month_year(lang, d.next_payout_month)),
     ];
-    let label_w = rows.iter().map(|(k, _)| t(lang, *k).width()).max().unwrap_or(0);
+    // The labels' column fits the longest label of either language, so that the values stand
+    // in one column in both, two spaces clear of the labels.
+    let label_w = [Lang::En, Lang::Ru]
+        .into_iter()
+        .flat_map(|l| rows.iter().map(move |(k, _)| t(l, *k).width()))
+        .max()
+        .unwrap_or(0)
+        + 1;
     let inner_w = area.width.saturating_sub(2) as usize;
     let value_w = inner_w.saturating_sub(label_w + 1);
     let lines: Vec<Line> = rows
@@ -99,10 +107,10 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         .map(|(k, v)| {
             let mut spans = vec![
                 Span::raw(pad(t(lang, *k), label_w + 1)),
-                Span::styled(fit(v, value_w), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(whole(v, value_w), Style::new().add_modifier(Modifier::BOLD)),
             ];
             if *k == K::OpenCases && d.open_cases > 0 {
-                spans[1] = Span::styled(fit(v, value_w), view.theme.error());
+                spans[1] = Span::styled(whole(v, value_w), view.theme.error());
             }
             Line::from(spans)
         })
@@ -121,31 +129,19 @@ fn render_bonuses(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         (ShownBonusState::Available, d.available),
         (ShownBonusState::Paid, d.paid),
     ];
-    let state_w =
-        rows.iter().map(|(s, _)| i18n::state(lang, *s).width()).max().unwrap_or(0).max(t(lang, K::State).width())
-            as u16;
-    let count_w =
-        rows.iter().map(|(_, (n, _))| n.to_string().len()).max().unwrap_or(0).max(t(lang, K::Count).width()) as u16;
-    let table_rows: Vec<Row> = rows
+    // Narrow: the count goes before the amount does; an amount is never cut.
+    let columns = [
+        Column::whole(t(lang, K::State), 5),
+        Column::number(t(lang, K::Count), 3),
+        Column::number(t(lang, K::AmountKzt), 9),
+    ];
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|(s, (n, m))| {
-            Row::new(vec![
-                Line::styled(i18n::state(lang, *s), theme.state(*s)),
-                right(n.to_string()),
-                right(m.display_bare(lang)),
-            ])
+            vec![Cell::styled(i18n::state(lang, *s), theme.state(*s)), Cell::new(n.to_string()), money(view, *m)]
         })
         .collect();
-    let header = Row::new(vec![
-        Line::raw(t(lang, K::State)),
-        right(t(lang, K::Count).to_string()),
-        right(t(lang, K::AmountKzt).to_string()),
-    ])
-    .style(theme.header());
-    let table = Table::new(table_rows, [Constraint::Length(state_w), Constraint::Length(count_w), Constraint::Fill(1)])
-        .header(header)
-        .block(boxed(view.theme, t(lang, K::Bonuses).to_string()));
-    frame.render_widget(table, area);
+    columns::panel(view, frame, area, boxed(view.theme, t(lang, K::Bonuses).to_string()), &columns, &cells);
 }
 
 fn render_chart(view: &View, d: &Dashboard, kind: Chart, frame: &mut Frame, area: Rect) {
@@ -164,7 +160,10 @@ fn render_chart(view: &View, d: &Dashboard, kind: Chart, frame: &mut Frame, area
     let unit = if million { 1_000_000 } else { 1_000 };
     let inner_w = area.width.saturating_sub(2);
     let n = values.len().max(1) as u16;
-    let bar_w = ((inner_w + 1) / n).saturating_sub(1).clamp(1, 9);
+    // The bars share the whole width, with gaps that grow with them.
+    let slot = ((inner_w + 1) / n).max(2);
+    let gap = (slot / 6).max(1);
+    let bar_w = slot - gap;
     let bars: Vec<Bar> = values
         .iter()
         .map(|(label, v)| Bar::new(*v).label(Line::from(label.clone())).text_value(i18n::compact(lang, *v, unit)))
@@ -172,7 +171,7 @@ fn render_chart(view: &View, d: &Dashboard, kind: Chart, frame: &mut Frame, area
     let title = format!("{} (c)", i18n::chart_title(lang, revenue, million));
     let chart = BarChart::new(bars)
         .bar_width(bar_w)
-        .bar_gap(1)
+        .bar_gap(gap)
         .bar_style(view.theme.bar())
         .value_style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD))
         .block(boxed(view.theme, fit(&title, inner_w.saturating_sub(2) as usize)));

@@ -5,16 +5,17 @@ use crate::domain::Lang;
 use crate::domain::partner::search_text;
 use crate::service::partners::{DetailPage, Find, More, Part, PartnerDetail};
 use crate::tui::action::{Action, Effect, Screen};
+use crate::tui::columns::{self, Cell, money};
 use crate::tui::component::{Component, Cx, Read};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
-use crate::tui::search::{Handled, LEDGER_KINDS, SearchLine, ledger_find};
-use crate::tui::widgets::{self, Scroll, View, clean, fit, pad, right};
+use crate::tui::search::{Handled, SearchLine, ledger_find};
+use crate::tui::widgets::{self, Scroll, View, clean, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::widgets::Paragraph;
 use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
@@ -266,6 +267,8 @@ impl Component for DetailState {
             Action::PageDown => self.scroll(rows as isize, rows),
             Action::PageUp => self.scroll(-(rows as isize), rows),
             Action::Home => self.scroll(isize::MIN / 2, rows),
+            // The last row read; the next page is then read on, and G again goes further.
+            Action::End => self.scroll(isize::MAX / 2, rows),
             Action::Reload => return self.reload(cx),
             _ => {}
         }
@@ -310,6 +313,18 @@ impl Component for DetailState {
             })
             .collect();
         frame.render_widget(Line::from(spans), sections);
+        // Where the highlight is in the section's whole list: its page of all pages.
+        let visible = (body.height as usize).saturating_sub(1).max(1);
+        let at = match self.section {
+            Section::Profile => None,
+            Section::Ledger => Some((self.ledger.sel, d.ledger_total)),
+            Section::Clients => Some((self.clients.sel, d.clients_total)),
+        };
+        if let Some((sel, total)) = at {
+            let pages = (total.max(0) as usize).div_ceil(visible).max(1);
+            let page = i18n::page_title(lang, (sel / visible + 1).min(pages), Some(pages));
+            frame.render_widget(Line::raw(page).right_aligned(), sections);
+        }
 
         match self.section {
             Section::Profile => profile(view, d, frame, body),
@@ -362,15 +377,15 @@ impl Column {
         self.lines.push(Line::from(vec![Span::raw(pad(label, self.label_w + 1)), Span::styled(fit(value, vw), style)]));
     }
 
+    /// A figure, right-aligned and whole: on a narrow column its label is cut first, and a
+    /// figure that cannot fit even alone is not shown (`…`), never cut.
     fn amount(&mut self, label: &str, value: &str, style: Style) {
-        let vw = self.width.saturating_sub(self.label_w + 1);
-        let v = fit(value, vw);
+        let label_w = self.label_w.min(self.width.saturating_sub(value.width() + 1));
+        let vw = self.width.saturating_sub(label_w + 1);
+        let v = crate::tui::columns::whole(value, vw);
         let room = vw.saturating_sub(v.width());
-        self.lines.push(Line::from(vec![
-            Span::raw(pad(label, self.label_w + 1)),
-            Span::raw(" ".repeat(room)),
-            Span::styled(v, style),
-        ]));
+        let label = if label_w > 0 { pad(label, label_w + 1) } else { String::new() };
+        self.lines.push(Line::from(vec![Span::raw(label), Span::raw(" ".repeat(room)), Span::styled(v, style)]));
     }
 }
 
@@ -503,54 +518,28 @@ fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
 
 fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
-    let theme = view.theme;
-    let kind_w = LEDGER_KINDS
-        .iter()
-        .map(|k| i18n::ledger_kind(lang, k).width())
-        .max()
-        .unwrap_or(0)
-        .max(t(lang, K::Kind).width());
-    let bucket_w = ["held", "available", "paid"]
-        .iter()
-        .map(|b| i18n::ledger_bucket(lang, b).width())
-        .max()
-        .unwrap_or(0)
-        .max(t(lang, K::Bucket).width());
-    let h_amount = format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency));
-    let amount_w =
-        d.ledger.iter().map(|l| l.amount.display_bare(lang).width()).max().unwrap_or(0).max(h_amount.width());
-    let date_w = 10;
-    let fixed = 2 + date_w + kind_w + bucket_w + amount_w + 4;
-    let reason_w = (area.width as usize).saturating_sub(fixed).max(4);
-    let rows: Vec<Row> = d
+    // The amount and the date stay longest; the reason goes first.
+    let columns = [
+        columns::Column::whole(t(lang, K::Date), 7),
+        columns::Column::text(t(lang, K::Kind), 5, 12, 5),
+        columns::Column::text(t(lang, K::Bucket), 5, 12, 4),
+        columns::Column::number(format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency)), 9),
+        columns::Column::text(t(lang, K::Reason), 8, 40, 2),
+    ];
+    let rows: Vec<Vec<Cell>> = d
         .ledger
         .iter()
         .map(|l| {
-            let amount = l.amount.display_bare(lang);
-            let amount = if l.amount.is_negative() {
-                Line::styled(amount, theme.money_negative()).right_aligned()
-            } else {
-                right(amount)
-            };
-            Row::new(vec![
-                Line::raw(i18n::date_ms(lang, view.tz, l.at)),
-                Line::raw(fit(&i18n::ledger_kind(lang, &l.kind), kind_w)),
-                Line::raw(fit(&i18n::ledger_bucket(lang, &l.bucket), bucket_w)),
-                amount,
-                Line::raw(fit(&opt(lang, &l.reason), reason_w)),
-            ])
+            vec![
+                Cell::new(i18n::date_ms(lang, view.tz, l.at)),
+                Cell::new(i18n::ledger_kind(lang, &l.kind)),
+                Cell::new(i18n::ledger_bucket(lang, &l.bucket)),
+                money(view, l.amount),
+                Cell::new(opt(lang, &l.reason)),
+            ]
         })
         .collect();
-    let header = Row::new(vec![
-        Line::raw(t(lang, K::Date)),
-        Line::raw(t(lang, K::Kind)),
-        Line::raw(t(lang, K::Bucket)),
-        right(h_amount),
-        Line::raw(t(lang, K::Reason)),
-    ])
-    .style(theme.header());
-    let widths = [date_w, kind_w, bucket_w, amount_w, reason_w].map(|w| Constraint::Length(w as u16));
-    widgets::table(view, frame, area, rows, header, &widths, scroll);
+    columns::table(view, frame, area, &columns, &rows, scroll);
     if d.ledger.is_empty() {
         widgets::note(view, frame, area, t(lang, K::NoLedger));
     }
@@ -558,41 +547,32 @@ fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, are
 
 fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
-    let theme = view.theme;
-    let h_paid = format!("{}, {}", t(lang, K::Paid), t(lang, K::Currency));
-    let date_w = 10.max(t(lang, K::Registered).width());
-    let partner_w = t(lang, K::IsPartner).width().max(t(lang, K::Yes).width());
-    let payments_w = t(lang, K::Payments).width();
-    let paid_w = d.clients.iter().map(|c| c.paid.display_bare(lang).width()).max().unwrap_or(0).max(h_paid.width());
-    let fixed = 2 + date_w + partner_w + payments_w + paid_w + 4;
-    let account_w = (area.width as usize).saturating_sub(fixed).clamp(4, 40);
-    let rows: Vec<Row> = d
+    // What the client paid stays longest; whether it is a partner goes first.
+    let columns = [
+        columns::Column::text(t(lang, K::Account), 6, 20, 7),
+        columns::Column::whole(t(lang, K::Registered), 4),
+        columns::Column::whole(t(lang, K::IsPartner), 2),
+        columns::Column::number(t(lang, K::Payments), 5),
+        columns::Column::number(format!("{}, {}", t(lang, K::Paid), t(lang, K::Currency)), 9),
+    ];
+    let rows: Vec<Vec<Cell>> = d
         .clients
         .iter()
         .map(|c| {
-            Row::new(vec![
-                Line::raw(fit(&c.account_id, account_w)),
-                Line::raw(
+            vec![
+                Cell::new(&c.account_id),
+                Cell::new(
                     c.registered_at
                         .map(|ms| i18n::date_ms(lang, view.tz, ms))
                         .unwrap_or_else(|| t(lang, K::Missing).into()),
                 ),
-                Line::raw(t(lang, if c.is_partner { K::Yes } else { K::No })),
-                right(c.payments.to_string()),
-                right(c.paid.display_bare(lang)),
-            ])
+                Cell::new(t(lang, if c.is_partner { K::Yes } else { K::No })),
+                Cell::new(c.payments.to_string()),
+                money(view, c.paid),
+            ]
         })
         .collect();
-    let header = Row::new(vec![
-        Line::raw(t(lang, K::Account)),
-        Line::raw(t(lang, K::Registered)),
-        Line::raw(t(lang, K::IsPartner)),
-        right(t(lang, K::Payments).to_string()),
-        right(h_paid),
-    ])
-    .style(theme.header());
-    let widths = [account_w, date_w, partner_w, payments_w, paid_w].map(|w| Constraint::Length(w as u16));
-    widgets::table(view, frame, area, rows, header, &widths, scroll);
+    columns::table(view, frame, area, &columns, &rows, scroll);
     if d.clients.is_empty() {
         widgets::note(view, frame, area, t(lang, K::NoClients));
     }

@@ -4,17 +4,15 @@
 use super::partner_detail::{self, DetailState};
 use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
 use crate::tui::action::{Action, Effect, Screen};
+use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx};
-use crate::tui::i18n::{self, HelpFor, K, t};
-use crate::tui::paging::{self, Land, List, Step};
+use crate::tui::i18n::{self, Found, HelpFor, K, t};
+use crate::tui::paging::{self, Count, Land, List, Step, Title, arrow};
 use crate::tui::search::{Handled, SearchLine};
-use crate::tui::widgets::{MARK, View, fit, right};
+use crate::tui::widgets::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Row;
 use tui_input::Input;
-use unicode_width::UnicodeWidthStr;
 
 /// How a page was asked for: after a row, before a row, or from the start.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,6 +30,8 @@ pub struct PartnersState {
     pub search: SearchLine,
     pub status: Option<Status>,
     pub sort: Sort,
+    /// The sort runs from the last to the first.
+    pub desc: bool,
     /// How the page shown was asked for, and its number.
     pub page: PageReq,
     pub page_no: usize,
@@ -42,20 +42,45 @@ pub struct PartnersState {
 
 impl PartnersState {
     fn load(&mut self, cx: &mut Cx, page: PageReq, land: Land, page_no: usize) -> Vec<Effect> {
-        let (search, status, sort) = (self.search.applied.clone(), self.status, self.sort);
         let (cursor, backward) = (page.cursor.clone(), page.backward);
         let (req, limit) = self.list.ask(cx, (page, page_no), land);
-        vec![Effect::LoadPartners { req, query: ListQuery { search, status, sort, cursor, backward, limit } }]
+        vec![Effect::LoadPartners { req, query: ListQuery { cursor, backward, limit, ..self.query() } }]
+    }
+
+    /// The list's search, status and sort, from the start.
+    fn query(&self) -> ListQuery {
+        ListQuery {
+            search: self.search.applied.clone(),
+            status: self.status,
+            sort: self.sort,
+            desc: self.desc,
+            ..ListQuery::default()
+        }
+    }
+
+    /// Counts what the list's search and status find.
+    fn count(&mut self, cx: &mut Cx) -> Effect {
+        let req = self.list.ask_count(cx);
+        Effect::CountPartners { req, query: self.query() }
     }
 
     fn first_page(&mut self, cx: &mut Cx) -> Vec<Effect> {
         self.load(cx, PageReq::default(), Land::First, 1)
     }
 
-    /// The page shown, read again.
+    /// The first page of a new search or status, and its count.
+    fn refilter(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let mut fx = self.first_page(cx);
+        fx.push(self.count(cx));
+        fx
+    }
+
+    /// The page shown, read again, and the count.
     fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (page, no) = (self.page.clone(), self.page_no.max(1));
-        self.load(cx, page, Land::Keep, no)
+        let mut fx = self.load(cx, page, Land::Keep, no);
+        fx.push(self.count(cx));
+        fx
     }
 
     fn turn(&mut self, cx: &mut Cx, step: Step) -> Vec<Effect> {
@@ -63,6 +88,11 @@ impl PartnersState {
         let (row, backward, no, land) = match step {
             Step::Stay => return vec![],
             Step::First => return self.first_page(cx),
+            // The last rows, read back from the end.
+            Step::Last => {
+                let no = self.list.pages().unwrap_or(no + 1);
+                return self.load(cx, PageReq { cursor: None, backward: true }, Land::Last, no);
+            }
             Step::Next(land) => (rows.last(), false, no + 1, land),
             Step::Prev(land) => (rows.first(), true, no.saturating_sub(1).max(1), land),
         };
@@ -86,7 +116,8 @@ impl PartnersState {
                 self.list.has_prev = false;
                 self.page_no = 1;
             }
-            self.list.has_next = true;
+            // Rows follow a page read back before a row; the last page has none after it.
+            self.list.has_next = page.cursor.is_some();
         } else {
             self.list.cut(&mut rows, limit);
             self.list.has_prev = page.cursor.is_some();
@@ -111,6 +142,10 @@ impl PartnersState {
                 self.sort = self.sort.next();
                 self.first_page(cx)
             }
+            Action::SortDirection => {
+                self.desc = !self.desc;
+                self.first_page(cx)
+            }
             Action::Filter => {
                 self.status = match self.status {
                     None => Some(Status::Active),
@@ -118,7 +153,7 @@ impl PartnersState {
                     Some(Status::CodeDeactivated) => Some(Status::Excluded),
                     Some(Status::Excluded) => None,
                 };
-                self.first_page(cx)
+                self.refilter(cx)
             }
             Action::Enter => {
                 let Some(row) = self.list.current() else { return vec![] };
@@ -136,6 +171,10 @@ impl Component for PartnersState {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
             Action::PartnersLoaded(req, res) => self.loaded(cx, req, res),
+            Action::PartnersCounted(req, res) => {
+                self.list.counted(cx, req, res.map(|n| Count { n, total: None }));
+                vec![]
+            }
             // The detail has its own search lines.
             a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput)
                 if self.detail.is_some() =>
@@ -144,7 +183,7 @@ impl Component for PartnersState {
             }
             a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
                 match self.search.handle(a, Screen::Partners, cx) {
-                    Handled::Changed => self.first_page(cx),
+                    Handled::Changed => self.refilter(cx),
                     Handled::Done(fx) => fx,
                     Handled::Other => vec![],
                 }
@@ -188,7 +227,7 @@ impl Component for PartnersState {
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
         if !self.list.loaded && self.list.pending.is_none() {
-            return self.first_page(cx);
+            return self.refilter(cx);
         }
         if !self.stale {
             return vec![];
@@ -226,7 +265,7 @@ impl Component for PartnersState {
         match self.detail.as_mut() {
             // An open detail's own search; with none, Esc closes the detail.
             Some(d) => d.clear_search(cx),
-            None => self.search.clear().then(|| self.first_page(cx)),
+            None => self.search.clear().then(|| self.refilter(cx)),
         }
     }
 
@@ -249,69 +288,58 @@ impl Component for PartnersState {
     }
 }
 
-const GAP: u16 = 1;
-
 impl PartnersState {
     fn render_list(&self, view: &View, frame: &mut Frame, area: Rect) {
-        let (lang, theme) = (view.lang, view.theme);
+        let lang = view.lang;
         let p = &self.list;
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
 
         let mut parts = vec![
-            format!("{}: {}", t(lang, K::Sort), i18n::sort(lang, self.sort)),
+            format!("{}: {} {}", t(lang, K::Sort), i18n::sort(lang, self.sort), arrow(self.desc)),
             format!("{}: {}", t(lang, K::Filter), i18n::status_filter(lang, self.status)),
         ];
         if let Some(s) = &self.search.applied {
             parts.push(i18n::search_shown(lang, s));
         }
         parts.push(i18n::amounts_in(lang));
-        p.render_title(view, frame, title, K::TabPartners, self.page_no.max(1), parts);
+        let found = p.count.map(|c| i18n::found(lang, Found::Partners, c.n, None));
+        let marks = found.into_iter().collect();
+        p.render_title(view, frame, title, Title { name: K::TabPartners, page: self.page_no.max(1), parts, marks });
 
-        // Column widths: the fixed ones from their content, the name takes what is left.
-        // Amounts without the currency (the title names it), at least 12 columns so that the
-        // columns stay put from page to page.
-        let h_pending = t(lang, K::Pending).to_string();
-        let h_available = t(lang, K::Available).to_string();
-        // Fixed, so that the columns stay put from page to page; a longer code ends in `…`.
-        let code_w = t(lang, K::Code).width().max(12);
-        let status_w = [Status::Active, Status::CodeDeactivated, Status::Excluded]
-            .iter()
-            .map(|s| i18n::status(lang, *s).width())
-            .max()
-            .unwrap_or(0)
-            .max(t(lang, K::Status).width());
-        let amount_w = |h: &str, f: &dyn Fn(&PartnerRow) -> String| {
-            p.rows.iter().map(|r| f(r).width()).max().unwrap_or(0).max(h.width()).max(12)
+        // The amounts stay longest, then the code and the name; on a wide terminal the phone,
+        // the contract and the registration date are shown beside them.
+        // The sorted column says which way it runs.
+        let head = |k: K, by: Sort| match self.sort == by {
+            true => format!("{} {}", t(lang, k), arrow(self.desc)),
+            false => t(lang, k).to_string(),
         };
-        let pending_w = amount_w(&h_pending, &|r| r.pending.display_bare(lang));
-        let avail_w = amount_w(&h_available, &|r| r.available.display_bare(lang));
-        let fixed = MARK.len() + code_w + status_w + pending_w + avail_w + 4 * GAP as usize;
-        let name_w = (body.width as usize).saturating_sub(fixed).max(4);
-
-        let rows: Vec<Row> = p
+        let columns = [
+            Column::text(head(K::Code, Sort::Code), 6, 12, 7),
+            Column::text(head(K::Name, Sort::Name), 6, 24, 5),
+            Column::whole(t(lang, K::Status), 4),
+            Column::number(t(lang, K::Pending), 6),
+            Column::number(t(lang, K::Available), 9),
+            Column::whole(t(lang, K::Phone), 2),
+            Column::whole(t(lang, K::Contract), 3),
+            Column::whole(head(K::Registered, Sort::Registered), 1),
+        ];
+        let rows: Vec<Vec<Cell>> = p
             .rows
             .iter()
             .map(|r| {
-                let available = right(r.available.display_bare(lang));
-                Row::new(vec![
-                    Line::raw(fit(&r.code, code_w)),
-                    Line::raw(fit(&r.name, name_w)),
-                    Line::raw(i18n::status(lang, r.status)),
-                    right(r.pending.display_bare(lang)),
-                    available,
-                ])
+                vec![
+                    Cell::new(&r.code),
+                    Cell::new(&r.name),
+                    Cell::new(i18n::status(lang, r.status)),
+                    money(view, r.pending),
+                    money(view, r.available),
+                    Cell::new(r.phone.as_deref().unwrap_or("—")),
+                    Cell::new(t(lang, if r.has_contract { K::Yes } else { K::No })),
+                    Cell::new(i18n::date_ms(lang, view.tz, r.registered_at)),
+                ]
             })
             .collect();
-        let header = Row::new(vec![
-            Line::raw(t(lang, K::Code)),
-            Line::raw(t(lang, K::Name)),
-            Line::raw(t(lang, K::Status)),
-            right(h_pending),
-            right(h_available),
-        ])
-        .style(theme.header());
-        let widths = [code_w, name_w, status_w, pending_w, avail_w].map(|w| Constraint::Length(w as u16));
-        p.render_rows(view, frame, body, rows, header, &widths);
+        p.render_cells(view, frame, body, &columns, &rows);
     }
 }
 
@@ -495,5 +523,54 @@ mod tests {
         assert!(
             matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.cursor.is_none() && !query.backward)
         );
+    }
+
+    #[test]
+    fn end_reads_the_last_page_and_home_the_first() {
+        let mut app = partners_listed(20);
+        let count = app.screens.partners.list.counting.unwrap_or(0);
+        app.update(Action::PartnersCounted(count, Ok(100)));
+        assert_eq!(app.screens.partners.list.pages(), Some(6));
+        let fx = app.update(Action::End);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.backward && query.cursor.is_none(), "the last rows, read back from the end");
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(20))));
+        let p = &app.screens.partners;
+        assert_eq!((p.page_no, p.list.has_prev, p.list.has_next, p.list.sel), (6, true, false, 18));
+        assert!(app.update(Action::Down).is_empty(), "nothing after the last page");
+        let fx = app.update(Action::Home);
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.cursor.is_none() && !query.backward)
+        );
+    }
+
+    #[test]
+    fn capital_s_turns_the_sort_round_and_pages_go_on_in_that_order() {
+        let mut app = partners_listed(20);
+        let fx = app.update(Action::SortDirection);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.desc && query.cursor.is_none());
+        app.update(Action::PartnersLoaded(req, Ok(partner_rows(20))));
+        let fx = app.update(Action::PageDown);
+        let Some(Effect::LoadPartners { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert!(query.desc && !query.backward && query.cursor.is_some(), "the next page keeps the direction");
+        // A new column starts from its own first row, in the direction chosen.
+        let fx = app.update(Action::Sort);
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadPartners { query, .. }) if query.desc && query.sort == Sort::Code)
+        );
+    }
+
+    #[test]
+    fn a_new_status_is_counted_and_a_stale_count_dropped() {
+        let mut app = partners_listed(3);
+        let old = app.screens.partners.list.counting.unwrap_or(0);
+        let fx = app.update(Action::Filter);
+        let Some(Effect::CountPartners { req, query }) = fx.get(1).cloned() else { panic!("{fx:?}") };
+        assert_eq!(query.status, Some(Status::Active));
+        app.update(Action::PartnersCounted(old, Ok(300)));
+        assert_eq!(app.screens.partners.list.count, None, "the count of the old status is dropped");
+        app.update(Action::PartnersCounted(req, Ok(291)));
+        assert_eq!(app.screens.partners.list.count.map(|c| c.n), Some(291));
     }
 }
