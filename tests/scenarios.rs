@@ -2,6 +2,8 @@
 //! CLI's `--json`. Every scenario runs on SQLite and, when REFDESK_TEST_PG names a server, on
 //! PostgreSQL (a fresh database each) — the same suite on both backends.
 mod common;
+#[path = "figures/mod.rs"]
+mod figures;
 #[path = "ground/mod.rs"]
 mod ground;
 #[path = "search/mod.rs"]
@@ -967,6 +969,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ),
     ("bonuses_are_found_by_code_payment_or_id", search::bonuses_are_found_by_code_payment_or_id),
     ("the_detail_finds_ledger_entries_and_clients", search::the_detail_finds_ledger_entries_and_clients),
+    ("purchases_are_the_clients_tab_total", figures::purchases_are_the_clients_tab_total),
+    ("refunds_are_marked", figures::refunds_are_marked),
+    ("ledger_entries_agree_with_the_balance", figures::ledger_entries_agree_with_the_balance),
+    ("bonus_show_tells_its_history", figures::bonus_show_tells_its_history),
 ];
 
 fn main() {

@@ -40,7 +40,7 @@ pub enum Command {
     /// Payments: list, show
     #[command(subcommand)]
     Payment(PaymentCmd),
-    /// Bonuses: list, approve, void
+    /// Bonuses: list, show, approve, void
     #[command(subcommand)]
     Bonus(BonusCmd),
 }
@@ -158,6 +158,12 @@ pub enum BonusCmd {
         /// Part of the partner's code or the payment id, or the bonus id
         #[arg(long)]
         search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One bonus in full: payment, client, partner, terms, value and its history
+    Show {
+        id: i64,
         #[arg(long)]
         json: bool,
     },

@@ -1,7 +1,9 @@
 //! The CLI: thin commands over the services, printing text for people or `--json` for scripts.
 pub mod args;
+mod bonus_show;
 
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::rules::RefundMark;
 use crate::domain::{Lang, Money};
 use crate::service::contracts::{ContractInput, set_contract};
 use crate::service::import::{Format, Summary, import_reader};
@@ -19,21 +21,21 @@ fn fail(e: ServiceError) -> Exit {
     e.exit_code()
 }
 
-fn print_json(v: &Value) {
+pub(crate) fn print_json(v: &Value) {
     let mut out = std::io::stdout().lock();
     let _ = serde_json::to_writer_pretty(&mut out, v);
     let _ = writeln!(out);
 }
 
-fn money(m: Money) -> Value {
+pub(crate) fn money(m: Money) -> Value {
     Value::String(m.plain())
 }
 
-fn time(ctx: &Ctx, ms: i64) -> Value {
+pub(crate) fn time(ctx: &Ctx, ms: i64) -> Value {
     Value::String(rfc3339(&ctx.terms, ms))
 }
 
-fn local(ctx: &Ctx, ms: i64) -> String {
+pub(crate) fn local(ctx: &Ctx, ms: i64) -> String {
     ctx.terms.local(service::from_ms(ms)).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -280,16 +282,20 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                         "registrations": d.stats.registrations,
                         "paying_clients": d.stats.paying_clients,
                         "purchases_amount": money(d.stats.purchases_amount),
+                        "purchases_refunded": money(d.stats.purchases_refunded),
                     },
                     "ledger": d.ledger.iter().map(|l| json!({
                         "id": l.id, "at": time(ctx, l.at), "kind": l.kind, "bucket": l.bucket, "amount": money(l.amount),
                         "bonus_id": l.bonus_id, "operator": l.operator, "reason": l.reason,
+                        "reference": l.reference, "payment_id": l.payment_id,
+                        "bonus_state": l.bonus_state.map(|s| s.as_str()),
                     })).collect::<Vec<_>>(),
                     "ledger_total": d.ledger_total,
                     "clients_total": d.clients_total,
                     "clients": d.clients.iter().map(|c| json!({
                         "account_id": c.account_id, "registered_at": c.registered_at.map(|t| time(ctx, t)),
                         "is_partner": c.is_partner, "payments": c.payments, "paid": money(c.paid),
+                        "refunded": money(c.refunded), "refund": RefundMark::of(c.paid, c.refunded).as_str(),
                     })).collect::<Vec<_>>(),
                 }));
             } else {
@@ -323,10 +329,11 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                 );
                 println!("  net {}", m(d.balance.net));
                 println!(
-                    "  registrations {}  paying clients {}  purchases {}",
+                    "  registrations {}  paying clients {}  purchases {}  refunded {}",
                     d.stats.registrations,
                     d.stats.paying_clients,
-                    m(d.stats.purchases_amount)
+                    m(d.stats.purchases_amount),
+                    m(d.stats.purchases_refunded)
                 );
             }
             Ok(0)
@@ -369,7 +376,9 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                             json!({
                                 "payment_id": p.payment_id, "account_id": p.account_id, "package": p.package,
                                 "list_price": money(p.list_price), "paid_amount": money(p.paid_amount),
-                                "refunded": money(p.refunded), "promo_code": p.promo_code, "partner": p.partner,
+                                "refunded": money(p.refunded), "net": money(p.paid_amount - p.refunded),
+                                "refund": RefundMark::of(p.paid_amount, p.refunded).as_str(),
+                                "promo_code": p.promo_code, "partner": p.partner,
                                 "paid_at": time(ctx, p.paid_at), "reason": p.reason, "bonus_id": p.bonus_id,
                             })
                         })
@@ -377,17 +386,19 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                 ));
             } else {
                 println!(
-                    "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} REASON",
-                    "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "PARTNER"
+                    "{:<14} {:<12} {:<5} {:>14} {:>14} {:>14} {:<8} {:<12} REASON",
+                    "PAYMENT", "ACCOUNT", "PKG", "PAID", "REFUNDED", "NET", "REFUND", "PARTNER"
                 );
                 for p in &rows {
                     println!(
-                        "{:<14} {:<12} {:<5} {:>14} {:>14} {:<12} {}",
+                        "{:<14} {:<12} {:<5} {:>14} {:>14} {:>14} {:<8} {:<12} {}",
                         p.payment_id,
                         p.account_id,
                         p.package,
                         p.paid_amount.display_bare(lang),
                         p.refunded.display_bare(lang),
+                        (p.paid_amount - p.refunded).display_bare(lang),
+                        RefundMark::of(p.paid_amount, p.refunded).as_str(),
                         p.partner.as_deref().unwrap_or("—"),
                         p.reason.as_deref().unwrap_or("")
                     );
@@ -407,6 +418,8 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                     "list_price": money(p.list_price),
                     "paid_amount": money(p.paid_amount),
                     "refunded": money(p.refunded),
+                    "net": money(p.paid_amount - p.refunded),
+                    "refund": RefundMark::of(p.paid_amount, p.refunded).as_str(),
                     "promo_code": p.promo_code,
                     "promotion": d.promotion,
                     "partner": p.partner,
@@ -421,10 +434,12 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
             } else {
                 println!("{} — {} by {} on {}", p.payment_id, p.package, p.account_id, local(ctx, p.paid_at));
                 println!(
-                    "  list {}  paid {}  refunded {}",
+                    "  list {}  paid {}  refunded {} ({})  net {}",
                     p.list_price.display(lang),
                     p.paid_amount.display(lang),
-                    p.refunded.display(lang)
+                    p.refunded.display(lang),
+                    RefundMark::of(p.paid_amount, p.refunded).as_str(),
+                    (p.paid_amount - p.refunded).display(lang)
                 );
                 println!(
                     "  promo code {}  partner {}",
@@ -482,6 +497,10 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
                 }
                 println!("{} bonuses", rows.len());
             }
+            Ok(0)
+        }
+        BonusCmd::Show { id, json: as_json } => {
+            bonus_show::show(ctx, lang, id, as_json).await?;
             Ok(0)
         }
         BonusCmd::Approve { ids, all_due } => {

@@ -174,6 +174,15 @@ impl Bonus {
         self.booked - self.reduced
     }
 
+    /// What the partner keeps of it now: nothing once voided; else its value less what was
+    /// clawed back after payout.
+    pub fn kept(&self) -> Money {
+        match self.state {
+            StoredBonusState::Voided => Money::ZERO,
+            _ => self.value() - self.clawed,
+        }
+    }
+
     pub fn released(&self, now: DateTime<Utc>) -> bool {
         now >= self.release_at
     }
@@ -321,6 +330,7 @@ mod tests {
         assert_eq!(rest, RefundEffect::Void { bucket: Bucket::Held, amount: Money::from_tiyn(1_666_667) });
         b.apply(rest, change.clone(), "refund");
         assert_eq!(b.state, StoredBonusState::Voided);
+        assert_eq!(b.kept(), Money::ZERO);
         assert_eq!(b.refund(paid, paid), RefundEffect::Nothing);
 
         let mut p = held(2_500_000);
@@ -328,6 +338,7 @@ mod tests {
         let half = p.refund(Money::kzt(37_500), paid);
         assert_eq!(half, RefundEffect::Clawback { amount: Money::kzt(12_500) });
         p.apply(half, change, "refund");
+        assert_eq!(p.kept(), Money::kzt(12_500));
         assert_eq!(p.refund(paid, paid), RefundEffect::Clawback { amount: Money::kzt(12_500) });
     }
 

@@ -159,6 +159,36 @@ pub fn book(terms: &Terms, code: &str, list_price: Money, paid: Money, paid_at: 
     })
 }
 
+/// How much of a payment has been refunded: the mark shown beside its paid amount wherever a
+/// payment is shown, so that a refunded payment never passes for a paid one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundMark {
+    None,
+    Partly,
+    Fully,
+}
+
+impl RefundMark {
+    pub fn of(paid: Money, refunded: Money) -> RefundMark {
+        if refunded <= Money::ZERO {
+            RefundMark::None
+        } else if refunded >= paid {
+            RefundMark::Fully
+        } else {
+            RefundMark::Partly
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundMark::None => "none",
+            RefundMark::Partly => "partly",
+            RefundMark::Fully => "fully",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +239,14 @@ mod tests {
         assert_eq!(judge(&f, &terms).map_err(|e| e.0), Err(Reason::ExistingClient));
         f.code = None;
         assert_eq!(judge(&f, &terms).map_err(|e| e.0), Err(Reason::UnknownCode));
+    }
+
+    #[test]
+    fn a_refund_is_marked_by_how_much_came_back() {
+        let paid = Money::kzt(75_000);
+        assert_eq!(RefundMark::of(paid, Money::ZERO), RefundMark::None);
+        assert_eq!(RefundMark::of(paid, Money::from_tiyn(1)), RefundMark::Partly);
+        assert_eq!(RefundMark::of(paid, paid), RefundMark::Fully);
+        assert_eq!(RefundMark::of(Money::ZERO, Money::ZERO).as_str(), "none");
     }
 }

@@ -1,13 +1,15 @@
 //! Bonuses: the queues by state, approval of due bonuses, voiding, and auto-release. Each change
 //! is a compare-and-set on the stored state inside one short transaction with one audit entry.
-use super::{Ctx, Field, Problem, Purpose, Result, ServiceError, ms};
+use super::payments::RefundLine;
+use super::{Ctx, Field, Missing, Problem, Purpose, Result, ServiceError, ms};
 use crate::domain::Money;
 use crate::domain::bonus::{Refusal, ShownBonusState};
 use crate::domain::identity::clean_text;
-use crate::domain::ledger::{Posting, Stamp};
+use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
 use crate::domain::partner::search_text;
+use crate::domain::rules::RefundMark;
 use crate::domain::terms::Approval;
-use crate::store::{audit, bonuses as store, ledger};
+use crate::store::{audit, bonuses as store, ledger, partners, payments};
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -273,4 +275,167 @@ pub async fn void_many(ctx: &Ctx, ids: &[i64], reason: &str) -> Result<Money> {
 pub async fn shown_state(ctx: &Ctx, b: &crate::domain::bonus::Bonus, partner_id: &str) -> Result<ShownBonusState> {
     let frozen = store::open_cases(&ctx.store.db, partner_id).await? > 0;
     Ok(b.shown(ctx.now(), frozen, ctx.terms.approval))
+}
+
+/// What happened to a bonus, in the order it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Happened {
+    /// Booked on its payment (the import).
+    Booked,
+    /// Approved by an operator (or the auto-approval sweep): held to available.
+    Approved,
+    /// Voided: by an operator with a reason, or by a refund of the whole payment.
+    Voided,
+    /// Reduced by a partial refund while unpaid.
+    Reduced,
+    /// Clawed back by a refund after it was paid.
+    ClawedBack,
+}
+
+/// One step of a bonus's history: who, when and why, from its ledger entries.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryStep {
+    pub what: Happened,
+    pub by: String,
+    /// When it took effect for people: the payment's or refund's time, an operator's action.
+    pub at: i64,
+    /// When refdesk wrote it.
+    pub recorded_at: i64,
+    /// What it moved (positive: what the partner gained; negative: lost).
+    pub amount: Money,
+    /// The operator's reason in full, or the refund's.
+    pub reason: Option<String>,
+    /// The refund event behind it, when a refund did it.
+    pub refund: Option<String>,
+    /// That refund's amount.
+    pub refund_amount: Option<Money>,
+}
+
+/// A payment as the bonus detail shows it, refunds included.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PaymentFacts {
+    pub id: String,
+    pub account_id: String,
+    pub package: String,
+    pub list_price: Money,
+    pub paid_amount: Money,
+    pub refunded: Money,
+    pub net: Money,
+    pub refund: RefundMark,
+    pub paid_at: i64,
+    pub refunds: Vec<super::payments::RefundLine>,
+}
+
+/// One bonus in full: its payment, client, partner, terms, value and history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BonusDetail {
+    pub id: i64,
+    pub state: ShownBonusState,
+    pub payment: PaymentFacts,
+    pub partner: String,
+    pub partner_name: String,
+    /// `list_price` or `paid_amount`.
+    pub base: String,
+    pub base_amount: Money,
+    /// The rate, as booked (`0.25`).
+    pub rate: String,
+    pub campaign: Option<String>,
+    pub hold_days: i32,
+    pub booked_at: i64,
+    pub release_at: i64,
+    pub booked: Money,
+    pub reduced: Money,
+    pub clawed_back: Money,
+    /// Booked less reductions (what lists show as its amount).
+    pub value: Money,
+    /// What the partner keeps of it now: nothing once voided, less clawbacks once paid.
+    pub kept: Money,
+    pub history: Vec<HistoryStep>,
+}
+
+/// The bonus `id` in full. Its history is read from its ledger entries, which carry who made
+/// each, when and why (a manual void's reason in full, as the audit entry has it).
+pub async fn detail(ctx: &Ctx, id: i64) -> Result<BonusDetail> {
+    let db = &ctx.store.db;
+    let Some(m) = store::row(db, id).await? else {
+        return Err(ServiceError::Bonus(Refusal::NoSuchBonus(id)));
+    };
+    let b = store::to_domain(&m)?;
+    let state = shown_state(ctx, &b, &m.partner_id).await?;
+    let Some(p) = payments::one(db, &m.payment_id).await? else {
+        return Err(ServiceError::NotFound(Missing::Payment(m.payment_id.clone())));
+    };
+    let refunds: Vec<RefundLine> = payments::refunds(db, &p.id)
+        .await?
+        .into_iter()
+        .map(|r| RefundLine { amount: Money::from_tiyn(r.amount), at: r.at, event_id: r.event_id })
+        .collect();
+    let (paid, refunded) = (Money::from_tiyn(p.paid_amount), Money::from_tiyn(p.refunded));
+    // The refund that brought the refunds up to the whole payment voided what was left.
+    let mut running = Money::ZERO;
+    let whole: Option<String> = refunds.iter().find_map(|r| {
+        running += r.amount;
+        (running >= paid).then(|| r.event_id.clone())
+    });
+    let history = ledger::of_bonus(db, id)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let e = e.posting;
+            let what = match e.kind {
+                EntryKind::Accrual => Happened::Booked,
+                // The two legs of an approval: the one into available says it.
+                EntryKind::Release if e.bucket == Bucket::Available => Happened::Approved,
+                EntryKind::Release => return None,
+                EntryKind::Void if e.reference.is_some() && e.reference != whole => Happened::Reduced,
+                EntryKind::Void => Happened::Voided,
+                EntryKind::Clawback => Happened::ClawedBack,
+            };
+            let refund =
+                refunds.iter().find(|r| e.kind != EntryKind::Accrual && Some(&r.event_id) == e.reference.as_ref());
+            Some(HistoryStep {
+                what,
+                by: e.stamp.operator,
+                // An approval's entry is dated when the hold ended; the operator acted when it was written.
+                at: if what == Happened::Approved { ms(e.stamp.recorded_at) } else { ms(e.stamp.at) },
+                recorded_at: ms(e.stamp.recorded_at),
+                amount: e.amount,
+                reason: e.reason,
+                refund: refund.map(|r| r.event_id.clone()),
+                refund_amount: refund.map(|r| r.amount),
+            })
+        })
+        .collect();
+    Ok(BonusDetail {
+        id,
+        state,
+        payment: PaymentFacts {
+            id: p.id,
+            account_id: p.account_id,
+            package: p.package,
+            list_price: Money::from_tiyn(p.list_price),
+            paid_amount: paid,
+            refunded,
+            net: paid - refunded,
+            refund: RefundMark::of(paid, refunded),
+            paid_at: p.paid_at,
+            refunds,
+        },
+        partner: partners::code_of(db, &m.partner_id).await?.unwrap_or_default(),
+        partner_name: partners::partner(db, &m.partner_id).await?.map(|p| p.name).unwrap_or_default(),
+        base: m.base_kind,
+        base_amount: Money::from_tiyn(m.base_amount),
+        rate: m.rate,
+        campaign: m.campaign,
+        hold_days: m.hold_days,
+        booked_at: m.booked_at,
+        release_at: m.release_at,
+        booked: b.booked,
+        reduced: b.reduced,
+        clawed_back: b.clawed,
+        value: b.value(),
+        kept: b.kept(),
+        history,
+    })
 }

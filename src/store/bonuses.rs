@@ -233,6 +233,11 @@ pub async fn one<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<(Bonus, St
     }
 }
 
+/// One bonus row as stored, with the terms it was booked on (the bonus detail).
+pub async fn row<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<bonus::Model>, DbErr> {
+    bonus::Entity::find_by_id(id).one(c).await
+}
+
 /// The bonus booked on a payment, with its partner (account id).
 pub async fn of_payment<C: ConnectionTrait>(c: &C, payment_id: &str) -> Result<Option<bonus::Model>, DbErr> {
     bonus::Entity::find().filter(bonus::Column::PaymentId.eq(payment_id)).one(c).await

@@ -4,6 +4,7 @@
 use super::entity::ledger_entry;
 use super::{ESCAPE, contains, count, from_ms, ms, placeholders, query_all, query_one};
 use crate::domain::Money;
+use crate::domain::bonus::StoredBonusState;
 use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Set, Value};
 
@@ -77,7 +78,7 @@ fn matching(find: Option<&Find>, vals: &mut Vec<Value>) -> String {
     let mut any = vec![
         format!("LOWER(e.reference) LIKE ${n} {ESCAPE}"),
         format!("LOWER(e.reason) LIKE ${n} {ESCAPE}"),
-        format!("EXISTS (SELECT 1 FROM bonus b WHERE b.id = e.bonus_id AND LOWER(b.payment_id) LIKE ${n} {ESCAPE})"),
+        format!("EXISTS (SELECT 1 FROM bonus x WHERE x.id = e.bonus_id AND LOWER(x.payment_id) LIKE ${n} {ESCAPE})"),
     ];
     if let Some(id) = f.bonus_id {
         vals.push(id.into());
@@ -91,25 +92,56 @@ fn matching(find: Option<&Find>, vals: &mut Vec<Value>) -> String {
     format!(" AND ({})", any.join(" OR "))
 }
 
-/// A partner's entries older than `before`, newest first (the first page: `i64::MAX`), those
-/// matching `find` when given.
+/// The bonus an entry belongs to, as it stands now: what the ledger tab shows beside the entry's
+/// bucket so that the two agree with the balance (which sums bonuses by their shown state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryBonus {
+    pub state: StoredBonusState,
+    pub release_at: i64,
+    pub payment_id: String,
+}
+
+/// A partner's entries older than `before`, newest first (the first page: `i64::MAX`), each
+/// with its bonus as it stands now; those matching `find` when given.
 pub async fn page<C: ConnectionTrait>(
     c: &C,
     partner_id: &str,
     before: i64,
     limit: usize,
     find: Option<&Find>,
-) -> Result<Vec<Entry>, DbErr> {
+) -> Result<Vec<(Entry, Option<EntryBonus>)>, DbErr> {
     let mut vals: Vec<Value> = vec![partner_id.into(), before.into()];
     let cond = matching(find, &mut vals);
     let rows = query_all(
         c,
         &format!(
-            "SELECT e.* FROM ledger_entry e WHERE e.partner_id = $1 AND e.id < $2{cond} ORDER BY e.id DESC LIMIT {limit}"
+            "SELECT e.*, b.state AS bonus_state, b.release_at AS bonus_release_at, b.payment_id AS bonus_payment_id \
+             FROM ledger_entry e LEFT JOIN bonus b ON b.id = e.bonus_id \
+             WHERE e.partner_id = $1 AND e.id < $2{cond} ORDER BY e.id DESC LIMIT {limit}"
         ),
         vals,
     )
     .await?;
+    rows.iter()
+        .map(|r| {
+            let e = entry(ledger_entry::Model::from_query_result(r, "")?)?;
+            let bonus = match r.try_get::<Option<String>>("", "bonus_state")? {
+                Some(s) => Some(EntryBonus {
+                    state: super::bonuses::stored_state(e.posting.bonus_id.unwrap_or_default(), &s)?,
+                    release_at: r.try_get("", "bonus_release_at")?,
+                    payment_id: r.try_get("", "bonus_payment_id")?,
+                }),
+                None => None,
+            };
+            Ok((e, bonus))
+        })
+        .collect()
+}
+
+/// The entries of one bonus, oldest first (its history).
+pub async fn of_bonus<C: ConnectionTrait>(c: &C, bonus_id: i64) -> Result<Vec<Entry>, DbErr> {
+    let rows =
+        query_all(c, "SELECT * FROM ledger_entry WHERE bonus_id = $1 ORDER BY id", vec![bonus_id.into()]).await?;
     rows.iter().map(|r| entry(ledger_entry::Model::from_query_result(r, "")?)).collect()
 }
 

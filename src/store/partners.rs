@@ -247,6 +247,8 @@ pub struct Client {
     pub is_partner: bool,
     pub payments: i64,
     pub paid: Money,
+    /// What was refunded of those payments.
+    pub refunded: Money,
 }
 
 /// The registration time of a client who paid without registering, for ordering: before every
@@ -277,8 +279,8 @@ pub async fn clients_page<C: ConnectionTrait>(
     let rows = query_all(
         c,
         &format!(
-            "SELECT a.id, a.registered_at, a.is_partner, COUNT(y.id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT) \
-             FROM account a LEFT JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1 {keyset} \
+            "SELECT a.id, a.registered_at, a.is_partner, COUNT(y.id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(y.refunded), 0) AS BIGINT) FROM account a LEFT JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1 {keyset} \
              GROUP BY a.id, a.registered_at, a.is_partner \
              ORDER BY COALESCE(a.registered_at, {NEVER}) DESC, a.id DESC LIMIT {limit}"
         ),
@@ -293,6 +295,7 @@ pub async fn clients_page<C: ConnectionTrait>(
                 is_partner: r.try_get_by_index(2)?,
                 payments: r.try_get_by_index(3)?,
                 paid: Money::from_tiyn(r.try_get_by_index(4)?),
+                refunded: Money::from_tiyn(r.try_get_by_index(5)?),
             })
         })
         .collect()
@@ -323,17 +326,33 @@ pub async fn registrations<C: ConnectionTrait>(c: &C, partner_id: &str, code: &s
     .await
 }
 
-/// Paying clients and what they paid, over the payments that carried the partner's code.
-pub async fn purchases<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<(i64, Money), DbErr> {
+/// What a partner's referred clients bought: the payments of the accounts whose parent is the
+/// partner (RULES.md "Parties"), the same rows the clients tab sums, so that its total is the
+/// partner's purchases. The partner's own purchases are not among them, and neither are
+/// payments that carried the code from accounts another partner brought.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Purchases {
+    pub paying_clients: i64,
+    pub paid: Money,
+    pub refunded: Money,
+}
+
+pub async fn purchases<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<Purchases, DbErr> {
     let r = query_one(
         c,
-        "SELECT COUNT(DISTINCT account_id), CAST(COALESCE(SUM(paid_amount), 0) AS BIGINT) FROM payment WHERE partner_id = $1",
+        "SELECT COUNT(DISTINCT y.account_id), CAST(COALESCE(SUM(y.paid_amount), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(y.refunded), 0) AS BIGINT) \
+         FROM account a JOIN payment y ON y.account_id = a.id WHERE a.parent_id = $1",
         vec![partner_id.into()],
     )
     .await?;
     Ok(match r {
-        Some(r) => (r.try_get_by_index(0)?, Money::from_tiyn(r.try_get_by_index(1)?)),
-        None => (0, Money::ZERO),
+        Some(r) => Purchases {
+            paying_clients: r.try_get_by_index(0)?,
+            paid: Money::from_tiyn(r.try_get_by_index(1)?),
+            refunded: Money::from_tiyn(r.try_get_by_index(2)?),
+        },
+        None => Purchases::default(),
     })
 }
 

@@ -3,7 +3,7 @@
 //! the request id they were asked with. The screens depend on this file, never on the `App`.
 use super::i18n::K;
 use crate::domain::Money;
-use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
+use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use chrono::{DateTime, Utc};
@@ -103,6 +103,7 @@ pub enum Action {
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
     /// How many bonuses the list's filter finds, and their value.
     BonusesCounted(u64, Result<(i64, Money), String>),
+    BonusDetailLoaded(u64, Result<Box<BonusDetail>, String>),
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
     Voided(u64, Vec<i64>, Result<Money, String>),
@@ -126,6 +127,7 @@ impl Action {
             | Action::DetailFound(..) => Some(Screen::Partners),
             Action::BonusesLoaded(..)
             | Action::BonusesCounted(..)
+            | Action::BonusDetailLoaded(..)
             | Action::Previewed(..)
             | Action::Approved(..)
             | Action::Voided(..) => Some(Screen::Bonuses),
@@ -234,6 +236,11 @@ pub enum Effect {
     CountBonuses {
         req: u64,
         query: BonusQuery,
+    },
+    /// One bonus in full, for its detail.
+    LoadBonusDetail {
+        req: u64,
+        id: i64,
     },
     PreviewApprove {
         req: u64,

@@ -119,6 +119,7 @@ impl App {
         let view = self.view();
         let mut cx =
             Cx::new(view, self.height, &mut self.next_req, &mut self.message, &mut self.dialog, &mut self.redraw);
+        cx.width = self.width;
         let out = f(self.screens.get_mut(screen), &mut cx);
         if cx.has_written() {
             for s in Screen::ALL {

@@ -3,12 +3,14 @@
 use super::action::{Action, Effect, Screen};
 use super::app::App;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::rules::RefundMark;
 use crate::domain::{Lang, Money};
-use crate::service::bonuses::BonusRow;
+use crate::service::bonuses::{BonusDetail, BonusRow, Happened, HistoryStep, PaymentFacts};
 use crate::service::dashboard::{Dashboard, MonthFigures};
 use crate::service::partners::{
     Balance, ClientLine, ContractInfo, LedgerLine, PartnerDetail, PartnerRow, Stats, Status,
 };
+use crate::service::payments::RefundLine;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 
 pub fn tz() -> FixedOffset {
@@ -158,16 +160,27 @@ pub fn bonus_rows() -> Vec<BonusRow> {
 }
 
 pub fn detail() -> PartnerDetail {
-    let line = |id: i64, when: &str, kind: &str, bucket: &str, amount: i64, reason: Option<&str>| LedgerLine {
-        id,
-        at: at(when),
-        kind: kind.into(),
-        bucket: bucket.into(),
-        amount: Money::kzt(amount),
-        bonus_id: Some(id),
-        operator: "aigerim.ops".into(),
-        reason: reason.map(String::from),
-        reference: None,
+    // Bonus 41 was paid and then clawed back; 52 voided by a refund; 60 is due now.
+    let line = |id: i64, when: &str, kind: &str, bucket: &str, amount: i64, reason: Option<&str>| {
+        let (bonus, state, by) = match id {
+            8 => (52, ShownBonusState::Voided, "import"),
+            7 => (60, ShownBonusState::Due, "import"),
+            5 | 6 => (41, ShownBonusState::Paid, "aigerim.ops"),
+            _ => (41, ShownBonusState::Paid, "import"),
+        };
+        LedgerLine {
+            id,
+            at: at(when),
+            kind: kind.into(),
+            bucket: bucket.into(),
+            amount: Money::kzt(amount),
+            bonus_id: Some(bonus),
+            operator: by.into(),
+            reason: reason.map(String::from),
+            reference: None,
+            payment_id: Some(format!("pay-2026-10-{bonus:05}")),
+            bonus_state: Some(state),
+        }
     };
     PartnerDetail {
         account_id: "P-00003".into(),
@@ -200,7 +213,12 @@ pub fn detail() -> PartnerDetail {
             clawed_back: Money::kzt(25_000),
             net: Money::kzt(50_000),
         },
-        stats: Stats { registrations: 17, paying_clients: 12, purchases_amount: Money::kzt(1_050_000) },
+        stats: Stats {
+            registrations: 17,
+            paying_clients: 12,
+            purchases_amount: Money::kzt(1_050_000),
+            purchases_refunded: Money::kzt(150_000),
+        },
         ledger: vec![
             line(
                 9,
@@ -224,6 +242,7 @@ pub fn detail() -> PartnerDetail {
                 is_partner: false,
                 payments: 1,
                 paid: Money::kzt(150_000),
+                refunded: Money::kzt(150_000),
             },
             ClientLine {
                 account_id: "C-10017".into(),
@@ -231,6 +250,7 @@ pub fn detail() -> PartnerDetail {
                 is_partner: true,
                 payments: 2,
                 paid: Money::kzt(300_000),
+                refunded: Money::ZERO,
             },
             ClientLine {
                 account_id: "C-09981".into(),
@@ -238,8 +258,81 @@ pub fn detail() -> PartnerDetail {
                 is_partner: false,
                 payments: 0,
                 paid: Money::ZERO,
+                refunded: Money::ZERO,
             },
         ],
         clients_total: 3,
+    }
+}
+
+/// Bonus 101 in full: a payment partly refunded (the bonus reduced), approved, then voided by an
+/// operator with a long reason.
+pub fn bonus_detail() -> BonusDetail {
+    let step =
+        |what, by: &str, when: &str, amount: i64, reason: Option<&str>, refund: Option<(&str, i64)>| HistoryStep {
+            what,
+            by: by.into(),
+            at: at(when),
+            recorded_at: at(when),
+            amount: Money::from_tiyn(amount),
+            reason: reason.map(String::from),
+            refund: refund.map(|r| r.0.to_string()),
+            refund_amount: refund.map(|r| Money::kzt(r.1)),
+        };
+    BonusDetail {
+        id: 101,
+        state: ShownBonusState::Voided,
+        payment: PaymentFacts {
+            id: "pay-2026-11-00101".into(),
+            account_id: "C-10442".into(),
+            package: "P100".into(),
+            list_price: Money::kzt(100_000),
+            paid_amount: Money::kzt(75_000),
+            refunded: Money::kzt(25_000),
+            net: Money::kzt(50_000),
+            refund: RefundMark::Partly,
+            paid_at: at("2026-11-05T10:00:00"),
+            refunds: vec![RefundLine {
+                amount: Money::kzt(25_000),
+                at: at("2026-11-12T11:30:00"),
+                event_id: "refund-7731".into(),
+            }],
+        },
+        partner: "ASEL25".into(),
+        partner_name: "Asel Nurlanovna Bekova".into(),
+        base: "list_price".into(),
+        base_amount: Money::kzt(100_000),
+        rate: "0.25".into(),
+        campaign: None,
+        hold_days: 14,
+        booked_at: at("2026-11-05T10:00:00"),
+        release_at: at("2026-11-19T10:00:00"),
+        booked: Money::kzt(25_000),
+        reduced: Money::from_tiyn(833_333),
+        clawed_back: Money::ZERO,
+        value: Money::from_tiyn(1_666_667),
+        kept: Money::ZERO,
+        history: vec![
+            step(Happened::Booked, "import", "2026-11-05T10:00:00", 2_500_000, None, None),
+            step(
+                Happened::Reduced,
+                "import",
+                "2026-11-12T11:30:00",
+                -833_333,
+                Some("refund of payment pay-2026-11-00101"),
+                Some(("refund-7731", 25_000)),
+            ),
+            step(Happened::Approved, "bolat.ops", "2026-11-20T09:15:00", 1_666_667, None, None),
+            step(
+                Happened::Voided,
+                "aigerim.ops",
+                "2026-11-24T16:40:00",
+                -1_666_667,
+                Some(
+                    "the client's bank disputed the remaining charge and the partner admitted selling codes on a forum",
+                ),
+                None,
+            ),
+        ],
     }
 }

@@ -239,6 +239,9 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             Effect::LoadBonuses { req, query } => {
                 Action::BonusesLoaded(req, service::bonuses::list(&ctx, &query).await.map_err(text))
             }
+            Effect::LoadBonusDetail { req, id } => {
+                Action::BonusDetailLoaded(req, service::bonuses::detail(&ctx, id).await.map(Box::new).map_err(text))
+            }
             Effect::PreviewApprove { req, ids } => {
                 Action::Previewed(req, service::bonuses::preview_approve(&ctx, ids.as_deref()).await.map_err(text))
             }

@@ -7,7 +7,7 @@ use super::app::App;
 use super::fixtures::*;
 use super::render;
 use crate::domain::{Lang, Money};
-use crate::service::bonuses::{BonusRow, Preview};
+use crate::service::bonuses::{BonusDetail, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::partners::{PartnerDetail, PartnerRow};
 use ratatui::Terminal;
@@ -67,13 +67,35 @@ fn figures(a: &mut Amounts) -> Figures {
         *m = a.take(*m);
     }
     detail.stats.purchases_amount = a.take(detail.stats.purchases_amount);
+    detail.stats.purchases_refunded = a.take(detail.stats.purchases_refunded);
     for l in &mut detail.ledger {
         l.amount = a.take(l.amount);
     }
     for c in &mut detail.clients {
         c.paid = a.take(c.paid);
+        c.refunded = a.take(c.refunded);
     }
     (d, partners, bonuses, detail)
+}
+
+/// The bonus detail's figures, each its own.
+fn bonus_figures(a: &mut Amounts) -> BonusDetail {
+    let mut d = bonus_detail();
+    let p = &mut d.payment;
+    for m in [&mut p.list_price, &mut p.paid_amount, &mut p.refunded, &mut p.net] {
+        *m = a.take(*m);
+    }
+    for r in &mut p.refunds {
+        r.amount = a.take(r.amount);
+    }
+    for m in [&mut d.base_amount, &mut d.booked, &mut d.reduced, &mut d.clawed_back, &mut d.value, &mut d.kept] {
+        *m = a.take(*m);
+    }
+    for h in &mut d.history {
+        h.amount = a.take(h.amount);
+        h.refund_amount = h.refund_amount.map(|m| a.take(m));
+    }
+    d
 }
 
 /// The screens an operator goes through, each drawn at `w` × `h`.
@@ -129,6 +151,15 @@ fn screens(lang: Lang, w: u16, h: u16) -> (Vec<(String, Terminal<TestBackend>)>,
         app.update(Action::Edit(InputRequest::InsertChar(c)));
     }
     shot("void dialog", &app);
+    app.update(Action::Back);
+    let fx = app.update(Action::Enter);
+    if let Some(Effect::LoadBonusDetail { req, .. }) = fx.first().cloned() {
+        app.update(Action::BonusDetailLoaded(req, Ok(Box::new(bonus_figures(&mut a)))));
+    }
+    shot("bonus detail", &app);
+    app.update(Action::PageDown);
+    app.update(Action::PageDown);
+    shot("bonus detail, its end", &app);
     (out, a.all)
 }
 

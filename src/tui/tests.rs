@@ -135,6 +135,44 @@ fn snapshots_detail_sections() {
     }
 }
 
+/// The ledger with room for its low-priority columns: who made each entry and its payment.
+#[test]
+fn snapshot_ledger_wide() {
+    let mut app = detail_app(Lang::En, 150, 30);
+    app.update(Action::Right);
+    insta::assert_snapshot!("partner_detail_ledger_en_150x30", draw(&app).backend());
+}
+
+/// Bonus 101's detail at 80×24: the top, then scrolled to the end of its history, where the
+/// void's reason is whole (wrapped, not cut).
+#[test]
+fn snapshots_bonus_detail() {
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = bonuses_app(lang, 80, 24);
+        app.update(Action::Up);
+        app.update(Action::Up);
+        let fx = app.update(Action::Enter);
+        let Some(Effect::LoadBonusDetail { req, id }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(id, 101);
+        app.update(Action::BonusDetailLoaded(req, Ok(Box::new(bonus_detail()))));
+        insta::assert_snapshot!(format!("bonus_detail_{}_80x24", lang.code()), draw(&app).backend());
+        app.update(Action::PageDown);
+        app.update(Action::PageDown);
+        let text = draw(&app).backend().to_string();
+        insta::assert_snapshot!(format!("bonus_detail_end_{}_80x24", lang.code()), text);
+        let reason =
+            "the client's bank disputed the remaining charge and the partner admitted selling codes on a forum";
+        let shown: String = text
+            .lines()
+            .map(|l| l.trim_matches('"').trim())
+            .skip_while(|l| !l.contains("the client's"))
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(shown.contains(reason), "the reason is not whole: {shown}");
+    }
+}
+
 #[test]
 fn snapshots_refusals_and_a_troubled_partner() {
     for lang in [Lang::En, Lang::Ru] {

@@ -25,8 +25,12 @@ pub struct Balance {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Stats {
     pub registrations: i64,
+    /// Referred clients with a payment (the clients tab's rows that paid).
     pub paying_clients: i64,
+    /// What the referred clients paid: the clients tab's paid column sums to it.
     pub purchases_amount: Money,
+    /// What was refunded of those purchases.
+    pub purchases_refunded: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -49,6 +53,10 @@ pub struct LedgerLine {
     pub operator: String,
     pub reason: Option<String>,
     pub reference: Option<String>,
+    /// The payment the entry came from: its bonus's payment, else the entry's reference.
+    pub payment_id: Option<String>,
+    /// The state its bonus shows now (the balance's bucket for it), beside the entry's bucket.
+    pub bonus_state: Option<ShownBonusState>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -58,6 +66,7 @@ pub struct ClientLine {
     pub is_partner: bool,
     pub payments: i64,
     pub paid: Money,
+    pub refunded: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -182,12 +191,16 @@ pub async fn find_in_detail(ctx: &Ctx, account_id: &str, part: Part, find: Optio
     })
 }
 
-/// Entries older than `before`, newest first (the first page: `i64::MAX`).
+/// Entries older than `before`, newest first (the first page: `i64::MAX`), each with the state
+/// its bonus shows now, read by the domain's one lifecycle as the balance is; those matching
+/// `find` when given.
 async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64, find: Option<&LedgerFind>) -> Result<Vec<LedgerLine>> {
+    let frozen = open_cases(ctx, account_id).await? > 0;
+    let now = ms(ctx.now());
     Ok(ledger::page(&ctx.store.db, account_id, before, DETAIL_PAGE, find)
         .await?
         .into_iter()
-        .map(|e| LedgerLine {
+        .map(|(e, b)| LedgerLine {
             id: e.id,
             at: ms(e.posting.stamp.at),
             kind: e.posting.kind.as_str().to_string(),
@@ -196,7 +209,9 @@ async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64, find: Option<&Led
             bonus_id: e.posting.bonus_id,
             operator: e.posting.stamp.operator,
             reason: e.posting.reason,
+            payment_id: b.as_ref().map(|b| b.payment_id.clone()).or_else(|| e.posting.reference.clone()),
             reference: e.posting.reference,
+            bonus_state: b.map(|b| ShownBonusState::of(b.state, b.release_at <= now, frozen, ctx.terms.approval)),
         })
         .collect())
 }
@@ -216,6 +231,7 @@ async fn clients_page(
             is_partner: c.is_partner,
             payments: c.payments,
             paid: c.paid,
+            refunded: c.refunded,
         })
         .collect())
 }
@@ -255,8 +271,13 @@ pub async fn open_cases(ctx: &Ctx, partner_id: &str) -> Result<i64> {
 
 pub async fn stats(ctx: &Ctx, partner_id: &str, code: &str) -> Result<Stats> {
     let db = &ctx.store.db;
-    let (paying_clients, purchases_amount) = store::purchases(db, partner_id).await?;
-    Ok(Stats { registrations: store::registrations(db, partner_id, code).await?, paying_clients, purchases_amount })
+    let p = store::purchases(db, partner_id).await?;
+    Ok(Stats {
+        registrations: store::registrations(db, partner_id, code).await?,
+        paying_clients: p.paying_clients,
+        purchases_amount: p.paid,
+        purchases_refunded: p.refunded,
+    })
 }
 
 /// Everything the detail view and `partner show` need, in a handful of indexed queries.

@@ -17,6 +17,22 @@ pub fn date_ms(lang: Lang, tz: FixedOffset, ms: i64) -> String {
     date(lang, local(tz, ms).date_naive())
 }
 
+/// The local date and time of an instant (unix millis): `2026-11-25 10:00` / `25.11.2026 10:00`.
+pub fn datetime_ms(lang: Lang, tz: FixedOffset, ms: i64) -> String {
+    local(tz, ms).format(pick(lang, ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"))).to_string()
+}
+
+/// A rate as stored (`0.25`) in percent: `25%` / `25 %`; one that does not parse, as stored.
+pub fn percent(lang: Lang, rate: &str) -> String {
+    match rate.trim().parse::<rust_decimal::Decimal>() {
+        Ok(r) => {
+            let p = (r * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string();
+            pick(lang, (format!("{p}%"), format!("{}\u{a0}%", p.replace('.', ","))))
+        }
+        Err(_) => rate.to_string(),
+    }
+}
+
 /// The status line's clock: `2026-11-25 10:00`, in the program's time zone.
 pub fn clock(tz: FixedOffset, now: DateTime<Utc>) -> String {
     now.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()

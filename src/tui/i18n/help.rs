@@ -9,6 +9,7 @@ pub enum HelpFor {
     Partners,
     Detail,
     Bonuses,
+    BonusDetail,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -23,7 +24,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
         HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
-        HelpFor::Dashboard | HelpFor::Detail => vec![],
+        HelpFor::Dashboard | HelpFor::Detail | HelpFor::BonusDetail => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
@@ -65,6 +66,12 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("r", pick("reload", "обновить")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
+        HelpFor::BonusDetail => vec![
+            ("j k ↓ ↑", pick("scroll", "прокрутка")),
+            ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            ("r", pick("reload", "обновить")),
+            ("Esc q", pick("back to the list", "назад к списку")),
+        ],
         HelpFor::Bonuses => vec![
             (
                 "/",
@@ -85,6 +92,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("A", pick("approve every due bonus (y to confirm)", "одобрить все к одобрению (подтвердить y)")),
             ("v", pick("void the selection (or the highlighted bonus)", "аннулировать выбранные (или выделенный)")),
             ("S", pick("release order: earliest / latest first", "порядок: сначала ранние / поздние")),
+            ("Enter", pick("open the bonus: payment, terms, history", "открыть бонус: платёж, условия, история")),
             ("r", pick("reload the page", "обновить страницу")),
         ],
     });

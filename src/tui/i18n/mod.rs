@@ -12,11 +12,14 @@ mod sentences;
 
 pub use catalog::{K, t};
 pub use errors::{load_failed, refused, service_error};
-pub use formats::{clock, compact, date, date_ms, month_short, month_year};
+pub use formats::{clock, compact, date, date_ms, datetime_ms, month_short, month_year, percent};
 pub use help::{HelpFor, help};
-pub use names::{ledger_bucket, ledger_kind, payout_method, sort, state, state_filter, status, status_filter};
+pub use names::{
+    bonus_base, happened, ledger_bucket, ledger_kind, payout_method, refund_mark, sort, state, state_filter, status,
+    status_filter,
+};
 pub use sentences::{
     Found, amounts_in, approve_all_question, approve_one, approve_question, approved, chart_title, found, help_title,
-    open_cases, page_title, partners_count, search_shown, selected, status_reason, tab_label, void_many_question,
-    void_question, voided,
+    hold_days, open_cases, page_title, partners_count, search_shown, selected, status_reason, tab_label,
+    void_many_question, void_question, voided,
 };

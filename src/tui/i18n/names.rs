@@ -2,6 +2,8 @@
 use super::catalog::{K, t};
 use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::rules::RefundMark;
+use crate::service::bonuses::Happened;
 use crate::service::partners::{Sort, Status};
 
 pub fn state(lang: Lang, s: ShownBonusState) -> &'static str {
@@ -75,6 +77,38 @@ pub fn ledger_bucket(lang: Lang, bucket: &str) -> String {
 pub fn payout_method(lang: Lang, method: &str) -> String {
     match method {
         "bank_transfer" => t(lang, K::MethodBankTransfer).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The mark beside a paid amount: nothing, or how much of it came back.
+pub fn refund_mark(lang: Lang, m: RefundMark) -> Option<&'static str> {
+    match m {
+        RefundMark::None => None,
+        RefundMark::Partly => Some(t(lang, K::RefundPartly)),
+        RefundMark::Fully => Some(t(lang, K::RefundFully)),
+    }
+}
+
+/// A step of a bonus's history in words.
+pub fn happened(lang: Lang, h: Happened) -> &'static str {
+    t(
+        lang,
+        match h {
+            Happened::Booked => K::HappenedBooked,
+            Happened::Approved => K::HappenedApproved,
+            Happened::Voided => K::HappenedVoided,
+            Happened::Reduced => K::HappenedReduced,
+            Happened::ClawedBack => K::HappenedClawedBack,
+        },
+    )
+}
+
+/// A bonus's base (`list_price`, `paid_amount`) in words; an unknown one as stored.
+pub fn bonus_base(lang: Lang, base: &str) -> String {
+    match base {
+        "list_price" => t(lang, K::BaseListPrice).to_string(),
+        "paid_amount" => t(lang, K::BasePaidAmount).to_string(),
         other => other.to_string(),
     }
 }

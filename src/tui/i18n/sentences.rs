@@ -140,6 +140,16 @@ pub fn search_shown(lang: Lang, s: &str) -> String {
     }
 }
 
+/// A bonus's hold: `14 days` / `14 дней`.
+pub fn hold_days(lang: Lang, n: i32) -> String {
+    let n = n.max(0) as usize;
+    match lang {
+        Lang::Ru => format!("{n} {}", plural_ru(n, "день", "дня", "дней")),
+        Lang::En if n == 1 => "1 day".to_string(),
+        Lang::En => format!("{n} days"),
+    }
+}
+
 pub fn open_cases(lang: Lang, n: i64) -> String {
     match lang {
         Lang::Ru => format!("открыто: {n}"),

@@ -1,6 +1,8 @@
 //! Screen 3: bonuses by state, the due queue first; selection, approval with a confirmation,
 //! voiding with a reason. Pages go forward by keyset cursor (release_at, id); the cursors of
-//! the pages before are kept on a stack for PgUp.
+//! the pages before are kept on a stack for PgUp. Enter opens the highlighted bonus's detail,
+//! which has the screen until Esc, over the list left as it was.
+use super::bonus_detail::BonusDetailState;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
@@ -61,6 +63,8 @@ pub struct BonusesState {
     pub target: Option<Target>,
     /// The approval or void being written: one change at a time.
     pub mutation: Option<u64>,
+    /// The bonus opened with Enter.
+    pub detail: Option<BonusDetailState>,
 }
 
 impl Default for BonusesState {
@@ -77,6 +81,7 @@ impl Default for BonusesState {
             preview: None,
             target: None,
             mutation: None,
+            detail: None,
         }
     }
 }
@@ -325,6 +330,13 @@ impl BonusesState {
                 self.preview(cx, Some(ids), target.unwrap_or(Target::Selection))
             }
             Action::ApproveAll => self.preview(cx, None, Target::AllDue),
+            Action::Enter => {
+                let Some(row) = highlighted else { return vec![] };
+                let mut detail = BonusDetailState::new(row.id);
+                let fx = detail.reload(cx);
+                self.detail = Some(detail);
+                fx
+            }
             Action::Void => {
                 let rows = self.targets();
                 let question = match rows.as_slice() {
@@ -394,11 +406,22 @@ impl Component for BonusesState {
                 self.list.counted(cx, req, res.map(|(n, total)| Count { n, total: Some(total) }));
                 vec![]
             }
-            other => self.key(other, cx),
+            other => match self.detail.as_mut() {
+                Some(d) => d.update(other, cx),
+                // The detail was closed before its answer came.
+                None if matches!(other, Action::BonusDetailLoaded(..)) => {
+                    cx.stale();
+                    vec![]
+                }
+                None => self.key(other, cx),
+            },
         }
     }
 
     fn render(&self, view: &View, frame: &mut Frame, area: Rect) {
+        if let Some(d) = &self.detail {
+            return d.render(view, frame, area);
+        }
         let (lang, theme) = (view.lang, view.theme);
         let b = &self.list;
         let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
@@ -457,11 +480,15 @@ impl Component for BonusesState {
     }
 
     fn hint(&self) -> K {
-        K::HintBonuses
+        self.detail.as_ref().map_or(K::HintBonuses, |d| d.hint())
     }
 
     fn help(&self) -> HelpFor {
-        HelpFor::Bonuses
+        self.detail.as_ref().map_or(HelpFor::Bonuses, |d| d.help())
+    }
+
+    fn back(&mut self) -> bool {
+        self.detail.take().is_some()
     }
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
@@ -469,11 +496,18 @@ impl Component for BonusesState {
     }
 
     fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        // With a bonus open, Esc closes it first.
+        if self.detail.is_some() {
+            return None;
+        }
         self.search.clear().then(|| self.refilter(cx))
     }
 
     fn waiting(&self) -> bool {
-        self.list.waiting()
+        match &self.detail {
+            Some(d) => d.bonus.pending.is_some(),
+            None => self.list.waiting(),
+        }
     }
 
     fn field(&self) -> Option<(K, &Input)> {
@@ -836,6 +870,34 @@ mod tests {
         assert!(
             matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if query.search.is_none() && query.state == Some(ShownBonusState::Due))
         );
+    }
+
+    #[test]
+    fn enter_opens_the_highlighted_bonus_and_esc_returns_to_it() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Down);
+        app.update(Action::Down);
+        let fx = app.update(Action::Enter);
+        let Some(Effect::LoadBonusDetail { req, id }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(id, 103, "the highlighted bonus");
+        assert_eq!(app.current().hint(), K::HintBonusDetail);
+        // An answer to an earlier request is dropped; the awaited one is shown.
+        app.update(Action::BonusDetailLoaded(req + 100, Ok(Box::new(bonus_detail()))));
+        let shown = |app: &App| app.screens.bonuses.detail.as_ref().and_then(|d| d.bonus.data.as_ref()).map(|d| d.id);
+        assert_eq!(shown(&app), None);
+        app.update(Action::BonusDetailLoaded(req, Ok(Box::new(bonus_detail()))));
+        assert_eq!(shown(&app), Some(101));
+        // Keys scroll the detail, not the list.
+        app.update(Action::Down);
+        assert_eq!(app.screens.bonuses.list.sel, 2);
+        assert_eq!(app.screens.bonuses.detail.as_ref().map(|d| d.offset), Some(1));
+        app.update(Action::Back);
+        assert!(app.screens.bonuses.detail.is_none());
+        assert_eq!(app.screens.bonuses.list.sel, 2, "the highlight where it was");
+        assert_eq!(app.current().hint(), K::HintBonuses);
+        // An answer that comes after the detail closed changes nothing.
+        app.update(Action::BonusDetailLoaded(req, Ok(Box::new(bonus_detail()))));
+        assert!(app.screens.bonuses.detail.is_none() && !app.redraw);
     }
 
     #[test]

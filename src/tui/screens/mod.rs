@@ -1,6 +1,7 @@
 //! One file per screen: its state, its update and its render, behind [`Component`]. To add a
 //! screen: its file here, a field and an arm in each of `get`/`get_mut` below, and its entry in
 //! `action::Screen`; the `App` routes to it unchanged.
+pub mod bonus_detail;
 pub mod bonuses;
 pub mod dashboard;
 pub mod partner_detail;

@@ -482,6 +482,7 @@ fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
         K::Registrations,
         K::PayingClients,
         K::Purchases,
+        K::PurchasesRefunded,
         K::OpenCases,
     ]
     .iter()
@@ -506,6 +507,8 @@ fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     r.amount(t(lang, K::Registrations), &d.stats.registrations.to_string(), Style::new());
     r.amount(t(lang, K::PayingClients), &d.stats.paying_clients.to_string(), Style::new());
     r.amount(t(lang, K::Purchases), &d.stats.purchases_amount.display(lang), Style::new());
+    let refunded_style = if d.stats.purchases_refunded.is_zero() { Style::new() } else { theme.error() };
+    r.amount(t(lang, K::PurchasesRefunded), &d.stats.purchases_refunded.display(lang), refunded_style);
     r.lines.push(Line::raw(""));
     if d.open_cases > 0 {
         r.kv(t(lang, K::OpenCases), &i18n::open_cases(lang, d.open_cases), theme.error());
@@ -518,12 +521,19 @@ fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
 
 fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
-    // The amount and the date stay longest; the reason goes first.
+    // The amount and the date stay longest; the reason goes first. The state the entry's bonus
+    // shows now stands beside the entry's bucket: the balance sums bonuses by that state, so
+    // the two agree (a held entry of a frozen bonus says "frozen"). Column priority LOW (3,
+    // whole word). Who made the entry and the payment it came from: column priority LOWEST
+    // (1), shown only where the reason keeps its fair width; the payment goes before who.
     let columns = [
         columns::Column::whole(t(lang, K::Date), 7),
         columns::Column::text(t(lang, K::Kind), 5, 12, 5),
         columns::Column::text(t(lang, K::Bucket), 5, 12, 4),
         columns::Column::number(format!("{}, {}", t(lang, K::Amount), t(lang, K::Currency)), 9),
+        columns::Column::whole(t(lang, K::StateNow), 3),
+        columns::Column::whole(t(lang, K::By), 1),
+        columns::Column::whole(t(lang, K::Payment), 1),
         columns::Column::text(t(lang, K::Reason), 8, 40, 2),
     ];
     let rows: Vec<Vec<Cell>> = d
@@ -535,6 +545,12 @@ fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, are
                 Cell::new(i18n::ledger_kind(lang, &l.kind)),
                 Cell::new(i18n::ledger_bucket(lang, &l.bucket)),
                 money(view, l.amount),
+                match l.bonus_state {
+                    Some(s) => Cell::styled(i18n::state(lang, s), view.theme.state(s)),
+                    None => Cell::new(t(lang, K::Missing)),
+                },
+                Cell::new(clean(&l.operator)),
+                Cell::new(opt(lang, &l.payment_id)),
                 Cell::new(opt(lang, &l.reason)),
             ]
         })
@@ -547,13 +563,16 @@ fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, are
 
 fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
-    // What the client paid stays longest; whether it is a partner goes first.
+    // What the client paid stays longest, and what came back of it beside it (the paid column
+    // sums to the profile's purchases; a refund is never hidden in it); whether it is a partner
+    // goes first.
     let columns = [
         columns::Column::text(t(lang, K::Account), 6, 20, 7),
         columns::Column::whole(t(lang, K::Registered), 4),
         columns::Column::whole(t(lang, K::IsPartner), 2),
         columns::Column::number(t(lang, K::Payments), 5),
         columns::Column::number(format!("{}, {}", t(lang, K::Paid), t(lang, K::Currency)), 9),
+        columns::Column::number(t(lang, K::Refunded), 8),
     ];
     let rows: Vec<Vec<Cell>> = d
         .clients
@@ -569,6 +588,11 @@ fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, ar
                 Cell::new(t(lang, if c.is_partner { K::Yes } else { K::No })),
                 Cell::new(c.payments.to_string()),
                 money(view, c.paid),
+                if c.refunded.is_zero() {
+                    Cell::new(t(lang, K::Missing))
+                } else {
+                    Cell::styled(c.refunded.display_bare(lang), view.theme.error())
+                },
             ]
         })
         .collect();
