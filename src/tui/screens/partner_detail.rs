@@ -129,15 +129,9 @@ impl DetailState {
     fn found(&mut self, page: DetailPage, total: i64, rows: usize) {
         let Some(d) = self.partner.data.as_mut() else { return };
         match page {
-            DetailPage::Ledger(lines) => {
-                d.ledger = lines;
-                d.ledger_total = total;
-                self.ledger = Scroll::default();
-            }
+            DetailPage::Ledger(lines) => (d.ledger, d.ledger_total, self.ledger) = (lines, total, Scroll::default()),
             DetailPage::Clients(lines) => {
-                d.clients = lines;
-                d.clients_total = total;
-                self.clients = Scroll::default();
+                (d.clients, d.clients_total, self.clients) = (lines, total, Scroll::default())
             }
         }
         self.clamp(rows);
