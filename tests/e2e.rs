@@ -151,3 +151,19 @@ fn the_russian_layout_drives_the_console() -> Result<(), String> {
     key("й")?;
     quits(&mut child, "й")
 }
+
+#[test]
+fn keys_in_one_write_open_the_partner_the_last_search_found() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Next payout due", 120)?;
+    // Search a surname, then a phone, then Enter: all in one delivery. The Enter must open
+    // the partner whose phone it is, not a row left from the surname search.
+    key("2/Мусина\r/\u{15}7473758878\r\r")?;
+    let detail = screen.wait_for("Balance", 30)?;
+    let head = detail.lines().find(|l| l.contains(" · ")).unwrap_or_default().to_string();
+    assert!(head.starts_with("AZAMAT25 · Азамат Мусин"), "the detail opened is {head:?}:\n{detail}");
+    assert!(detail.contains("+7 747 375 88 78"), "the profile shows the phone searched:\n{detail}");
+    let _ = child.kill();
+    Ok(())
+}

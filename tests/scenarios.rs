@@ -6,6 +6,8 @@ mod common;
 mod figures;
 #[path = "ground/mod.rs"]
 mod ground;
+#[path = "search/mod.rs"]
+mod search;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -680,7 +682,7 @@ fn detail_pages_cover_every_row(db: &TestDb) -> R {
         check_eq!(d.clients.len(), DETAIL_PAGE);
         let mut clients = d.clients.clone();
         while let Some(more) = More::after_clients(&clients).filter(|_| (clients.len() as i64) < d.clients_total) {
-            match partners::detail_page(&ctx, &d.account_id, &more).await.map_err(|e| e.to_string())? {
+            match partners::detail_page(&ctx, &d.account_id, &more, None).await.map_err(|e| e.to_string())? {
                 DetailPage::Clients(page) if !page.is_empty() => clients.extend(page),
                 other => return Err(format!("after {} clients: {other:?}", clients.len())),
             }
@@ -692,7 +694,7 @@ fn detail_pages_cover_every_row(db: &TestDb) -> R {
         check!(d.ledger_total >= 250, "{} ledger entries", d.ledger_total);
         let mut ledger = d.ledger.clone();
         while let Some(more) = More::after_ledger(&ledger).filter(|_| (ledger.len() as i64) < d.ledger_total) {
-            match partners::detail_page(&ctx, &d.account_id, &more).await.map_err(|e| e.to_string())? {
+            match partners::detail_page(&ctx, &d.account_id, &more, None).await.map_err(|e| e.to_string())? {
                 DetailPage::Ledger(page) if !page.is_empty() => ledger.extend(page),
                 other => return Err(format!("after {} entries: {other:?}", ledger.len())),
             }
@@ -960,6 +962,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("bonus_ids_come_from_the_database", ground::bonus_ids_come_from_the_database),
     ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
     ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
+    ("a_phone_in_any_written_form_finds_its_partner", search::a_phone_in_any_written_form_finds_its_partner),
+    (
+        "an_exact_code_ranks_first_and_pages_never_repeat_it",
+        search::an_exact_code_ranks_first_and_pages_never_repeat_it,
+    ),
+    ("bonuses_are_found_by_code_payment_or_id", search::bonuses_are_found_by_code_payment_or_id),
+    ("the_detail_finds_ledger_entries_and_clients", search::the_detail_finds_ledger_entries_and_clients),
     ("purchases_are_the_clients_tab_total", figures::purchases_are_the_clients_tab_total),
     ("refunds_are_marked", figures::refunds_are_marked),
     ("ledger_entries_agree_with_the_balance", figures::ledger_entries_agree_with_the_balance),

@@ -155,6 +155,9 @@ pub enum BonusCmd {
         /// held, due, available, paid, voided or frozen
         #[arg(long)]
         status: Option<String>,
+        /// Part of the partner's code or the payment id, or the bonus id
+        #[arg(long)]
+        search: Option<String>,
         #[arg(long)]
         json: bool,
     },

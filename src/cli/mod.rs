@@ -465,7 +465,7 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
 
 async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
     match cmd {
-        BonusCmd::List { partner, status, json: as_json } => {
+        BonusCmd::List { partner, status, search, json: as_json } => {
             let state = match status.as_deref() {
                 None => None,
                 Some(s) => Some(ShownBonusState::parse(s).ok_or_else(|| {
@@ -478,7 +478,8 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
             if let Some(p) = &partner {
                 partners::find(ctx, p).await?;
             }
-            let rows = bonuses::list(ctx, &bonuses::BonusQuery { partner, state, ..Default::default() }).await?;
+            let rows =
+                bonuses::list(ctx, &bonuses::BonusQuery { partner, state, search, ..Default::default() }).await?;
             if as_json {
                 print_json(&Value::Array(rows.iter().map(|b| bonus_json(ctx, b)).collect()));
             } else {

@@ -6,6 +6,7 @@ use crate::domain::Money;
 use crate::domain::bonus::{Refusal, ShownBonusState};
 use crate::domain::identity::clean_text;
 use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
+use crate::domain::partner::search_text;
 use crate::domain::rules::RefundMark;
 use crate::domain::terms::Approval;
 use crate::store::{audit, bonuses as store, ledger, partners, payments};
@@ -30,6 +31,8 @@ pub struct BonusRow {
 pub struct BonusQuery {
     pub partner: Option<String>,
     pub state: Option<ShownBonusState>,
+    /// Part of the partner's code or the payment id, or the bonus id.
+    pub search: Option<String>,
     /// Rows after this (release_at, id) in the list's order; with `backward`, the rows just
     /// before it (without a cursor: the last rows).
     pub after: Option<(i64, i64)>,
@@ -44,6 +47,7 @@ impl BonusQuery {
         store::Filter {
             code: self.partner.as_ref().map(|c| c.trim().to_uppercase()),
             state: self.state,
+            search: self.search.as_deref().map(search_text).filter(|s| !s.is_empty()),
             after: self.after,
             backward: self.backward,
             desc: self.desc,

@@ -1,7 +1,7 @@
 //! Bonus rows: reading them as the domain's [`Bonus`], the one SQL form of the shown state, the
 //! queues and sums by state, and the compare-and-set changes of approval and voiding.
 use super::entity::bonus;
-use super::{count, execute, from_ms, placeholders, query_all, query_one};
+use super::{ESCAPE, contains, count, execute, from_ms, placeholders, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::bonus::{Bonus, Change, ShownBonusState, StoredBonusState};
 use crate::domain::terms::Approval;
@@ -79,6 +79,9 @@ pub struct Listed {
 pub struct Filter {
     pub code: Option<String>,
     pub state: Option<ShownBonusState>,
+    /// Text searched in the partner's code and the payment id (lower case, as
+    /// [`search_text`](crate::domain::partner::search_text) gives it), or a bonus id.
+    pub search: Option<String>,
     /// Rows after this (release_at, id) in the list's order; with `backward`, the rows just
     /// before it (without a cursor: the last rows).
     pub after: Option<(i64, i64)>,
@@ -119,6 +122,16 @@ fn filter(f: &Filter, now: i64, approval: Approval) -> (String, Vec<Value>) {
     if let Some(code) = &f.code {
         vals.push(code.clone().into());
         sql.push_str(&format!(" AND c.code = ${}", vals.len()));
+    }
+    if let Some(text) = f.search.as_deref().filter(|s| !s.is_empty()) {
+        vals.push(contains(text).into());
+        let n = vals.len();
+        let mut any = format!("LOWER(c.code) LIKE ${n} {ESCAPE} OR LOWER(b.payment_id) LIKE ${n} {ESCAPE}");
+        if let Ok(id) = text.parse::<i64>() {
+            vals.push(id.into());
+            any.push_str(&format!(" OR b.id = ${}", vals.len()));
+        }
+        sql.push_str(&format!(" AND ({any})"));
     }
     (sql, vals)
 }

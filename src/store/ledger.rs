@@ -2,11 +2,11 @@
 //! sums a balance needs). Entries are append-only; the database refuses UPDATE and DELETE on
 //! them (migration m0002).
 use super::entity::ledger_entry;
-use super::{count, from_ms, ms, query_all, query_one};
+use super::{ESCAPE, contains, count, from_ms, ms, placeholders, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::bonus::StoredBonusState;
 use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Set, Value};
 
 /// The row a posting becomes (the import writes these in bulk statements of its own).
 pub fn row(p: &Posting) -> ledger_entry::ActiveModel {
@@ -61,6 +61,37 @@ fn entry(m: ledger_entry::Model) -> Result<Entry, DbErr> {
     })
 }
 
+/// What a partner's ledger is searched for (lower-case text): in the payment (the entry's
+/// reference, or the payment of its bonus) or the reason; a bonus id; or entry kinds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Find {
+    pub text: String,
+    pub bonus_id: Option<i64>,
+    pub kinds: Vec<String>,
+}
+
+/// The condition, over alias `e`, that an entry matches `find` (none: every entry); binds after `vals`.
+fn matching(find: Option<&Find>, vals: &mut Vec<Value>) -> String {
+    let Some(f) = find else { return String::new() };
+    vals.push(contains(&f.text).into());
+    let n = vals.len();
+    let mut any = vec![
+        format!("LOWER(e.reference) LIKE ${n} {ESCAPE}"),
+        format!("LOWER(e.reason) LIKE ${n} {ESCAPE}"),
+        format!("EXISTS (SELECT 1 FROM bonus x WHERE x.id = e.bonus_id AND LOWER(x.payment_id) LIKE ${n} {ESCAPE})"),
+    ];
+    if let Some(id) = f.bonus_id {
+        vals.push(id.into());
+        any.push(format!("e.bonus_id = ${}", vals.len()));
+    }
+    if !f.kinds.is_empty() {
+        let start = vals.len() + 1;
+        vals.extend(f.kinds.iter().map(|k| Value::from(k.clone())));
+        any.push(format!("e.kind IN ({})", placeholders(start, f.kinds.len())));
+    }
+    format!(" AND ({})", any.join(" OR "))
+}
+
 /// The bonus an entry belongs to, as it stands now: what the ledger tab shows beside the entry's
 /// bucket so that the two agree with the balance (which sums bonuses by their shown state).
 #[derive(Clone, Debug, PartialEq)]
@@ -71,21 +102,24 @@ pub struct EntryBonus {
 }
 
 /// A partner's entries older than `before`, newest first (the first page: `i64::MAX`), each
-/// with its bonus as it stands now.
+/// with its bonus as it stands now; those matching `find` when given.
 pub async fn page<C: ConnectionTrait>(
     c: &C,
     partner_id: &str,
     before: i64,
     limit: usize,
+    find: Option<&Find>,
 ) -> Result<Vec<(Entry, Option<EntryBonus>)>, DbErr> {
+    let mut vals: Vec<Value> = vec![partner_id.into(), before.into()];
+    let cond = matching(find, &mut vals);
     let rows = query_all(
         c,
         &format!(
             "SELECT e.*, b.state AS bonus_state, b.release_at AS bonus_release_at, b.payment_id AS bonus_payment_id \
              FROM ledger_entry e LEFT JOIN bonus b ON b.id = e.bonus_id \
-             WHERE e.partner_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT {limit}"
+             WHERE e.partner_id = $1 AND e.id < $2{cond} ORDER BY e.id DESC LIMIT {limit}"
         ),
-        vec![partner_id.into(), before.into()],
+        vals,
     )
     .await?;
     rows.iter()
@@ -111,9 +145,11 @@ pub async fn of_bonus<C: ConnectionTrait>(c: &C, bonus_id: i64) -> Result<Vec<En
     rows.iter().map(|r| entry(ledger_entry::Model::from_query_result(r, "")?)).collect()
 }
 
-/// How many entries a partner has.
-pub async fn count_of<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<i64, DbErr> {
-    count(c, "SELECT COUNT(*) FROM ledger_entry WHERE partner_id = $1", vec![partner_id.into()]).await
+/// How many entries a partner has (matching `find` when given).
+pub async fn count_of<C: ConnectionTrait>(c: &C, partner_id: &str, find: Option<&Find>) -> Result<i64, DbErr> {
+    let mut vals: Vec<Value> = vec![partner_id.into()];
+    let cond = matching(find, &mut vals);
+    count(c, &format!("SELECT COUNT(*) FROM ledger_entry e WHERE e.partner_id = $1{cond}"), vals).await
 }
 
 /// A partner's available bucket (what is owed, clawbacks included) and the total ever clawed

@@ -246,6 +246,23 @@ pub async fn count<C: ConnectionTrait>(c: &C, sql: &str, values: Vec<Value>) -> 
     })
 }
 
+/// The `LIKE` pattern (used with [`ESCAPE`]) for `text` anywhere in a column; the text's own `%`,
+/// `_` and `\` match themselves. Always bound as a parameter.
+pub fn contains(text: &str) -> String {
+    let mut p = String::from("%");
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// What follows `LIKE $n` so that [`contains`]' escapes hold on both backends.
+pub const ESCAPE: &str = r"ESCAPE '\'";
+
 /// `$k, $k+1, …` for an IN list starting at placeholder `k`.
 pub fn placeholders(start: usize, n: usize) -> String {
     (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
@@ -266,6 +283,12 @@ pub const LOCK_WRITE: i64 = 0x0072_6566_6465_736b;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_like_pattern_matches_percent_and_underscore_as_themselves() {
+        assert_eq!(contains("dana78"), "%dana78%");
+        assert_eq!(contains("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
 
     #[test]
     fn a_bare_path_is_a_sqlite_file() {

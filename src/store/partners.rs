@@ -2,10 +2,10 @@
 //! detail view, a partner registered by hand, and the compare-and-set changes of a code's and a
 //! partner's standing.
 use super::entity::{account, contract, partner, promo_code};
-use super::{count, execute, query_all, query_one};
+use super::{ESCAPE, contains, count, execute, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::bonus::StoredBonusState;
-use crate::domain::partner::Status;
+use crate::domain::partner::{Status, search_text};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryResult, Value};
 
 /// The orders the list can be read in.
@@ -122,10 +122,23 @@ fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
 
 /// One page of partners in the sort order (forward, or backward before the cursor), with their
 /// pending and available sums (one grouped query for the page; the CLI's whole list goes in
-/// chunks below the bind limits).
+/// chunks below the bind limits). A search matches the name, code and phone digits
+/// ([`search_text`]); a partner whose code is exactly the text searched comes first, on the
+/// first page, and is left out of the keyset pages so that no page repeats it.
 pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<PartnerRow>, DbErr> {
     let (filter, mut vals) = filter(q);
     let mut sql = format!("SELECT {LIST_COLS} {LIST_FROM} WHERE {filter}");
+    let mut head = Vec::new();
+    if let Some(code) = q.search.as_deref().filter(|s| !search_text(s).is_empty()).map(|s| s.trim().to_uppercase()) {
+        if q.cursor.is_none() && !q.backward {
+            let mut v = vals.clone();
+            v.push(code.clone().into());
+            let exact = format!("{sql} AND c.code = ${}", v.len());
+            head = query_all(c, &exact, v).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
+        }
+        vals.push(code.into());
+        sql.push_str(&format!(" AND c.code <> ${}", vals.len()));
+    }
     let col = q.sort.column();
     // Read from the far end when the list runs the other way or the page is read back.
     let (cmp, dir) = if q.desc != q.backward { ("<", "DESC") } else { (">", "ASC") };
@@ -139,12 +152,14 @@ pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Partne
     }
     sql.push_str(&format!(" ORDER BY {col} {dir}, p.account_id {dir}"));
     if q.limit > 0 {
-        sql.push_str(&format!(" LIMIT {}", q.limit));
+        sql.push_str(&format!(" LIMIT {}", q.limit.saturating_sub(head.len() as u64)));
     }
     let mut rows = query_all(c, &sql, vals).await?.iter().map(listed).collect::<Result<Vec<_>, _>>()?;
     if q.backward {
         rows.reverse();
     }
+    head.append(&mut rows);
+    let mut rows = head;
     let ids: Vec<String> = rows.iter().map(|r| r.account_id.clone()).collect();
     let sums = super::bonuses::unpaid_sums(c, &ids).await?;
     for r in &mut rows {
@@ -159,9 +174,9 @@ pub async fn list<C: ConnectionTrait>(c: &C, q: &ListQuery) -> Result<Vec<Partne
 fn filter(q: &ListQuery) -> (String, Vec<Value>) {
     let mut sql = "1=1".to_string();
     let mut vals: Vec<Value> = Vec::new();
-    if let Some(s) = q.search.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
-        vals.push(format!("%{}%", s.replace(['%', '_'], "")).into());
-        sql.push_str(&format!(" AND p.search LIKE ${}", vals.len()));
+    if let Some(text) = q.search.as_deref().map(search_text).filter(|s| !s.is_empty()) {
+        vals.push(contains(&text).into());
+        sql.push_str(&format!(" AND p.search LIKE ${} {ESCAPE}", vals.len()));
     }
     if let Some(st) = q.status {
         sql.push_str(&format!(" AND {}", status_condition(st)));
@@ -241,23 +256,26 @@ pub struct Client {
 pub const NEVER: i64 = -1;
 
 /// A partner's clients, newest registration first, then by account id; after `after`
-/// (registration time or [`NEVER`], account id), or from the top.
+/// (registration time or [`NEVER`], account id), or from the top; those whose account id
+/// contains `find` (lower case) when given.
 pub async fn clients_page<C: ConnectionTrait>(
     c: &C,
     partner_id: &str,
     after: Option<(i64, &String)>,
     limit: usize,
+    find: Option<&str>,
 ) -> Result<Vec<Client>, DbErr> {
-    let (keyset, values) = match after {
-        Some((at, id)) => (
-            format!(
-                "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
-                 OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
-            ),
-            vec![partner_id.into(), at.into(), id.clone().into()],
-        ),
-        None => (String::new(), vec![partner_id.into()]),
-    };
+    let mut values: Vec<Value> = vec![partner_id.into()];
+    let mut keyset = String::new();
+    if let Some((at, id)) = after {
+        values.push(at.into());
+        values.push(id.clone().into());
+        keyset = format!(
+            "AND (COALESCE(a.registered_at, {NEVER}) < $2 \
+             OR (COALESCE(a.registered_at, {NEVER}) = $2 AND a.id < $3))"
+        );
+    }
+    keyset.push_str(&client_matching(find, &mut values));
     let rows = query_all(
         c,
         &format!(
@@ -283,9 +301,18 @@ pub async fn clients_page<C: ConnectionTrait>(
         .collect()
 }
 
-/// How many accounts a partner brought.
-pub async fn clients_count<C: ConnectionTrait>(c: &C, partner_id: &str) -> Result<i64, DbErr> {
-    count(c, "SELECT COUNT(*) FROM account WHERE parent_id = $1", vec![partner_id.into()]).await
+/// The condition, over alias `a`, that a client's account id contains `find`; binds after `vals`.
+fn client_matching(find: Option<&str>, vals: &mut Vec<Value>) -> String {
+    let Some(text) = find else { return String::new() };
+    vals.push(contains(text).into());
+    format!(" AND LOWER(a.id) LIKE ${} {ESCAPE}", vals.len())
+}
+
+/// How many accounts a partner brought (whose account id contains `find` when given).
+pub async fn clients_count<C: ConnectionTrait>(c: &C, partner_id: &str, find: Option<&str>) -> Result<i64, DbErr> {
+    let mut vals: Vec<Value> = vec![partner_id.into()];
+    let cond = client_matching(find, &mut vals);
+    count(c, &format!("SELECT COUNT(*) FROM account a WHERE a.parent_id = $1{cond}"), vals).await
 }
 
 /// Registrations through the partner's code. A code has one owner, so its registrations are

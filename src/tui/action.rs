@@ -5,7 +5,7 @@ use super::i18n::K;
 use crate::domain::Money;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
-use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow};
+use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
@@ -85,12 +85,21 @@ pub enum Action {
     Edit(InputRequest),
     Submit,
     CancelInput,
+    /// A pause in typing on `screen`'s search line: the timer of edit `req`, with the text it
+    /// was started for.
+    SearchDue {
+        screen: Screen,
+        req: u64,
+        text: String,
+    },
     DashboardLoaded(u64, Result<Box<Dashboard>, String>),
     PartnersLoaded(u64, Result<Vec<PartnerRow>, String>),
     /// How many partners the list's filter and search find.
     PartnersCounted(u64, Result<i64, String>),
     DetailLoaded(u64, Result<Box<PartnerDetail>, String>),
     DetailPageLoaded(u64, Result<DetailPage, String>),
+    /// A detail section's first page for a search (or with none), and how many rows match.
+    DetailFound(u64, Result<(DetailPage, i64), String>),
     BonusesLoaded(u64, Result<Vec<BonusRow>, String>),
     /// How many bonuses the list's filter finds, and their value.
     BonusesCounted(u64, Result<(i64, Money), String>),
@@ -114,7 +123,8 @@ impl Action {
             Action::PartnersLoaded(..)
             | Action::PartnersCounted(..)
             | Action::DetailLoaded(..)
-            | Action::DetailPageLoaded(..) => Some(Screen::Partners),
+            | Action::DetailPageLoaded(..)
+            | Action::DetailFound(..) => Some(Screen::Partners),
             Action::BonusesLoaded(..)
             | Action::BonusesCounted(..)
             | Action::BonusDetailLoaded(..)
@@ -122,8 +132,35 @@ impl Action {
             | Action::Approved(..)
             | Action::Voided(..) => Some(Screen::Bonuses),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
+            Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
         }
+    }
+
+    /// Whether this key acts on the rows shown (moves over them, opens or changes one), so that
+    /// it must wait while the rows of a new query are on their way. Keys that only start a
+    /// query, switch screens, type, or answer a dialog never wait.
+    pub fn needs_rows(&self) -> bool {
+        !matches!(
+            self,
+            Action::Quit
+                | Action::GoTo(_)
+                | Action::NextScreen
+                | Action::PrevScreen
+                | Action::Help
+                | Action::Back
+                | Action::QuitOrBack
+                | Action::Reload
+                | Action::Search
+                | Action::Sort
+                | Action::Filter
+                | Action::ToggleChart
+                | Action::Yes
+                | Action::No
+                | Action::Edit(_)
+                | Action::Submit
+                | Action::CancelInput
+        ) && self.is_user()
     }
 
     /// An operator's own doing (as opposed to the terminal, the clock, or an answer).
@@ -156,6 +193,13 @@ pub enum Effect {
     LoadDashboard {
         req: u64,
     },
+    /// A timer: `Action::SearchDue` with this text after `ms` milliseconds.
+    Debounce {
+        req: u64,
+        screen: Screen,
+        text: String,
+        ms: u64,
+    },
     LoadPartners {
         req: u64,
         query: ListQuery,
@@ -169,6 +213,15 @@ pub enum Effect {
         req: u64,
         account_id: String,
         more: More,
+        /// The search the section shows, if any.
+        find: Option<Find>,
+    },
+    /// A detail section read again from its first row, for a search (or with none).
+    FindInDetail {
+        req: u64,
+        account_id: String,
+        part: Part,
+        find: Option<Find>,
     },
     /// The count of the partners a list's query finds (its cursor and limit aside).
     CountPartners {

@@ -7,10 +7,13 @@ use super::action::{Action, Effect, Screen};
 use super::component::{Component, Cx, Message, MsgKind};
 use super::dialog::{Answer, Dialog};
 use super::i18n::{self, K, t};
+use super::keys;
 use super::screens::Screens;
 use super::widgets::{Theme, View};
 use crate::domain::Lang;
 use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::crossterm::event::KeyEvent;
+use std::collections::VecDeque;
 
 /// How the keys are read at this moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +45,10 @@ pub struct App {
     /// Whether the last update changed what is on screen.
     pub redraw: bool,
     next_req: u64,
+    /// Keys that arrived while the rows they would act on were on their way, in order. Kept as
+    /// keys, not actions: what a key means (a letter typed, or a command) depends on what has
+    /// the keys when it is its turn.
+    pub queued: VecDeque<KeyEvent>,
 }
 
 impl App {
@@ -70,6 +77,7 @@ impl App {
             quit: false,
             redraw: true,
             next_req: 0,
+            queued: VecDeque::new(),
         }
     }
 
@@ -121,7 +129,51 @@ impl App {
         out
     }
 
+    /// A key from the terminal. Keys that act on rows wait while the rows of a new query are
+    /// on their way (and every key after a waiting one, so that none overtakes another); they
+    /// are replayed in order once the rows are shown. Ctrl-C never waits.
+    pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let action = keys::map(self, key);
+        let wait = !matches!(action, Some(Action::Quit))
+            && (!self.queued.is_empty()
+                || (self.current().waiting() && action.as_ref().is_some_and(Action::needs_rows)));
+        if wait {
+            self.queued.push_back(key);
+            self.redraw = false;
+            return vec![];
+        }
+        match action {
+            Some(a) => self.update(a),
+            None => {
+                self.redraw = false;
+                vec![]
+            }
+        }
+    }
+
+    /// Replays the keys that waited, up to one that still has to wait.
+    fn replay(&mut self) -> Vec<Effect> {
+        let mut out = Vec::new();
+        while !self.current().waiting() && !self.quit {
+            let Some(key) = self.queued.pop_front() else { break };
+            if let Some(a) = keys::map(self, key) {
+                let redraw = self.redraw;
+                out.extend(self.apply(a));
+                self.redraw |= redraw;
+            }
+        }
+        out
+    }
+
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut out = self.apply(action);
+        if !self.queued.is_empty() {
+            out.extend(self.replay());
+        }
+        out
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         self.redraw = true;
         if action.is_user() {
             self.message = None;
@@ -168,15 +220,29 @@ impl App {
         self.with(to, |s, cx| s.enter(again, cx))
     }
 
-    /// Esc (and q, which quits from the top): closes the help, the dialog, or what the screen has
-    /// open, in that order.
+    /// Esc (and q, which quits from the top): closes the help, the dialog, then (Esc only) clears
+    /// the search applied to what is shown, then closes what the screen has open.
     fn back(&mut self, quit: bool) -> Vec<Effect> {
         if self.help {
             self.help = false;
         } else if self.dialog.take().is_some() {
             self.say(MsgKind::Info, K::Cancelled);
-        } else if !self.screens.get_mut(self.screen).back() && quit {
-            self.quit = true;
+        } else {
+            // Esc clears an applied search first; q never does.
+            if !quit {
+                let mut cleared = false;
+                let fx = self.with(self.screen, |s, cx| {
+                    let fx = s.clear_search(cx);
+                    cleared = fx.is_some();
+                    fx.unwrap_or_default()
+                });
+                if cleared {
+                    return fx;
+                }
+            }
+            if !self.screens.get_mut(self.screen).back() && quit {
+                self.quit = true;
+            }
         }
         vec![]
     }
@@ -258,12 +324,14 @@ mod tests {
     fn partners_are_read_again_after_a_change() {
         let mut app = partners_listed(3);
         app.update(Action::Enter);
-        assert!(app.update(Action::GoTo(Screen::Bonuses)).len() == 2, "a page and its count");
+        let fx = app.update(Action::GoTo(Screen::Bonuses));
+        let [Effect::LoadBonuses { req, .. }, _] = fx.as_slice() else { panic!("a page and its count: {fx:?}") };
+        let req = *req;
         assert!(app.update(Action::GoTo(Screen::Partners)).is_empty(), "nothing changed, nothing to read");
         app.update(Action::GoTo(Screen::Bonuses));
         let fx = app.update(Action::Void);
-        assert!(fx.is_empty());
-        app.screens.bonuses.list.rows = bonus_rows();
+        assert!(fx.is_empty(), "no rows yet");
+        app.update(Action::BonusesLoaded(req, Ok(bonus_rows())));
         app.update(Action::Void);
         for c in "duplicate payment".chars() {
             app.update(Action::Edit(InputRequest::InsertChar(c)));

@@ -56,6 +56,18 @@ pub trait Component {
         false
     }
 
+    /// Esc with nothing open: clears an applied search and reads the list again; `None` when
+    /// there was none.
+    fn clear_search(&mut self, _cx: &mut Cx) -> Option<Vec<Effect>> {
+        None
+    }
+
+    /// Whether the rows of the query asked last are still on their way: the rows shown are a
+    /// superseded query's, and keys that act on rows wait (see `App::key`).
+    fn waiting(&self) -> bool {
+        false
+    }
+
     /// The text field that has the keys, with its prompt.
     fn field(&self) -> Option<(K, &Input)> {
         None

@@ -14,6 +14,7 @@ mod i18n;
 mod keys;
 mod paging;
 mod screens;
+mod search;
 mod widgets;
 
 #[cfg(test)]
@@ -116,13 +117,24 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
     loop {
         let action = tokio::select! {
             msg = term_rx.recv() => match msg {
-                Some(TermMsg::Event(Event::Key(k))) => match keys::map(app, k) {
-                    Some(a) => {
-                        trace.key(&k);
-                        a
+                Some(TermMsg::Event(Event::Key(k))) => {
+                    // Mapped by the App itself: a key may have to wait for rows on their way.
+                    trace.key(&k);
+                    let effects = app.key(k);
+                    trace.started(effects.len());
+                    for e in effects {
+                        spawn_effect(ctx, app.lang, e, act_tx.clone());
                     }
-                    None => continue,
-                },
+                    if app.quit {
+                        break;
+                    }
+                    if app.redraw {
+                        draw(terminal, app)?;
+                        app.redraw = false;
+                    }
+                    trace.flushed();
+                    continue;
+                }
                 Some(TermMsg::Event(Event::Resize(w, h))) => {
                     // Also at the same size (a reattach): clear and draw everything again.
                     terminal.resize(Rect::new(0, 0, w, h))?;
@@ -197,6 +209,10 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             i18n::service_error(lang, &e)
         };
         let action = match effect {
+            Effect::Debounce { req, screen, text, ms } => {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                Action::SearchDue { screen, req, text }
+            }
             Effect::LoadDashboard { req } => {
                 Action::DashboardLoaded(req, service::dashboard::load(&ctx).await.map(Box::new).map_err(text))
             }
@@ -206,9 +222,13 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             Effect::LoadDetail { req, code } => {
                 Action::DetailLoaded(req, service::partners::show(&ctx, &code).await.map(Box::new).map_err(text))
             }
-            Effect::LoadDetailPage { req, account_id, more } => Action::DetailPageLoaded(
+            Effect::LoadDetailPage { req, account_id, more, find } => Action::DetailPageLoaded(
                 req,
-                service::partners::detail_page(&ctx, &account_id, &more).await.map_err(text),
+                service::partners::detail_page(&ctx, &account_id, &more, find.as_ref()).await.map_err(text),
+            ),
+            Effect::FindInDetail { req, account_id, part, find } => Action::DetailFound(
+                req,
+                service::partners::find_in_detail(&ctx, &account_id, part, find.as_ref()).await.map_err(text),
             ),
             Effect::CountPartners { req, query } => {
                 Action::PartnersCounted(req, service::partners::count(&ctx, &query).await.map_err(text))

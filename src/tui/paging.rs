@@ -109,9 +109,24 @@ impl<T, At> Default for List<T, At> {
 }
 
 impl<T, At> List<T, At> {
+    /// Whether the rows of the query asked last are on their way: the rows shown are then a
+    /// superseded query's, and no key may act on them (the `App` holds such keys back).
+    pub fn waiting(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The highlighted row, when it is one of the current query's rows.
+    pub fn current(&self) -> Option<&T> {
+        if self.waiting() { None } else { self.rows.get(self.sel) }
+    }
+
     /// Moves the highlight for a movement key, or says which page to read; `None` for other keys.
+    /// While a new query's rows are on their way the highlight stays on the old rows unmoved.
     pub fn step(&mut self, action: &Action) -> Option<Step> {
         let n = self.rows.len();
+        if self.waiting() && matches!(action, Action::Down | Action::Up | Action::PageDown | Action::PageUp) {
+            return Some(Step::Stay);
+        }
         Some(match action {
             Action::Down if self.sel + 1 < n => {
                 self.sel += 1;
@@ -150,7 +165,8 @@ impl<T, At> List<T, At> {
     }
 
     /// The rows answering the page awaited, with what was asked. An answer to another request
-    /// is dropped; a failure is said and kept for the empty list to show.
+    /// (a superseded query) is dropped; a failure is said and kept for the empty list to show,
+    /// and the rows of the query before are dropped, as no key may act on them now.
     pub fn answer(&mut self, cx: &mut Cx, req: u64, res: Result<Vec<T>, String>) -> Option<(Vec<T>, Pending<At>)> {
         let Some(pend) = self.pending.take_if(|p| p.req == req) else {
             cx.stale();
@@ -164,6 +180,8 @@ impl<T, At> List<T, At> {
             Err(e) => {
                 cx.load_failed(&e);
                 self.error = Some(e);
+                self.rows.clear();
+                self.sel = 0;
                 None
             }
         }

@@ -40,8 +40,12 @@ fn partners_app(lang: Lang, w: u16, h: u16) -> App {
     let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
     let rows: Vec<_> = named_partners().into_iter().take(query.limit as usize).collect();
     app.update(Action::PartnersLoaded(req, Ok(rows)));
-    app.update(Action::Down);
-    app.update(Action::Down);
+    // Two rows down, within the page: a key past its end would read the next one.
+    for _ in 0..2 {
+        if app.screens.partners.list.sel + 1 < app.screens.partners.list.rows.len() {
+            app.update(Action::Down);
+        }
+    }
     app
 }
 
@@ -249,6 +253,48 @@ fn hostile_names_are_drawn_without_their_control_characters() {
     let text = draw(&app).backend().to_string();
     assert!(text.contains("Evil[2JName"));
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+}
+
+/// Types `text` into the open search line and lets its pause pass: the effects of the search.
+fn type_and_pause(app: &mut App, text: &str) -> Vec<Effect> {
+    let fx: Vec<Effect> = text.chars().flat_map(|c| app.update(Action::Edit(InputRequest::InsertChar(c)))).collect();
+    let Some(Effect::Debounce { req, screen, text, .. }) = fx.last().cloned() else { panic!("{fx:?}") };
+    app.update(Action::SearchDue { screen, req, text })
+}
+
+#[test]
+fn snapshots_search_in_progress() {
+    for lang in [Lang::En, Lang::Ru] {
+        // Partners: the live search applied while still typing, its rows shown.
+        let mut app = partners_app(lang, 80, 24);
+        app.update(Action::Search);
+        let fx = type_and_pause(&mut app, "Zarina");
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(query.search.as_deref(), Some("Zarina"));
+        let found: Vec<_> = named_partners().into_iter().filter(|p| p.name.starts_with("Zarina")).take(3).collect();
+        app.update(Action::PartnersLoaded(req, Ok(found)));
+        insta::assert_snapshot!(format!("partners_search_live_{}_80x24", lang.code()), draw(&app).backend());
+
+        // Bonuses: the `/` line open over the due queue.
+        let mut app = bonuses_app(lang, 80, 24);
+        app.update(Action::Search);
+        for c in "pay-2026".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        insta::assert_snapshot!(format!("bonuses_search_typing_{}_80x24", lang.code()), draw(&app).backend());
+
+        // The partner's ledger searched: the matches, counted on the tab, the search named.
+        let mut app = detail_app(lang, 80, 24);
+        app.update(Action::Right);
+        app.update(Action::Search);
+        let fx = type_and_pause(&mut app, "refund");
+        let Some(Effect::FindInDetail { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::Submit);
+        let lines: Vec<_> = detail().ledger.into_iter().filter(|l| l.kind == "clawback").collect();
+        let n = lines.len() as i64;
+        app.update(Action::DetailFound(req, Ok((crate::service::partners::DetailPage::Ledger(lines), n))));
+        insta::assert_snapshot!(format!("partner_detail_ledger_search_{}_80x24", lang.code()), draw(&app).backend());
+    }
 }
 
 /// The dialogs name what they act on: one bonus, a selection, every due one, a void's

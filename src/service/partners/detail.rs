@@ -6,6 +6,8 @@ use crate::domain::bonus::{ShownBonusState, StoredBonusState};
 use crate::domain::partner::Status;
 use crate::service::{Ctx, Result, ms};
 use crate::store::{bonuses, ledger, partners as store};
+
+pub use crate::store::ledger::Find as LedgerFind;
 use serde::Serialize;
 
 /// The partner's balance, as INTERFACE.md defines it for `partner show`.
@@ -125,22 +127,77 @@ impl More {
     }
 }
 
-/// The next page of a partner's ledger or clients (the detail view reads them as it scrolls).
-pub async fn detail_page(ctx: &Ctx, account_id: &str, more: &More) -> Result<DetailPage> {
+/// What the detail's `/` searches: the ledger (see [`LedgerFind`]) or the clients' account ids
+/// (lower case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Find {
+    Ledger(LedgerFind),
+    Clients(String),
+}
+
+impl Find {
+    fn ledger(find: Option<&Find>) -> Option<&LedgerFind> {
+        match find {
+            Some(Find::Ledger(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    fn clients(find: Option<&Find>) -> Option<&str> {
+        match find {
+            Some(Find::Clients(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The next page of a partner's ledger or clients (the detail view reads them as it scrolls),
+/// of the rows that match `find` when a search applies.
+pub async fn detail_page(ctx: &Ctx, account_id: &str, more: &More, find: Option<&Find>) -> Result<DetailPage> {
     Ok(match more {
-        More::Ledger { before } => DetailPage::Ledger(ledger_page(ctx, account_id, *before).await?),
+        More::Ledger { before } => DetailPage::Ledger(ledger_page(ctx, account_id, *before, Find::ledger(find)).await?),
         More::Clients { registered_at, account_id: after } => DetailPage::Clients(
-            clients_page(ctx, account_id, Some((registered_at.unwrap_or(store::NEVER), after))).await?,
+            clients_page(ctx, account_id, Some((registered_at.unwrap_or(store::NEVER), after)), Find::clients(find))
+                .await?,
         ),
     })
 }
 
+/// A section of the detail read a page at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Ledger,
+    Clients,
+}
+
+/// The first page of a section's rows, those that match `find` when given, and how many there are.
+pub async fn find_in_detail(ctx: &Ctx, account_id: &str, part: Part, find: Option<&Find>) -> Result<(DetailPage, i64)> {
+    let db = &ctx.store.db;
+    Ok(match part {
+        Part::Ledger => {
+            let f = Find::ledger(find);
+            (
+                DetailPage::Ledger(ledger_page(ctx, account_id, i64::MAX, f).await?),
+                ledger::count_of(db, account_id, f).await?,
+            )
+        }
+        Part::Clients => {
+            let f = Find::clients(find);
+            (
+                DetailPage::Clients(clients_page(ctx, account_id, None, f).await?),
+                store::clients_count(db, account_id, f).await?,
+            )
+        }
+    })
+}
+
 /// Entries older than `before`, newest first (the first page: `i64::MAX`), each with the state
-/// its bonus shows now, read by the domain's one lifecycle as the balance is.
-async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64) -> Result<Vec<LedgerLine>> {
+/// its bonus shows now, read by the domain's one lifecycle as the balance is; those matching
+/// `find` when given.
+async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64, find: Option<&LedgerFind>) -> Result<Vec<LedgerLine>> {
     let frozen = open_cases(ctx, account_id).await? > 0;
     let now = ms(ctx.now());
-    Ok(ledger::page(&ctx.store.db, account_id, before, DETAIL_PAGE)
+    Ok(ledger::page(&ctx.store.db, account_id, before, DETAIL_PAGE, find)
         .await?
         .into_iter()
         .map(|(e, b)| LedgerLine {
@@ -159,8 +216,13 @@ async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64) -> Result<Vec<Led
         .collect())
 }
 
-async fn clients_page(ctx: &Ctx, account_id: &str, after: Option<(i64, &String)>) -> Result<Vec<ClientLine>> {
-    Ok(store::clients_page(&ctx.store.db, account_id, after, DETAIL_PAGE)
+async fn clients_page(
+    ctx: &Ctx,
+    account_id: &str,
+    after: Option<(i64, &String)>,
+    find: Option<&str>,
+) -> Result<Vec<ClientLine>> {
+    Ok(store::clients_page(&ctx.store.db, account_id, after, DETAIL_PAGE, find)
         .await?
         .into_iter()
         .map(|c| ClientLine {
@@ -249,10 +311,10 @@ pub async fn show(ctx: &Ctx, code: &str) -> Result<PartnerDetail> {
         open_cases: open_cases(ctx, &p.account_id).await?,
         balance: balance(ctx, &p.account_id).await?,
         stats: stats(ctx, &p.account_id, &c.code).await?,
-        ledger: ledger_page(ctx, &p.account_id, i64::MAX).await?,
-        ledger_total: ledger::count_of(db, &p.account_id).await?,
-        clients: clients_page(ctx, &p.account_id, None).await?,
-        clients_total: store::clients_count(db, &p.account_id).await?,
+        ledger: ledger_page(ctx, &p.account_id, i64::MAX, None).await?,
+        ledger_total: ledger::count_of(db, &p.account_id, None).await?,
+        clients: clients_page(ctx, &p.account_id, None, None).await?,
+        clients_total: store::clients_count(db, &p.account_id, None).await?,
         account_id: p.account_id,
         code: c.code,
         name: p.name,

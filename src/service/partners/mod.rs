@@ -8,8 +8,8 @@ pub use crate::domain::partner::{Status, search_key};
 pub use crate::store::partners::{Cursor, CursorKey, ListQuery, Sort};
 pub use changes::{NewPartner, add, deactivate_code, exclude};
 pub use detail::{
-    Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, LedgerLine, More, PartnerDetail, Stats, balance,
-    detail_page, open_cases, show, stats,
+    Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, Find, LedgerFind, LedgerLine, More, Part,
+    PartnerDetail, Stats, balance, detail_page, find_in_detail, open_cases, show, stats,
 };
 pub use list::{PartnerRow, count, list};
 

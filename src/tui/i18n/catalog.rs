@@ -51,6 +51,9 @@ pub enum K {
     StatusCodeDeactivated,
     StatusExcluded,
     SearchPrompt,
+    SearchPromptBonuses,
+    SearchPromptLedger,
+    SearchPromptClients,
     // Partner detail
     SectionProfile,
     SectionLedger,
@@ -236,6 +239,11 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::StatusCodeDeactivated => ("code deactivated", "код отключён"),
         K::StatusExcluded => ("excluded", "исключён"),
         K::SearchPrompt => ("Search (name, code, phone): ", "Поиск (имя, код, телефон): "),
+        K::SearchPromptBonuses => ("Search (code, payment, bonus id): ", "Поиск (код, платёж, номер бонуса): "),
+        K::SearchPromptLedger => {
+            ("Search (bonus id, payment, kind, reason): ", "Поиск (бонус, платёж, вид, причина): ")
+        }
+        K::SearchPromptClients => ("Search (account): ", "Поиск (аккаунт): "),
         K::SectionProfile => ("Profile", "Профиль"),
         K::SectionLedger => ("Ledger", "Журнал"),
         K::SectionClients => ("Clients", "Клиенты"),

@@ -32,7 +32,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("r", pick("reload the figures", "обновить цифры")),
         ],
         HelpFor::Partners => vec![
-            ("/", pick("search by name, code, phone", "поиск по имени, коду, телефону")),
+            (
+                "/",
+                pick(
+                    "search: name, code, phone, as you type; Esc clears",
+                    "поиск: имя, код, телефон, по мере ввода; Esc — сброс",
+                ),
+            ),
             ("s", pick("sort: name → code → registered", "сортировка: имя → код → регистрация")),
             ("S", pick("sort the other way round (▲ / ▼)", "сортировка в обратную сторону (▲ / ▼)")),
             (
@@ -50,6 +56,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("j k ↓ ↑", pick("scroll", "прокрутка")),
             ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
             ("Home g End G", pick("first / last row read", "первая / последняя прочитанная строка")),
+            (
+                "/",
+                pick(
+                    "search: ledger (bonus, payment, kind, reason), clients (account)",
+                    "поиск: журнал (бонус, платёж, вид, причина), клиенты (аккаунт)",
+                ),
+            ),
             ("r", pick("reload", "обновить")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
@@ -60,6 +73,13 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
         HelpFor::Bonuses => vec![
+            (
+                "/",
+                pick(
+                    "search: partner code, payment, bonus id; Esc clears",
+                    "поиск: код партнёра, платёж, номер бонуса; Esc — сброс",
+                ),
+            ),
             (
                 "f",
                 pick(

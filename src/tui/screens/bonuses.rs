@@ -6,16 +6,18 @@ use super::bonus_detail::BonusDetailState;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
-use crate::tui::action::{Action, Ask, Effect};
+use crate::tui::action::{Action, Ask, Effect, Screen};
 use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx, MsgKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
 use crate::tui::paging::{self, Count, Land, List, Step, Title};
+use crate::tui::search::{Handled, SearchLine};
 use crate::tui::widgets::{View, clean};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use std::collections::BTreeMap;
+use tui_input::Input;
 
 /// A bonus page's keyset cursor: the (release_at, id) it is read after.
 pub type After = Option<(i64, i64)>;
@@ -44,6 +46,8 @@ pub enum Target {
 pub struct BonusesState {
     /// The shown state; `None` is every state.
     pub filter: Option<ShownBonusState>,
+    /// The `/` line: a partner's code, a payment id or a bonus id.
+    pub search: SearchLine,
     /// Latest release first.
     pub desc: bool,
     pub list: List<BonusRow, At>,
@@ -67,6 +71,7 @@ impl Default for BonusesState {
     fn default() -> Self {
         BonusesState {
             filter: Some(ShownBonusState::Due),
+            search: SearchLine::default(),
             desc: false,
             list: List::default(),
             at: PageAt::default(),
@@ -83,7 +88,7 @@ impl Default for BonusesState {
 
 impl BonusesState {
     fn query(&self) -> BonusQuery {
-        BonusQuery { state: self.filter, desc: self.desc, ..BonusQuery::default() }
+        BonusQuery { state: self.filter, desc: self.desc, search: self.search.applied.clone(), ..BonusQuery::default() }
     }
 
     fn load(&mut self, cx: &mut Cx, at: PageAt, stack: Vec<After>, land: Land, no: usize) -> Vec<Effect> {
@@ -223,7 +228,7 @@ impl BonusesState {
     /// The bonuses `a` and `v` act on: the selection, or the highlighted one when none is.
     fn targets(&self) -> Vec<BonusRow> {
         if self.selected.is_empty() {
-            self.list.rows.get(self.list.sel).cloned().into_iter().collect()
+            self.list.current().cloned().into_iter().collect()
         } else {
             self.selected.values().cloned().collect()
         }
@@ -264,9 +269,13 @@ impl BonusesState {
             return self.turn(cx, step);
         }
         let lang = cx.view.lang;
-        let highlighted = self.list.rows.get(self.list.sel);
+        let highlighted = self.list.current();
         match action {
             Action::Reload => self.reload(cx),
+            Action::Search => {
+                self.search.open();
+                vec![]
+            }
             Action::Filter => {
                 self.filter = match self.filter {
                     Some(ShownBonusState::Due) => Some(ShownBonusState::Held),
@@ -366,6 +375,13 @@ impl Component for BonusesState {
         let lang = cx.view.lang;
         match action {
             Action::BonusesLoaded(req, res) => self.loaded(cx, req, res),
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                match self.search.handle(a, Screen::Bonuses, cx) {
+                    Handled::Changed => self.refilter(cx),
+                    Handled::Done(fx) => fx,
+                    Handled::Other => vec![],
+                }
+            }
             Action::Previewed(req, res) => self.previewed(cx, req, res),
             Action::Confirmed { ask: Ask::Approve(ids), .. } => {
                 self.write(cx, K::Approving, |req| Effect::Approve { req, ids })
@@ -414,6 +430,9 @@ impl Component for BonusesState {
         let mut parts = vec![];
         if b.count.is_none() || self.filter.is_none() {
             parts.push(format!("{}: {}", t(lang, K::Filter), i18n::state_filter(lang, self.filter)));
+        }
+        if let Some(s) = &self.search.applied {
+            parts.push(i18n::search_shown(lang, s));
         }
         let mut marks: Vec<String> = b
             .count
@@ -474,6 +493,25 @@ impl Component for BonusesState {
 
     fn enter(&mut self, _again: bool, cx: &mut Cx) -> Vec<Effect> {
         if self.list.loaded || self.list.pending.is_some() { vec![] } else { self.refilter(cx) }
+    }
+
+    fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        // With a bonus open, Esc closes it first.
+        if self.detail.is_some() {
+            return None;
+        }
+        self.search.clear().then(|| self.refilter(cx))
+    }
+
+    fn waiting(&self) -> bool {
+        match &self.detail {
+            Some(d) => d.bonus.pending.is_some(),
+            None => self.list.waiting(),
+        }
+    }
+
+    fn field(&self) -> Option<(K, &Input)> {
+        self.search.input.as_ref().map(|i| (K::SearchPromptBonuses, i))
     }
 
     fn resized(&mut self, before: u16, cx: &mut Cx) -> Vec<Effect> {
@@ -805,6 +843,33 @@ mod tests {
         let fx = app.update(Action::PageUp);
         let Some(Effect::LoadBonuses { query, .. }) = fx.first().cloned() else { panic!() };
         assert_eq!(query.after, None);
+    }
+
+    #[test]
+    fn slash_searches_bonuses_and_keys_wait_for_the_rows_found() {
+        let mut app = bonuses_app(bonus_rows());
+        app.update(Action::Search);
+        assert_eq!(app.current().field().map(|f| f.0), Some(K::SearchPromptBonuses));
+        for c in "PAY-2026".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        let fx = app.update(Action::Submit);
+        let Some(Effect::LoadBonuses { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(
+            (query.search.as_deref(), query.state, query.after),
+            (Some("PAY-2026"), Some(ShownBonusState::Due), None)
+        );
+        // `a` on the old rows while the found ones load does nothing to them.
+        assert!(app.update(Action::Approve).is_empty());
+        assert!(app.update(Action::Void).is_empty() && app.dialog.is_none());
+        app.update(Action::BonusesLoaded(req, Ok(vec![bonus(777, ShownBonusState::Due)])));
+        let fx = app.update(Action::Approve);
+        assert!(matches!(fx.first(), Some(Effect::PreviewApprove { ids: Some(ids), .. }) if ids == &vec![777]));
+        // Esc clears the search: the filter stays.
+        let fx = app.update(Action::Back);
+        assert!(
+            matches!(fx.first(), Some(Effect::LoadBonuses { query, .. }) if query.search.is_none() && query.state == Some(ShownBonusState::Due))
+        );
     }
 
     #[test]

@@ -2,18 +2,21 @@
 //! open cases; the ledger; the referred clients. Three sections, Tab/←/→ between them. The
 //! ledger and the clients are read a page at a time, on as the highlight nears the last row read.
 use crate::domain::Lang;
-use crate::service::partners::{DetailPage, More, PartnerDetail};
-use crate::tui::action::{Action, Effect};
+use crate::domain::partner::search_text;
+use crate::service::partners::{DetailPage, Find, More, Part, PartnerDetail};
+use crate::tui::action::{Action, Effect, Screen};
 use crate::tui::columns::{self, Cell, money};
 use crate::tui::component::{Component, Cx, Read};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
+use crate::tui::search::{Handled, SearchLine, ledger_find};
 use crate::tui::widgets::{self, Scroll, View, clean, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,9 +57,13 @@ pub struct DetailState {
     pub partner: Read<PartnerDetail>,
     /// A next page of the ledger or clients on its way.
     pub page_pending: Option<u64>,
+    /// A section's rows for a new search on their way: the rows shown are a superseded search's.
+    pub find_pending: Option<u64>,
     pub section: Section,
     pub ledger: Scroll,
     pub clients: Scroll,
+    /// The `/` lines of the ledger and of the clients.
+    pub searches: [SearchLine; 2],
 }
 
 impl DetailState {
@@ -66,16 +73,83 @@ impl DetailState {
             code,
             partner: Read::default(),
             page_pending: None,
+            find_pending: None,
             section: Section::Profile,
             ledger: Scroll::default(),
             clients: Scroll::default(),
+            searches: Default::default(),
         }
     }
 
-    /// Reads the partner afresh; a page of the old reading still on its way is dropped.
+    /// Which of the search lines the section shown has (the profile has none).
+    fn slot(&self) -> Option<usize> {
+        match self.section {
+            Section::Profile => None,
+            Section::Ledger => Some(0),
+            Section::Clients => Some(1),
+        }
+    }
+
+    fn line(&mut self) -> Option<&mut SearchLine> {
+        let i = self.slot()?;
+        Some(&mut self.searches[i])
+    }
+
+    /// The search applied to the section shown.
+    fn applied(&self) -> Option<&str> {
+        self.searches[self.slot()?].applied.as_deref()
+    }
+
+    /// What the section shown is searched for, as the services take it.
+    fn find(&self, lang: Lang) -> Option<Find> {
+        let text = self.applied()?;
+        Some(if self.section == Section::Ledger {
+            Find::Ledger(ledger_find(text, lang))
+        } else {
+            Find::Clients(search_text(text))
+        })
+    }
+
+    /// The section shown read again from its first row, for its search (or with none); a page
+    /// on its way is dropped.
+    fn searched(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let part = match self.section {
+            Section::Ledger => Part::Ledger,
+            Section::Clients => Part::Clients,
+            Section::Profile => return vec![],
+        };
+        let Some(account_id) = self.partner.data.as_ref().map(|d| d.account_id.clone()) else { return vec![] };
+        let req = cx.req();
+        self.page_pending = None;
+        self.find_pending = Some(req);
+        vec![Effect::FindInDetail { req, account_id, part, find: self.find(cx.view.lang) }]
+    }
+
+    /// A section's first page for a search: it replaces the rows, and the count is of matches.
+    fn found(&mut self, page: DetailPage, total: i64, rows: usize) {
+        let Some(d) = self.partner.data.as_mut() else { return };
+        match page {
+            DetailPage::Ledger(lines) => (d.ledger, d.ledger_total, self.ledger) = (lines, total, Scroll::default()),
+            DetailPage::Clients(lines) => {
+                (d.clients, d.clients_total, self.clients) = (lines, total, Scroll::default())
+            }
+        }
+        self.clamp(rows);
+    }
+
+    /// Esc with a search applied to the section shown: clears it and reads the section again.
+    pub fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        let cleared = self.line()?.clear();
+        cleared.then(|| self.searched(cx))
+    }
+
+    /// Reads the partner afresh; a page of the old reading still on its way is dropped. The
+    /// searches applied are dropped too: a reading shows every row.
     pub fn reload(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let req = self.partner.ask(cx);
         self.page_pending = None;
+        self.find_pending = None;
+        self.searches = Default::default();
         vec![Effect::LoadDetail { req, code: self.code.clone() }]
     }
 
@@ -109,13 +183,13 @@ impl DetailState {
 
     /// Asks for the next page of the section on screen when it wants one and nothing is on its way.
     fn more(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.partner.pending.is_some() || self.page_pending.is_some() {
+        if self.partner.pending.is_some() || self.page_pending.is_some() || self.find_pending.is_some() {
             return vec![];
         }
         let Some((account_id, more)) = self.wants_more(visible_rows(cx.height)) else { return vec![] };
         let req = cx.req();
         self.page_pending = Some(req);
-        vec![Effect::LoadDetailPage { req, account_id, more }]
+        vec![Effect::LoadDetailPage { req, account_id, more, find: self.find(cx.view.lang) }]
     }
 
     /// Adds a page read on to its section. An empty page means the rest is gone (cannot happen
@@ -158,6 +232,28 @@ impl Component for DetailState {
                 }
                 // The highlight may sit on the last row, waiting for this page to move on.
             }
+            Action::DetailFound(req, res) => {
+                if !cx.awaited(&mut self.find_pending, req) {
+                    return vec![];
+                }
+                match res {
+                    Ok((page, total)) => self.found(page, total, rows),
+                    Err(e) => cx.load_failed(&e),
+                }
+            }
+            Action::Search => {
+                if let Some(line) = self.line() {
+                    line.open();
+                }
+                return vec![];
+            }
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                return match self.line().map(|l| l.handle(a, Screen::Partners, cx)) {
+                    Some(Handled::Done(fx)) => fx,
+                    Some(Handled::Changed) => self.searched(cx),
+                    _ => vec![],
+                };
+            }
             Action::Right => self.section = self.section.next(),
             Action::Left => self.section = self.section.prev(),
             Action::Down => self.scroll(1, rows),
@@ -186,7 +282,10 @@ impl Component for DetailState {
         };
 
         let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
-        if self.partner.pending.is_some() || self.page_pending.is_some() {
+        if let Some(text) = self.applied() {
+            head = format!("{head} · {}", i18n::search_shown(lang, text));
+        }
+        if self.partner.pending.is_some() || self.page_pending.is_some() || self.find_pending.is_some() {
             head = format!("{head} · {}", t(lang, K::Loading));
         }
         frame.render_widget(Line::styled(fit(&head, area.width as usize), theme.title()), title);
@@ -238,6 +337,15 @@ impl Component for DetailState {
 
     fn tabs_inside(&self) -> bool {
         true
+    }
+
+    fn waiting(&self) -> bool {
+        self.partner.pending.is_some() || self.find_pending.is_some()
+    }
+
+    fn field(&self) -> Option<(K, &Input)> {
+        let prompt = if self.section == Section::Ledger { K::SearchPromptLedger } else { K::SearchPromptClients };
+        self.searches[self.slot()?].input.as_ref().map(|i| (prompt, i))
     }
 }
 
@@ -494,21 +602,28 @@ mod tests {
     use crate::service::partners::LedgerLine;
     use crate::tui::fixtures::*;
 
-    #[test]
-    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+    /// The detail opened, its first page read: six entries of 40, so the ledger has more.
+    fn opened_with_40_entries() -> crate::tui::app::App {
         let mut app = partners_listed(3);
         let fx = app.update(Action::Enter);
         let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
-        // Six entries read of 40: the ledger has more than the first page.
         let mut d = detail();
         d.ledger_total = 40;
         app.update(Action::DetailLoaded(req, Ok(Box::new(d))));
+        app
+    }
+
+    #[test]
+    fn scrolling_the_ledger_near_its_end_reads_the_next_page() {
+        let mut app = opened_with_40_entries();
         let rows = visible_rows(app.height);
         assert!(rows > 6 && rows < 40, "the test needs a screen taller than a page read and shorter than the ledger");
         // The ledger tab opens within a screen of its last entry read: the page after entry 4
         // (the oldest shown) is read at once.
         let fx = app.update(Action::Right);
-        let Some(Effect::LoadDetailPage { req, account_id, more }) = fx.first().cloned() else { panic!("{fx:?}") };
+        let Some(Effect::LoadDetailPage { req, account_id, more, find: None }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
         assert_eq!((account_id.as_str(), &more), ("P-00003", &More::Ledger { before: 4 }));
         assert!(app.update(Action::Down).is_empty(), "one page at a time");
         let older: Vec<_> = (1..=3).rev().map(|id| LedgerLine { id, ..detail().ledger[5].clone() }).collect();
@@ -529,5 +644,77 @@ mod tests {
             .and_then(|d| d.partner.data.as_ref())
             .map(|d| (d.ledger.len(), d.ledger_total));
         assert_eq!(d, Some((9, 40)));
+    }
+
+    /// The detail opened on the ledger section, its first page read (six of 40 entries).
+    fn on_ledger() -> crate::tui::app::App {
+        let mut app = opened_with_40_entries();
+        app.update(Action::Right);
+        app
+    }
+
+    fn detail_of(app: &crate::tui::app::App) -> &DetailState {
+        app.screens.partners.detail.as_ref().expect("the detail is open")
+    }
+
+    #[test]
+    fn the_ledger_is_searched_live_and_its_rows_replaced_by_the_matches() {
+        let mut app = on_ledger();
+        app.update(Action::Search);
+        assert_eq!(app.mode(), crate::tui::app::Mode::Typing);
+        assert_eq!(app.current().field().map(|f| f.0), Some(K::SearchPromptLedger));
+        let fx: Vec<Effect> =
+            "Payo".chars().flat_map(|c| app.update(Action::Edit(tui_input::InputRequest::InsertChar(c)))).collect();
+        let Some(Effect::Debounce { req, text, .. }) = fx.last().cloned() else { panic!("{fx:?}") };
+        let fx = app.update(Action::SearchDue { screen: crate::tui::action::Screen::Partners, req, text });
+        // The kinds whose names contain the text go with it; the text in lower case.
+        let Some(Effect::FindInDetail { req, part: Part::Ledger, find: Some(Find::Ledger(f)), .. }) =
+            fx.first().cloned()
+        else {
+            panic!("{fx:?}")
+        };
+        assert_eq!((f.text.as_str(), f.bonus_id), ("payo", None));
+        assert_eq!(f.kinds, vec!["payout".to_string()]);
+        assert!(app.current().waiting(), "the old rows wait for the matches");
+        let matches: Vec<_> = detail().ledger.into_iter().take(2).collect();
+        app.update(Action::DetailFound(req, Ok((DetailPage::Ledger(matches.clone()), 2))));
+        let d = detail_of(&app).partner.data.as_ref().map(|d| (d.ledger.clone(), d.ledger_total));
+        assert_eq!(d, Some((matches, 2)));
+        assert!(!app.current().waiting());
+        // Esc while typing is the search line's; Esc after clears the search, reading every row.
+        app.update(Action::Submit);
+        let fx = app.update(Action::Back);
+        assert!(matches!(fx.as_slice(), [Effect::FindInDetail { part: Part::Ledger, find: None, .. }]), "{fx:?}");
+        assert!(app.screens.partners.detail.is_some(), "the first Esc clears, it does not close");
+        assert!(app.update(Action::Back).is_empty());
+        assert!(app.screens.partners.detail.is_none(), "the next Esc closes the detail");
+    }
+
+    #[test]
+    fn a_kind_is_found_by_its_name_in_the_operators_words() {
+        assert_eq!(ledger_find("Выпл", Lang::Ru).kinds, vec!["payout".to_string()]);
+        assert_eq!(ledger_find("выпл", Lang::En).kinds, Vec::<String>::new());
+        let f = ledger_find("void", Lang::Ru);
+        assert_eq!((f.kinds, f.bonus_id), (vec!["void".to_string()], None), "the stored name in either language");
+    }
+
+    #[test]
+    fn a_bonus_id_and_a_page_read_on_keep_the_search() {
+        let mut app = on_ledger();
+        app.update(Action::Search);
+        for c in "105".chars() {
+            app.update(Action::Edit(tui_input::InputRequest::InsertChar(c)));
+        }
+        let fx = app.update(Action::Submit);
+        let Some(Effect::FindInDetail { req, find: Some(Find::Ledger(f)), .. }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!((f.text.as_str(), f.bonus_id), ("105", Some(105)));
+        // 6 shown of 30 matches: the next page of matches is read with the same search.
+        let fx = app.update(Action::DetailFound(req, Ok((DetailPage::Ledger(detail().ledger), 30))));
+        let Some(Effect::LoadDetailPage { find: Some(Find::Ledger(g)), .. }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(g, f);
     }
 }

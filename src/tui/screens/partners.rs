@@ -3,11 +3,12 @@
 //! shown. Enter opens the detail, which then has the screen until Esc.
 use super::partner_detail::{self, DetailState};
 use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::{Action, Effect, Screen};
 use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx};
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
 use crate::tui::paging::{self, Count, Land, List, Step, Title, arrow};
+use crate::tui::search::{Handled, SearchLine};
 use crate::tui::widgets::View;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,7 +27,7 @@ pub type At = (PageReq, usize);
 #[derive(Debug, Default)]
 pub struct PartnersState {
     pub list: List<PartnerRow, At>,
-    pub search: Option<String>,
+    pub search: SearchLine,
     pub status: Option<Status>,
     pub sort: Sort,
     /// The sort runs from the last to the first.
@@ -34,8 +35,6 @@ pub struct PartnersState {
     /// How the page shown was asked for, and its number.
     pub page: PageReq,
     pub page_no: usize,
-    /// The search line while it is being typed.
-    pub input: Option<Input>,
     pub detail: Option<DetailState>,
     /// A change was written since the partners were read: read them again when shown.
     pub stale: bool,
@@ -51,7 +50,7 @@ impl PartnersState {
     /// The list's search, status and sort, from the start.
     fn query(&self) -> ListQuery {
         ListQuery {
-            search: self.search.clone(),
+            search: self.search.applied.clone(),
             status: self.status,
             sort: self.sort,
             desc: self.desc,
@@ -136,7 +135,7 @@ impl PartnersState {
         match action {
             Action::Reload => self.reload(cx),
             Action::Search => {
-                self.input = Some(Input::new(self.search.clone().unwrap_or_default()));
+                self.search.open();
                 vec![]
             }
             Action::Sort => {
@@ -157,7 +156,7 @@ impl PartnersState {
                 self.refilter(cx)
             }
             Action::Enter => {
-                let Some(row) = self.list.rows.get(self.list.sel) else { return vec![] };
+                let Some(row) = self.list.current() else { return vec![] };
                 let mut detail = DetailState::new(row.code.clone());
                 let fx = detail.reload(cx);
                 self.detail = Some(detail);
@@ -165,14 +164,6 @@ impl PartnersState {
             }
             _ => vec![],
         }
-    }
-
-    /// Enter on the search line: the search applies from the first page.
-    fn submit(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let Some(input) = self.input.take() else { return vec![] };
-        let text = input.value().trim().to_string();
-        self.search = (!text.is_empty()).then_some(text);
-        self.refilter(cx)
     }
 }
 
@@ -184,21 +175,27 @@ impl Component for PartnersState {
                 self.list.counted(cx, req, res.map(|n| Count { n, total: None }));
                 vec![]
             }
-            Action::Edit(r) => {
-                if let Some(input) = &mut self.input {
-                    input.handle(r);
-                }
-                vec![]
+            // The detail has its own search lines.
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput)
+                if self.detail.is_some() =>
+            {
+                self.detail.as_mut().map(|d| d.update(a, cx)).unwrap_or_default()
             }
-            Action::Submit => self.submit(cx),
-            Action::CancelInput => {
-                self.input = None;
-                vec![]
+            a @ (Action::Edit(_) | Action::SearchDue { .. } | Action::Submit | Action::CancelInput) => {
+                match self.search.handle(a, Screen::Partners, cx) {
+                    Handled::Changed => self.refilter(cx),
+                    Handled::Done(fx) => fx,
+                    Handled::Other => vec![],
+                }
             }
             other => match self.detail.as_mut() {
                 Some(d) => d.update(other, cx),
                 // The detail was closed before its answer came.
-                None if matches!(other, Action::DetailLoaded(..) | Action::DetailPageLoaded(..)) => {
+                None if matches!(
+                    other,
+                    Action::DetailLoaded(..) | Action::DetailPageLoaded(..) | Action::DetailFound(..)
+                ) =>
+                {
                     cx.stale();
                     vec![]
                 }
@@ -261,11 +258,29 @@ impl Component for PartnersState {
     }
 
     fn back(&mut self) -> bool {
-        self.input.take().is_some() || self.detail.take().is_some()
+        self.detail.take().is_some()
+    }
+
+    fn clear_search(&mut self, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match self.detail.as_mut() {
+            // An open detail's own search; with none, Esc closes the detail.
+            Some(d) => d.clear_search(cx),
+            None => self.search.clear().then(|| self.refilter(cx)),
+        }
+    }
+
+    fn waiting(&self) -> bool {
+        match &self.detail {
+            Some(d) => d.waiting(),
+            None => self.list.waiting(),
+        }
     }
 
     fn field(&self) -> Option<(K, &Input)> {
-        self.input.as_ref().map(|i| (K::SearchPrompt, i))
+        match &self.detail {
+            Some(d) => d.field(),
+            None => self.search.input.as_ref().map(|i| (K::SearchPrompt, i)),
+        }
     }
 
     fn tabs_inside(&self) -> bool {
@@ -283,7 +298,7 @@ impl PartnersState {
             format!("{}: {} {}", t(lang, K::Sort), i18n::sort(lang, self.sort), arrow(self.desc)),
             format!("{}: {}", t(lang, K::Filter), i18n::status_filter(lang, self.status)),
         ];
-        if let Some(s) = &self.search {
+        if let Some(s) = &self.search.applied {
             parts.push(i18n::search_shown(lang, s));
         }
         parts.push(i18n::amounts_in(lang));
@@ -332,34 +347,153 @@ impl PartnersState {
 mod tests {
     use super::*;
     use crate::domain::Lang;
-    use crate::tui::action::Screen;
-    use crate::tui::app::Mode;
+    use crate::tui::app::{App, Mode};
     use crate::tui::fixtures::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use tui_input::InputRequest;
 
+    fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+        text.chars().flat_map(|c| app.update(Action::Edit(InputRequest::InsertChar(c)))).collect()
+    }
+
+    /// The search the partners load `fx` asks for, and its request id.
+    fn load(fx: &[Effect]) -> (u64, Option<String>) {
+        match fx.first() {
+            Some(Effect::LoadPartners { req, query }) => (*req, query.search.clone()),
+            other => panic!("no partners load: {other:?}"),
+        }
+    }
+
+    fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+        app.key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn keys(app: &mut App, text: &str) -> Vec<Effect> {
+        text.chars().flat_map(|c| key(app, KeyCode::Char(c))).collect()
+    }
+
+    fn rows(codes: &[&str]) -> Vec<PartnerRow> {
+        codes.iter().zip(partner_rows(codes.len())).map(|(c, r)| PartnerRow { code: c.to_string(), ..r }).collect()
+    }
+
     #[test]
-    fn search_typing_updates_the_input_and_enter_applies_it() {
-        let mut app = app(Lang::En);
-        app.update(Action::GoTo(Screen::Partners));
+    fn search_applies_live_after_a_pause_in_typing_and_a_stale_timer_is_ignored() {
+        let mut app = partners_listed(3);
         app.update(Action::Search);
         assert_eq!(app.mode(), Mode::Typing);
-        for c in "asel".chars() {
-            app.update(Action::Edit(InputRequest::InsertChar(c)));
-        }
-        app.update(Action::Edit(InputRequest::DeletePrevChar));
-        assert_eq!(app.screens.partners.input.as_ref().map(|i| i.value()), Some("ase"));
-        assert_eq!(app.screens.partners.search, None, "not applied before Enter");
-        let fx = app.update(Action::Submit);
-        let Some(Effect::LoadPartners { query, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
-        assert_eq!(query.search.as_deref(), Some("ase"));
-        assert!(query.cursor.is_none(), "a new search starts at the first page");
-        assert_eq!(app.mode(), Mode::Normal);
-        // Esc cancels an edit and keeps the applied search.
+        let fx = typed(&mut app, "as");
+        let timers: Vec<(u64, String, u64)> = fx
+            .iter()
+            .map(|e| match e {
+                Effect::Debounce { req, screen: Screen::Partners, text, ms } => (*req, text.clone(), *ms),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(timers.iter().map(|t| (t.1.as_str(), t.2)).collect::<Vec<_>>(), vec![("a", 150), ("as", 150)]);
+        assert_eq!(app.screens.partners.search.applied, None, "nothing applies while the keys come");
+        // The first key's timer comes back after the second key: stale, nothing read.
+        let (old, new) = (&timers[0], &timers[1]);
+        assert!(app.update(Action::SearchDue { screen: Screen::Partners, req: old.0, text: old.1.clone() }).is_empty());
+        assert!(!app.redraw);
+        let fx = app.update(Action::SearchDue { screen: Screen::Partners, req: new.0, text: new.1.clone() });
+        assert_eq!(load(&fx).1.as_deref(), Some("as"), "the pause applies the text typed, still typing");
+        assert_eq!(app.mode(), Mode::Typing);
+        // Enter keeps what live search applied: no second read of the same search.
+        assert!(app.update(Action::Submit).is_empty());
+        assert_eq!((app.mode(), app.screens.partners.search.applied.as_deref()), (Mode::Normal, Some("as")));
+        // Deleting the text back to nothing applies no search.
         app.update(Action::Search);
-        app.update(Action::Edit(InputRequest::InsertChar('x')));
-        app.update(Action::CancelInput);
-        assert_eq!(app.screens.partners.search.as_deref(), Some("ase"));
-        assert!(app.screens.partners.input.is_none());
+        let fx = typed(&mut app, "x");
+        let Some(Effect::Debounce { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::Edit(InputRequest::DeletePrevChar));
+        assert!(app.update(Action::SearchDue { screen: Screen::Partners, req, text: "x".into() }).is_empty());
+        let fx = app.update(Action::Submit);
+        assert_eq!(load(&fx).1, None);
+    }
+
+    #[test]
+    fn slash_starts_empty_esc_while_typing_restores_and_esc_after_clears() {
+        let mut app = partners_listed(3);
+        app.update(Action::Search);
+        typed(&mut app, "ase");
+        let fx = app.update(Action::Submit);
+        assert_eq!(load(&fx).1.as_deref(), Some("ase"));
+        // `/` again: an empty line, so typing replaces the search instead of appending to it.
+        app.update(Action::Search);
+        assert_eq!(app.screens.partners.search.input.as_ref().map(|i| i.value()), Some(""));
+        let fx = typed(&mut app, "bau");
+        let Some(Effect::Debounce { req, text, .. }) = fx.last().cloned() else { panic!("{fx:?}") };
+        let fx = app.update(Action::SearchDue { screen: Screen::Partners, req, text });
+        assert_eq!(load(&fx).1.as_deref(), Some("bau"));
+        // The first Esc cancels the typing and puts back the search from before `/`.
+        let fx = app.update(Action::CancelInput);
+        assert_eq!(load(&fx).1.as_deref(), Some("ase"));
+        assert_eq!(app.mode(), Mode::Normal);
+        // Esc with the search applied and nothing typed clears it and reads the list again.
+        let fx = app.update(Action::Back);
+        assert_eq!(load(&fx).1, None);
+        assert_eq!(app.screens.partners.search.applied, None);
+        assert!(app.update(Action::Back).is_empty(), "nothing left to clear");
+        assert!(!app.quit, "Esc does not quit");
+        // Esc while typing with nothing applied live changes nothing.
+        app.update(Action::Search);
+        typed(&mut app, "q");
+        assert!(app.update(Action::CancelInput).is_empty());
+    }
+
+    #[test]
+    fn enter_after_a_search_opens_the_new_searchs_first_row_not_the_old_highlight() {
+        // The demo's report: `/ Мусина Enter`, then `/ <phone> Enter Enter` in one write.
+        let mut app = app(Lang::En);
+        let fx = key(&mut app, KeyCode::Char('2'));
+        let (first, _) = load(&fx);
+        let fx = keys(&mut app, "/Мусина");
+        assert_eq!(fx.len(), "Мусина".chars().count(), "typing does not wait for the rows: {fx:?}");
+        let (musina, search) = load(&key(&mut app, KeyCode::Enter));
+        assert_eq!(search.as_deref(), Some("Мусина"));
+        keys(&mut app, "/");
+        app.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        keys(&mut app, "7473758878");
+        let (phone, search) = load(&key(&mut app, KeyCode::Enter));
+        assert_eq!(search.as_deref(), Some("7473758878"));
+        assert!(key(&mut app, KeyCode::Enter).is_empty(), "Enter waits for the rows of the phone search");
+        assert_eq!(app.queued.len(), 1);
+        // The superseded answers come: dropped, and the Enter still waits.
+        app.update(Action::PartnersLoaded(first, Ok(rows(&["CODE00", "CODE01"]))));
+        app.update(Action::PartnersLoaded(musina, Ok(rows(&["BOTAGOZ26", "MADINA26"]))));
+        assert!(app.screens.partners.detail.is_none() && app.screens.partners.list.rows.is_empty());
+        let fx = app.update(Action::PartnersLoaded(phone, Ok(rows(&["AZAMAT25"]))));
+        assert!(matches!(fx.as_slice(), [Effect::LoadDetail { code, .. }] if code == "AZAMAT25"), "{fx:?}");
+        assert_eq!(app.screens.partners.detail.as_ref().map(|d| d.code.as_str()), Some("AZAMAT25"));
+        assert!(app.queued.is_empty());
+    }
+
+    #[test]
+    fn movement_and_enter_wait_for_the_rows_and_are_replayed_in_order() {
+        let mut app = partners_listed(3);
+        assert_eq!(app.screens.partners.list.current().map(|r| r.code.as_str()), Some("CODE00"));
+        let (req, _) = load(&key(&mut app, KeyCode::Char('s')));
+        assert!(app.screens.partners.list.current().is_none(), "the old rows are not the current query's");
+        // Down, Down, Enter, then `/`: all wait, in order, even `/` behind them.
+        keys(&mut app, "jj");
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "/x");
+        assert_eq!(app.queued.len(), 5);
+        assert_eq!(app.screens.partners.list.sel, 0, "the old rows did not move");
+        let fx = app.update(Action::PartnersLoaded(req, Ok(rows(&["AA1", "BB2", "CC3", "DD4"]))));
+        assert!(matches!(fx.first(), Some(Effect::LoadDetail { code, .. }) if code == "CC3"), "{fx:?}");
+        // `/` and `x` wait for the detail, then mean nothing there.
+        assert_eq!(app.queued.len(), 2);
+        let Some(Effect::LoadDetail { req, .. }) = fx.first().cloned() else { panic!() };
+        app.update(Action::DetailLoaded(req, Ok(Box::new(detail()))));
+        assert!(app.queued.is_empty());
+        assert_eq!(app.mode(), Mode::Normal);
+        // Ctrl-C never waits.
+        let (_, _) =
+            load(&app.update(Action::Back).into_iter().chain(key(&mut app, KeyCode::Char('s'))).collect::<Vec<_>>());
+        key(&mut app, KeyCode::Enter);
+        app.key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert!(app.quit);
     }
 
     #[test]
