@@ -159,7 +159,7 @@ async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64) -> Result<Vec<Led
         .collect())
 }
 
-async fn clients_page(ctx: &Ctx, account_id: &str, after: Option<(i64, &String)>) -> Result<Vec<ClientLine>> {
+pub async fn clients_page(ctx: &Ctx, account_id: &str, after: Option<(i64, &String)>) -> Result<Vec<ClientLine>> {
     Ok(store::clients_page(&ctx.store.db, account_id, after, DETAIL_PAGE)
         .await?
         .into_iter()

@@ -9,7 +9,7 @@ pub use crate::store::partners::{Cursor, CursorKey, ListQuery, Sort};
 pub use changes::{NewPartner, add, deactivate_code, exclude};
 pub use detail::{
     Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, LedgerLine, More, PartnerDetail, Stats, balance,
-    detail_page, open_cases, show, stats,
+    clients_page, detail_page, open_cases, show, stats,
 };
 pub use list::{PartnerRow, count, list};
 
