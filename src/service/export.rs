@@ -18,9 +18,15 @@ pub enum ExportOf {
     Partners(ListQuery),
     Bonuses(BonusQuery),
     /// A partner's ledger, newest first.
-    Ledger { account_id: String, code: String },
+    Ledger {
+        account_id: String,
+        code: String,
+    },
     /// A partner's referred clients, newest registration first.
-    Clients { account_id: String, code: String },
+    Clients {
+        account_id: String,
+        code: String,
+    },
 }
 
 /// The file written and how many rows it holds.
@@ -170,7 +176,20 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
             }
         }
         ExportOf::Bonuses(q) => {
-            head(out, &["id", "partner", "partner_name", "payment_id", "amount", "state", "booked_at", "release_at", "reason"])?;
+            head(
+                out,
+                &[
+                    "id",
+                    "partner",
+                    "partner_name",
+                    "payment_id",
+                    "amount",
+                    "state",
+                    "booked_at",
+                    "release_at",
+                    "reason",
+                ],
+            )?;
             let mut q = BonusQuery { after: None, backward: false, limit: page, ..q.clone() };
             loop {
                 let rows = bonuses::list(ctx, &q).await?;
@@ -196,7 +215,21 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
             }
         }
         ExportOf::Ledger { account_id, .. } => {
-            head(out, &["id", "at", "kind", "bucket", "amount", "bonus_id", "bonus_state", "payment_id", "operator", "reason"])?;
+            head(
+                out,
+                &[
+                    "id",
+                    "at",
+                    "kind",
+                    "bucket",
+                    "amount",
+                    "bonus_id",
+                    "bonus_state",
+                    "payment_id",
+                    "operator",
+                    "reason",
+                ],
+            )?;
             let mut more = More::Ledger { before: i64::MAX };
             loop {
                 let DetailPage::Ledger(lines) = partners::detail_page(ctx, account_id, &more).await? else { break };

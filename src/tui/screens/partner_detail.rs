@@ -2,10 +2,11 @@
 //! open cases; the ledger; the referred clients. Three sections, Tab/←/→ between them. The
 //! ledger and the clients are read a page at a time, on as the highlight nears the last row read.
 use crate::domain::Lang;
+use crate::service::export::ExportOf;
 use crate::service::partners::{DetailPage, More, PartnerDetail};
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{self, Cell, money};
-use crate::tui::component::{Component, Cx, Read};
+use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
 use crate::tui::widgets::{self, Scroll, View, clean, fit, pad};
@@ -57,6 +58,8 @@ pub struct DetailState {
     pub section: Section,
     pub ledger: Scroll,
     pub clients: Scroll,
+    /// The reload asked for with `r`, whose answer says so on the message line.
+    pub announce: Option<u64>,
 }
 
 impl DetailState {
@@ -69,6 +72,7 @@ impl DetailState {
             section: Section::Profile,
             ledger: Scroll::default(),
             clients: Scroll::default(),
+            announce: None,
         }
     }
 
@@ -130,6 +134,61 @@ impl DetailState {
         }
     }
 
+    /// The ledger entry's and the client's ids under the highlights.
+    fn highlighted(&self) -> (Option<i64>, Option<String>) {
+        let Some(d) = &self.partner.data else { return (None, None) };
+        (d.ledger.get(self.ledger.sel).map(|l| l.id), d.clients.get(self.clients.sel).map(|c| c.account_id.clone()))
+    }
+
+    /// After a new reading: the highlights back on the rows they were on, where those are read.
+    fn keep(&mut self, (entry, client): (Option<i64>, Option<String>), visible: usize) {
+        if let Some(d) = &self.partner.data {
+            if let Some(i) = entry.and_then(|id| d.ledger.iter().position(|l| l.id == id)) {
+                self.ledger.sel = i;
+            }
+            if let Some(i) = client.and_then(|id| d.clients.iter().position(|c| c.account_id == id)) {
+                self.clients.sel = i;
+            }
+        }
+        self.clamp(visible);
+    }
+
+    /// e: the ledger or the clients, all of them, to a CSV file.
+    fn export(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(d) = &self.partner.data else { return vec![] };
+        let (account_id, code) = (d.account_id.clone(), d.code.clone());
+        let of = match self.section {
+            Section::Ledger => ExportOf::Ledger { account_id, code },
+            Section::Clients => ExportOf::Clients { account_id, code },
+            Section::Profile => {
+                cx.info(K::NothingToExport);
+                return vec![];
+            }
+        };
+        cx.info(K::Exporting);
+        vec![Effect::Export(of)]
+    }
+
+    /// y: the partner's code on the profile, the entry's bonus (else payment) id in the ledger,
+    /// the client's account id in the clients.
+    fn copy(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(d) = &self.partner.data else { return vec![] };
+        let text = match self.section {
+            Section::Profile => Some(d.code.clone()),
+            Section::Ledger => {
+                d.ledger.get(self.ledger.sel).and_then(|l| l.bonus_id.map(|b| b.to_string()).or(l.payment_id.clone()))
+            }
+            Section::Clients => d.clients.get(self.clients.sel).map(|c| c.account_id.clone()),
+        };
+        match text {
+            Some(text) => vec![copy(cx, text)],
+            None => {
+                cx.info(K::NothingToCopy);
+                vec![]
+            }
+        }
+    }
+
     /// Keeps both highlights inside the data and in view (new data, new height).
     pub fn clamp(&mut self, visible: usize) {
         let Some(d) = &self.partner.data else { return };
@@ -143,8 +202,15 @@ impl Component for DetailState {
         let rows = visible_rows(cx.height);
         match action {
             Action::DetailLoaded(req, res) => {
+                // The rows highlighted before stay highlighted where they are still read.
+                let kept = self.highlighted();
                 if self.partner.answer(cx, req, res) {
-                    self.clamp(rows);
+                    self.keep(kept, rows);
+                    if self.announce.take_if(|r| *r == req).is_some() {
+                        let code = self.partner.data.as_ref().map_or(&self.code, |d| &d.code);
+                        let what = i18n::Reloaded::Partner(code.clone());
+                        cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &what));
+                    }
                 }
                 return vec![];
             }
@@ -167,7 +233,16 @@ impl Component for DetailState {
             Action::Home => self.scroll(isize::MIN / 2, rows),
             // The last row read; the next page is then read on, and G again goes further.
             Action::End => self.scroll(isize::MAX / 2, rows),
-            Action::Reload => return self.reload(cx),
+            Action::Reload => {
+                let fx = self.reload(cx);
+                self.announce = self.partner.pending;
+                return fx;
+            }
+            Action::Refresh if self.partner.pending.is_none() && self.page_pending.is_none() => {
+                return self.reload(cx);
+            }
+            Action::Export => return self.export(cx),
+            Action::Copy => return self.copy(cx),
             _ => {}
         }
         self.more(cx)
