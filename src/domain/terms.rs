@@ -84,6 +84,8 @@ pub struct Terms {
     pub campaigns: Vec<Campaign>,
     pub payer: Payer,
     pub abuse: AbuseTerms,
+    /// The console reads the screen shown again after this many seconds without a key; 0: never.
+    pub auto_refresh_seconds: u32,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +99,15 @@ struct RawConfig {
     campaigns: Vec<RawCampaign>,
     payer: RawPayer,
     abuse: RawAbuse,
+    #[serde(default)]
+    console: RawConsole,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConsole {
+    #[serde(default)]
+    auto_refresh_seconds: u32,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +301,7 @@ impl Terms {
                     .map_err(|e| format!("abuse.refund_rate_threshold: {e}"))?,
                 refund_rate_min_clients: raw.abuse.refund_rate_min_clients,
             },
+            auto_refresh_seconds: raw.console.auto_refresh_seconds,
         })
     }
 

@@ -4,6 +4,7 @@ pub mod bonuses;
 pub mod contracts;
 pub mod dashboard;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod operators;
 pub mod partners;

@@ -5,6 +5,7 @@ use super::i18n::K;
 use crate::domain::Money;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
+use crate::service::export::ExportOf;
 use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
@@ -69,6 +70,12 @@ pub enum Action {
     Right,
     Enter,
     Reload,
+    /// Idle long enough: the screen read again, quietly and keeping the highlighted row.
+    Refresh,
+    /// e: the list shown, every row of its filter and search, to a CSV file.
+    Export,
+    /// y: the highlighted row's code or id to the clipboard.
+    Copy,
     Search,
     Sort,
     /// S: the sort the other way round.
@@ -107,6 +114,8 @@ pub enum Action {
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
     Voided(u64, Vec<i64>, Result<Money, String>),
+    /// The export's file name and rows, or why there is none (one sentence).
+    Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
     Confirmed {
         ask: Ask,
@@ -165,7 +174,8 @@ impl Action {
 
     /// An operator's own doing (as opposed to the terminal, the clock, or an answer).
     pub fn is_user(&self) -> bool {
-        !matches!(self, Action::Resize(..) | Action::Tick(_)) && self.owner().is_none()
+        !matches!(self, Action::Resize(..) | Action::Tick(_) | Action::Refresh | Action::Exported(_))
+            && self.owner().is_none()
     }
 }
 
@@ -255,4 +265,8 @@ pub enum Effect {
         ids: Vec<i64>,
         reason: String,
     },
+    /// Writes a list to a CSV file in the directory refdesk was started from.
+    Export(ExportOf),
+    /// Puts the text on the clipboard (OSC 52): written to the terminal by the run loop.
+    Copy(String),
 }

@@ -201,6 +201,18 @@ impl App {
                 self.help = !self.help;
                 vec![]
             }
+            Action::Exported(res) => {
+                self.message = Some(match res {
+                    Ok((file, rows)) => Message { text: i18n::exported(self.lang, rows, &file), kind: MsgKind::Ok },
+                    Err(why) => Message { text: why, kind: MsgKind::Error },
+                });
+                vec![]
+            }
+            // Only over a list or a detail the operator is just looking at.
+            Action::Refresh if self.mode() != Mode::Normal => {
+                self.redraw = false;
+                vec![]
+            }
             Action::Back => self.back(false),
             Action::QuitOrBack => self.back(true),
             a if self.dialog.as_ref().is_some_and(|d| d.takes(&a)) => self.answer(a),

@@ -155,6 +155,12 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Puts `text` on the clipboard and says so (y).
+pub fn copy(cx: &mut Cx, text: String) -> Effect {
+    cx.say(MsgKind::Ok, i18n::copied(cx.view.lang, &super::widgets::clean(&text)));
+    Effect::Copy(text)
+}
+
 /// Something a screen reads whole (the dashboard's figures, a partner): what was read, why the
 /// last read failed, and the read on its way.
 #[derive(Debug)]

@@ -63,6 +63,8 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::End | KeyCode::Char('G') => Action::End,
         KeyCode::Enter => Action::Enter,
         KeyCode::Char('r') => Action::Reload,
+        KeyCode::Char('e') => Action::Export,
+        KeyCode::Char('y') => Action::Copy,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Char('s') => Action::Sort,
         KeyCode::Char('S') => Action::SortDirection,

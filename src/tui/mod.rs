@@ -6,6 +6,7 @@
 mod action;
 mod app;
 mod chrome;
+mod clipboard;
 mod columns;
 mod component;
 mod dialog;
@@ -23,6 +24,8 @@ mod fixtures;
 mod sizes;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tools_tests;
 
 use crate::domain::Lang;
 use crate::service::{self, Clock, Ctx};
@@ -35,7 +38,7 @@ use ratatui::crossterm::event::{self, Event};
 use ratatui::crossterm::terminal::{self, BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -109,22 +112,22 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
     app.update(Action::Resize(size.width, size.height));
     let first = app.start();
     trace.started(first.len());
-    for e in first {
-        spawn_effect(ctx, app.lang, e, act_tx.clone());
-    }
+    run_effects(ctx, app.lang, first, &act_tx, terminal)?;
     draw(terminal, app)?;
+    // Reads the screen again after this long without a key (0: never).
+    let idle = Duration::from_secs(ctx.terms.auto_refresh_seconds.into());
+    let mut last_key = tokio::time::Instant::now();
 
     loop {
         let action = tokio::select! {
             msg = term_rx.recv() => match msg {
                 Some(TermMsg::Event(Event::Key(k))) => {
                     // Mapped by the App itself: a key may have to wait for rows on their way.
+                    last_key = tokio::time::Instant::now();
                     trace.key(&k);
                     let effects = app.key(k);
                     trace.started(effects.len());
-                    for e in effects {
-                        spawn_effect(ctx, app.lang, e, act_tx.clone());
-                    }
+                    run_effects(ctx, app.lang, effects, &act_tx, terminal)?;
                     if app.quit {
                         break;
                     }
@@ -173,13 +176,21 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     None => std::future::pending().await,
                 }
             } => Action::Tick(ctx.now()),
+            _ = async {
+                if idle.is_zero() {
+                    std::future::pending::<()>().await
+                }
+                tokio::time::sleep_until(last_key + idle).await
+            } => {
+                // Idle again from now: the next refresh is another period away.
+                last_key = tokio::time::Instant::now();
+                Action::Refresh
+            }
         };
         let resized = matches!(action, Action::Resize(..));
         let effects = app.update(action);
         trace.started(effects.len());
-        for e in effects {
-            spawn_effect(ctx, app.lang, e, act_tx.clone());
-        }
+        run_effects(ctx, app.lang, effects, &act_tx, terminal)?;
         if app.quit {
             break;
         }
@@ -198,6 +209,28 @@ impl Drop for StopOnDrop {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
     }
+}
+
+/// Starts the service calls; a copy to the clipboard is written to the terminal at once, between
+/// two frames.
+fn run_effects(
+    ctx: &Ctx,
+    lang: Lang,
+    effects: Vec<Effect>,
+    tx: &UnboundedSender<Action>,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> io::Result<()> {
+    for e in effects {
+        match e {
+            Effect::Copy(text) => {
+                let out = terminal.backend_mut();
+                out.write_all(clipboard::osc52(&text).as_bytes())?;
+                out.flush()?;
+            }
+            e => spawn_effect(ctx, lang, e, tx.clone()),
+        }
+    }
+    Ok(())
 }
 
 /// Runs one service call on a task; its answer comes back as an action with the request id.
@@ -252,6 +285,9 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 }
                 Action::Approved(req, r.map_err(text))
             }
+            Effect::Export(of) => Action::Exported(export(&ctx, lang, &of).await),
+            // Written by `run_effects`, never sent here.
+            Effect::Copy(_) => return,
             Effect::Void { req, ids, reason } => {
                 let r = service::bonuses::void_many(&ctx, &ids, &reason).await;
                 if r.is_ok() {
@@ -262,6 +298,28 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
         };
         let _ = tx.send(action);
     });
+}
+
+/// Writes a list to CSV in the directory refdesk was started from: the file's name and rows, or
+/// why not in one sentence.
+async fn export(ctx: &Ctx, lang: Lang, of: &service::export::ExportOf) -> Result<(String, usize), String> {
+    use service::export::ExportError;
+    let dir = std::env::current_dir().map_err(|e| i18n::export_failed(lang, ".", &e.to_string()))?;
+    match service::export::export(ctx, of, &dir).await {
+        Ok(done) => {
+            let file = done.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            tracing::info!(operator = %ctx.operator, file = %done.file.display(), rows = done.rows, "exported");
+            Ok((file, done.rows))
+        }
+        Err(ExportError::Read(e)) => {
+            tracing::warn!("{e}");
+            Err(i18n::service_error(lang, &e))
+        }
+        Err(ExportError::Write { file, error }) => {
+            tracing::warn!("cannot write {file}: {error}");
+            Err(i18n::export_failed(lang, &file, &error))
+        }
+    }
 }
 
 /// Entering and leaving the terminal's full-screen mode, and leaving it on a panic too.

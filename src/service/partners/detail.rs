@@ -216,7 +216,8 @@ async fn ledger_page(ctx: &Ctx, account_id: &str, before: i64, find: Option<&Led
         .collect())
 }
 
-async fn clients_page(
+/// A page of the partner's clients (the export reads them all, from the top).
+pub async fn clients_page(
     ctx: &Ctx,
     account_id: &str,
     after: Option<(i64, &String)>,

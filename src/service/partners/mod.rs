@@ -9,7 +9,7 @@ pub use crate::store::partners::{Cursor, CursorKey, ListQuery, Sort};
 pub use changes::{NewPartner, add, deactivate_code, exclude};
 pub use detail::{
     Balance, ClientLine, ContractInfo, DETAIL_PAGE, DetailPage, Find, LedgerFind, LedgerLine, More, Part,
-    PartnerDetail, Stats, balance, detail_page, find_in_detail, open_cases, show, stats,
+    PartnerDetail, Stats, balance, clients_page, detail_page, find_in_detail, open_cases, show, stats,
 };
 pub use list::{PartnerRow, count, list};
 

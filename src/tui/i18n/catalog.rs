@@ -159,6 +159,9 @@ pub enum K {
     Approving,
     Voiding,
     Busy,
+    Exporting,
+    NothingToExport,
+    NothingToCopy,
     Cancelled,
     ReasonTooShort,
     // Dialogs
@@ -349,6 +352,12 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::Approving => ("Approving…", "Одобрение…"),
         K::Voiding => ("Voiding…", "Аннулирование…"),
         K::Busy => ("Wait: the previous change is still running", "Подождите: предыдущее изменение ещё выполняется"),
+        K::Exporting => ("Exporting…", "Выгрузка…"),
+        K::NothingToExport => (
+            "Nothing to export here: open a list, the ledger or the clients",
+            "Здесь нечего выгружать: откройте список, проводки или клиентов",
+        ),
+        K::NothingToCopy => ("Nothing to copy: no row is highlighted", "Нечего копировать: строка не выбрана"),
         K::Cancelled => ("Cancelled: nothing was changed", "Отменено: ничего не изменено"),
         K::ReasonTooShort => {
             ("The reason must be at least 10 characters long", "Причина должна быть не короче 10 символов")

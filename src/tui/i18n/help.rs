@@ -50,6 +50,8 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ),
             ("Enter", pick("open the partner", "открыть партнёра")),
             ("r", pick("reload the page", "обновить страницу")),
+            ("e", pick("export the whole list to CSV", "выгрузить весь список в CSV")),
+            ("y", pick("copy the partner's code", "копировать код партнёра")),
         ],
         HelpFor::Detail => vec![
             ("Tab ← → h l", pick("profile / ledger / clients", "профиль / журнал / клиенты")),
@@ -64,6 +66,8 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
                 ),
             ),
             ("r", pick("reload", "обновить")),
+            ("e", pick("export the ledger or the clients to CSV", "выгрузить журнал или клиентов в CSV")),
+            ("y", pick("copy the code, bonus or account id", "копировать код, номер бонуса или счёта")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
         HelpFor::BonusDetail => vec![
@@ -94,6 +98,8 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("S", pick("release order: earliest / latest first", "порядок: сначала ранние / поздние")),
             ("Enter", pick("open the bonus: payment, terms, history", "открыть бонус: платёж, условия, история")),
             ("r", pick("reload the page", "обновить страницу")),
+            ("e", pick("export the whole list to CSV", "выгрузить весь список в CSV")),
+            ("y", pick("copy the bonus id", "копировать номер бонуса")),
         ],
     });
     out.extend([

@@ -9,6 +9,7 @@ mod formats;
 mod help;
 mod names;
 mod sentences;
+mod tools;
 
 pub use catalog::{K, t};
 pub use errors::{load_failed, refused, service_error};
@@ -23,3 +24,4 @@ pub use sentences::{
     hold_days, open_cases, page_title, partners_count, search_shown, selected, status_reason, tab_label,
     void_many_question, void_question, voided,
 };
+pub use tools::{Reloaded, copied, export_failed, exported, reloaded};

@@ -14,7 +14,7 @@ fn plural_ru(n: usize, one: &'static str, few: &'static str, many: &'static str)
     }
 }
 
-fn bonuses_word(lang: Lang, n: usize) -> &'static str {
+pub(super) fn bonuses_word(lang: Lang, n: usize) -> &'static str {
     match lang {
         Lang::Ru => plural_ru(n, "бонус", "бонуса", "бонусов"),
         Lang::En if n == 1 => "bonus",
@@ -26,7 +26,7 @@ pub fn tab_label(lang: Lang, k: K, number: u8) -> String {
     format!("{number} {}", t(lang, k))
 }
 
-fn partners_word(lang: Lang, n: usize) -> &'static str {
+pub(super) fn partners_word(lang: Lang, n: usize) -> &'static str {
     match lang {
         Lang::Ru => plural_ru(n, "партнёр", "партнёра", "партнёров"),
         Lang::En if n == 1 => "partner",

@@ -5,7 +5,7 @@
 use crate::domain::Money;
 use crate::service::bonuses::{BonusDetail, HistoryStep};
 use crate::tui::action::{Action, Effect};
-use crate::tui::component::{Component, Cx, Read};
+use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
 use crate::tui::widgets::{View, clean, fit, pad};
@@ -66,7 +66,13 @@ impl Component for BonusDetailState {
             Action::PageDown => self.scroll(page, cx),
             Action::PageUp => self.scroll(-page, cx),
             Action::Home => self.offset = 0,
-            Action::Reload => return self.reload(cx),
+            Action::Reload => {
+                let fx = self.reload(cx);
+                cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &i18n::Reloaded::Bonus(self.id)));
+                return fx;
+            }
+            Action::Refresh if self.bonus.pending.is_none() => return self.reload(cx),
+            Action::Copy => return vec![copy(cx, self.id.to_string())],
             _ => {}
         }
         vec![]

@@ -6,9 +6,10 @@ use super::bonus_detail::BonusDetailState;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusQuery, BonusRow, Preview};
+use crate::service::export::ExportOf;
 use crate::tui::action::{Action, Ask, Effect, Screen};
 use crate::tui::columns::{Cell, Column, money};
-use crate::tui::component::{Component, Cx, MsgKind};
+use crate::tui::component::{Component, Cx, MsgKind, copy};
 use crate::tui::dialog::Dialog;
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
 use crate::tui::paging::{self, Count, Land, List, Step, Title};
@@ -65,6 +66,8 @@ pub struct BonusesState {
     pub mutation: Option<u64>,
     /// The bonus opened with Enter.
     pub detail: Option<BonusDetailState>,
+    /// The reload asked for with `r`, whose answer says so on the message line.
+    pub announce: Option<u64>,
 }
 
 impl Default for BonusesState {
@@ -82,6 +85,7 @@ impl Default for BonusesState {
             target: None,
             mutation: None,
             detail: None,
+            announce: None,
         }
     }
 }
@@ -181,6 +185,10 @@ impl BonusesState {
         self.at = at;
         self.stack = stack;
         self.page_no = no;
+        if self.announce.take_if(|r| *r == req).is_some() {
+            let what = i18n::Reloaded::Bonuses { rows: self.list.rows.len(), page: no };
+            cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &what));
+        }
         vec![]
     }
 
@@ -271,11 +279,28 @@ impl BonusesState {
         let lang = cx.view.lang;
         let highlighted = self.list.current();
         match action {
-            Action::Reload => self.reload(cx),
             Action::Search => {
                 self.search.open();
                 vec![]
             }
+            Action::Reload => {
+                let fx = self.reload(cx);
+                self.announce = self.list.pending.as_ref().map(|p| p.req);
+                fx
+            }
+            // Quietly, and only when nothing is on its way (the operator's own read goes first).
+            Action::Refresh if self.list.pending.is_none() && !self.busy() => self.reload(cx),
+            Action::Export => {
+                cx.info(K::Exporting);
+                vec![Effect::Export(ExportOf::Bonuses(self.query()))]
+            }
+            Action::Copy => match highlighted {
+                Some(row) => vec![copy(cx, row.id.to_string())],
+                None => {
+                    cx.info(K::NothingToCopy);
+                    vec![]
+                }
+            },
             Action::Filter => {
                 self.filter = match self.filter {
                     Some(ShownBonusState::Due) => Some(ShownBonusState::Held),

@@ -4,7 +4,7 @@ use crate::domain::{Lang, Money};
 use crate::service::dashboard::Dashboard;
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{self, Cell, Column, money, whole};
-use crate::tui::component::{Component, Cx, Read};
+use crate::tui::component::{Component, Cx, MsgKind, Read};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::widgets::{View, boxed, fit, pad};
 use ratatui::Frame;
@@ -25,6 +25,8 @@ pub enum Chart {
 pub struct DashboardState {
     pub figures: Read<Dashboard>,
     pub chart: Chart,
+    /// The reload asked for with `r`, whose answer says so on the message line.
+    pub announce: Option<u64>,
 }
 
 impl DashboardState {
@@ -37,7 +39,9 @@ impl Component for DashboardState {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
             Action::DashboardLoaded(req, res) => {
-                self.figures.answer(cx, req, res);
+                if self.figures.answer(cx, req, res) && self.announce.take_if(|r| *r == req).is_some() {
+                    cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &i18n::Reloaded::Dashboard));
+                }
                 vec![]
             }
             Action::ToggleChart => {
@@ -47,7 +51,20 @@ impl Component for DashboardState {
                 };
                 vec![]
             }
-            Action::Reload => self.load(cx),
+            Action::Reload => {
+                let fx = self.load(cx);
+                self.announce = self.figures.pending;
+                fx
+            }
+            Action::Refresh if self.figures.pending.is_none() => self.load(cx),
+            Action::Export => {
+                cx.info(K::NothingToExport);
+                vec![]
+            }
+            Action::Copy => {
+                cx.info(K::NothingToCopy);
+                vec![]
+            }
             _ => vec![],
         }
     }

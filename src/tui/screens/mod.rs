@@ -5,6 +5,7 @@ pub mod bonus_detail;
 pub mod bonuses;
 pub mod dashboard;
 pub mod partner_detail;
+pub mod partner_sections;
 pub mod partners;
 
 use super::action::Screen;

@@ -2,10 +2,11 @@
 //! with search, sort and a status filter. A page back is read backward from the first row
 //! shown. Enter opens the detail, which then has the screen until Esc.
 use super::partner_detail::{self, DetailState};
+use crate::service::export::ExportOf;
 use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
 use crate::tui::action::{Action, Effect, Screen};
 use crate::tui::columns::{Cell, Column, money};
-use crate::tui::component::{Component, Cx};
+use crate::tui::component::{Component, Cx, MsgKind, copy};
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
 use crate::tui::paging::{self, Count, Land, List, Step, Title, arrow};
 use crate::tui::search::{Handled, SearchLine};
@@ -38,6 +39,8 @@ pub struct PartnersState {
     pub detail: Option<DetailState>,
     /// A change was written since the partners were read: read them again when shown.
     pub stale: bool,
+    /// The reload asked for with `r`, whose answer says so on the message line.
+    pub announce: Option<u64>,
 }
 
 impl PartnersState {
@@ -125,6 +128,10 @@ impl PartnersState {
         }
         self.list.show(rows, pend.land, |a, b| a.account_id == b.account_id);
         self.page = page;
+        if self.announce.take_if(|r| *r == req).is_some() {
+            let what = i18n::Reloaded::Partners { rows: self.list.rows.len(), page: self.page_no };
+            cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &what));
+        }
         vec![]
     }
 
@@ -133,7 +140,24 @@ impl PartnersState {
             return self.turn(cx, step);
         }
         match action {
-            Action::Reload => self.reload(cx),
+            Action::Reload => {
+                let fx = self.reload(cx);
+                self.announce = self.list.pending.as_ref().map(|p| p.req);
+                fx
+            }
+            // Quietly, and only when nothing is on its way (the operator's own read goes first).
+            Action::Refresh if self.list.pending.is_none() && self.list.loaded => self.reload(cx),
+            Action::Export => {
+                cx.info(K::Exporting);
+                vec![Effect::Export(ExportOf::Partners(self.query()))]
+            }
+            Action::Copy => match self.list.rows.get(self.list.sel) {
+                Some(row) => vec![copy(cx, row.code.clone())],
+                None => {
+                    cx.info(K::NothingToCopy);
+                    vec![]
+                }
+            },
             Action::Search => {
                 self.search.open();
                 vec![]
