@@ -1,6 +1,6 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
 //! SSH — open the demo, go to the partners screen, open a partner and read it; and drive it
-//! with the Russian keyboard layout on.
+//! with the Russian keyboard layout on; reach a screen through the command palette.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -150,4 +150,30 @@ fn the_russian_layout_drives_the_console() -> Result<(), String> {
     screen.wait_for(&format!("стр. {n} из {n}"), 30)?;
     key("й")?;
     quits(&mut child, "й")
+}
+
+/// `:` opens the command palette; "bon" typed finds the bonuses screen first, Enter shows it;
+/// in Russian "бон" does the same, and the `:` key read as `Ж` on the Russian layout opens it.
+#[test]
+fn the_palette_reaches_a_screen() -> Result<(), String> {
+    for (lang, colon, word, title, tab, header) in [
+        ("en", ":", "bon", "Commands", "[3 Bonuses]", "Partner"),
+        ("ru", "Ж", "бон", "Команды", "[3 Бонусы]", "Партнёр"),
+    ] {
+        let (mut child, screen, mut writer, _data) = console(lang)?;
+        let mut key = typer(&mut writer);
+        screen.wait_for("[1 ", 120)?;
+        key(colon)?;
+        screen.wait_for(title, 30)?;
+        key(word)?;
+        screen.wait_for(&format!(": {word}"), 30)?;
+        key("\r")?;
+        let shown = screen.wait_for(tab, 30)?;
+        assert!(!shown.contains(title), "the palette closed:\n{shown}");
+        let rows = screen.wait_for("> [ ]", 30)?;
+        assert!(rows.lines().nth(2).is_some_and(|l| l.contains(header)), "the bonuses' header:\n{rows}");
+        key("q")?;
+        quits(&mut child, "q")?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! the request id they were asked with. The screens depend on this file, never on the `App`.
 use super::i18n::K;
 use crate::domain::Money;
+use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::partners::{DetailPage, ListQuery, More, PartnerDetail, PartnerRow};
@@ -74,6 +75,10 @@ pub enum Action {
     /// S: the sort the other way round.
     SortDirection,
     Filter,
+    /// The bonuses filtered by this state (`None`: all), in one step (the palette's).
+    BonusFilter(Option<ShownBonusState>),
+    /// `:` the command palette.
+    Palette,
     ToggleChart,
     Select,
     Approve,

@@ -20,6 +20,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     app.current().render(&view, frame, b.content);
     message_line(app, frame, b.message);
     status_line(app, frame, b.status);
+    if let Some(p) = &app.palette {
+        p.render(app.lang, view.theme, frame, b.content);
+    }
     if let Some(d) = &app.dialog {
         d.render(&view, frame, b.content);
     }

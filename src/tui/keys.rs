@@ -15,7 +15,7 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     let mode = app.mode();
-    let key = if mode == Mode::Typing { key } else { physical(key) };
+    let key = if matches!(mode, Mode::Typing | Mode::Palette) { key } else { physical(key) };
     match mode {
         // Enter is the dialog's to judge: it confirms a single approval and cancels bulk work.
         Mode::Confirm => match key.code {
@@ -34,7 +34,23 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('?') => Some(Action::Help),
             _ => None,
         },
+        Mode::Palette => palette(key),
         Mode::Normal => normal(app, key),
+    }
+}
+
+/// In the palette letters are typed (j and k too: they are in words); arrows, Tab and Ctrl-N/P
+/// move.
+fn palette(key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Esc => Some(Action::CancelInput),
+        KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+        KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
+        KeyCode::Char('n') if ctrl => Some(Action::Down),
+        KeyCode::Char('p') if ctrl => Some(Action::Up),
+        _ => to_input_request(&Event::Key(key)).map(Action::Edit),
     }
 }
 
@@ -45,6 +61,7 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     let inside = app.tabs_inside();
     Some(match key.code {
         KeyCode::Char('?') => Action::Help,
+        KeyCode::Char(':') => Action::Palette,
         KeyCode::Char('q') => Action::QuitOrBack,
         KeyCode::Esc => Action::Back,
         // The number of a screen's place on the tab bar.
@@ -79,7 +96,8 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
 /// The Latin character of each key of the Russian (ЙЦУКЕН) layout: (Latin, Russian), lower case;
 /// the upper cases follow. On the `/` and `?` keys that layout gives `.` and `,`, which are no
 /// hotkeys of their own. `ё` sits on the backtick key, which is no hotkey, so it is not here.
-pub const PHYSICAL: [(char, char); 28] = [
+/// `ж` sits on `;`, whose shifted `:` opens the palette (see [`shifted`]).
+pub const PHYSICAL: [(char, char); 29] = [
     ('q', 'й'),
     ('w', 'ц'),
     ('e', 'у'),
@@ -108,13 +126,22 @@ pub const PHYSICAL: [(char, char); 28] = [
     ('m', 'ь'),
     ('/', '.'),
     ('?', ','),
+    (';', 'ж'),
 ];
+
+/// What Shift gives on a Latin key of the table.
+fn shifted(c: char) -> char {
+    match c {
+        ';' => ':',
+        c => c.to_ascii_uppercase(),
+    }
+}
 
 /// The Latin character on the same key as `c` (itself when it is not a Russian layout's).
 fn latin(c: char) -> char {
     let lower = c.to_lowercase().next().unwrap_or(c);
     match PHYSICAL.iter().find(|(_, ru)| *ru == lower) {
-        Some((en, _)) if lower != c => en.to_ascii_uppercase(),
+        Some((en, _)) if lower != c => shifted(*en),
         Some((en, _)) => *en,
         None => c,
     }
@@ -190,7 +217,7 @@ mod tests {
             }
             modes.push(app.mode());
             for (en, ru) in PHYSICAL {
-                for (en, ru) in [(en, ru), (en.to_ascii_uppercase(), ru.to_uppercase().next().unwrap_or(ru))] {
+                for (en, ru) in [(en, ru), (shifted(en), ru.to_uppercase().next().unwrap_or(ru))] {
                     assert_eq!(act(&app, en), act(&app, ru), "{en} and {ru} in {:?}", app.mode());
                     checked += act(&app, en).is_some() as usize;
                 }
@@ -232,5 +259,27 @@ mod tests {
         assert!(matches!(map(&app, key(KeyCode::Tab)), Some(Action::Right)));
         assert!(matches!(map(&app, key(KeyCode::BackTab)), Some(Action::Left)));
         assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)), Some(Action::ApproveAll)));
+    }
+
+    /// `:` opens the palette, and so does the key it is on read as `Ж` on the Russian layout;
+    /// in the palette letters (j and q too) are typed, arrows move, Enter runs, Esc closes.
+    #[test]
+    fn colon_opens_the_palette_whose_letters_are_typed() {
+        let mut app = app(Lang::En);
+        assert!(matches!(map(&app, key(KeyCode::Char(':'))), Some(Action::Palette)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Ж'))), Some(Action::Palette)));
+        assert!(map(&app, key(KeyCode::Char('ж'))).is_none());
+        app.update(Action::Palette);
+        assert_eq!(app.mode(), Mode::Palette);
+        for c in ['j', 'q', 'б', 'Ж'] {
+            assert!(
+                matches!(map(&app, key(KeyCode::Char(c))), Some(Action::Edit(InputRequest::InsertChar(x))) if x == c)
+            );
+        }
+        assert!(matches!(map(&app, key(KeyCode::Down)), Some(Action::Down)));
+        assert!(matches!(map(&app, key(KeyCode::Up)), Some(Action::Up)));
+        assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::Down)));
+        assert!(matches!(map(&app, key(KeyCode::Enter)), Some(Action::Submit)));
+        assert!(matches!(map(&app, key(KeyCode::Esc)), Some(Action::CancelInput)));
     }
 }

@@ -13,6 +13,7 @@ mod frames;
 mod i18n;
 mod keys;
 mod paging;
+mod palette;
 mod screens;
 mod widgets;
 

@@ -328,3 +328,19 @@ fn snapshots_list_headers_count_page_and_sort() {
         insta::assert_snapshot!(format!("bonuses_due_counted_{code}_80x24"), draw(&app).backend());
     }
 }
+
+/// The command palette over the dashboard, as opened and with "бон"/"bon" typed, in both languages.
+#[test]
+fn snapshot_palette() {
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = dashboard_app(lang, 80, 24);
+        app.update(Action::Palette);
+        let l = if lang == Lang::En { "en" } else { "ru" };
+        insta::assert_snapshot!(format!("palette_{l}_80x24"), draw(&app).backend());
+        for c in if lang == Lang::En { "bon" } else { "бон" }.chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Down);
+        insta::assert_snapshot!(format!("palette_typed_{l}_80x24"), draw(&app).backend());
+    }
+}
