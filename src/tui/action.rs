@@ -79,6 +79,10 @@ pub enum Action {
     BonusFilter(Option<ShownBonusState>),
     /// `:` the command palette.
     Palette,
+    /// A click on the `n`th row a list shows (0 is the first shown).
+    Pick(usize),
+    /// The mouse wheel: three rows down (true) or up.
+    Wheel(bool),
     ToggleChart,
     Select,
     Approve,

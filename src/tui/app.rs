@@ -13,6 +13,9 @@ use super::widgets::{Theme, View};
 use crate::domain::Lang;
 use chrono::{DateTime, FixedOffset, Utc};
 
+/// Rows one turn of the mouse wheel moves.
+const WHEEL_ROWS: usize = 3;
+
 /// How the keys are read at this moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -163,6 +166,10 @@ impl App {
                 self.help = false;
                 self.palette = Some(Palette::new(self.lang));
                 vec![]
+            }
+            Action::Wheel(down) => {
+                let step = if down { Action::Down } else { Action::Up };
+                (0..WHEEL_ROWS).flat_map(|_| self.update(step.clone())).collect()
             }
             Action::Back => self.back(false),
             Action::QuitOrBack => self.back(true),

@@ -4,7 +4,10 @@
 //! the Latin one on the same key, everywhere but in a text field.
 use super::action::{Action, Screen};
 use super::app::{App, Mode};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use super::chrome::{LIST_FIRST_ROW, TAB_LINE, tab_at};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use tui_input::backend::crossterm::to_input_request;
 
 pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
@@ -36,6 +39,25 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
         },
         Mode::Palette => palette(key),
         Mode::Normal => normal(app, key),
+    }
+}
+
+/// The mouse, on a screen with nothing over it (no dialog, help, palette or text field): a left
+/// click on a tab shows its screen, on a list's row highlights it (rows past the last shown do
+/// nothing, nor does the header); the wheel moves as the arrows do.
+pub fn mouse(app: &App, m: MouseEvent) -> Option<Action> {
+    if app.mode() != Mode::Normal {
+        return None;
+    }
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) if m.row == TAB_LINE => tab_at(app.lang, m.column).map(Action::GoTo),
+        // The message and status lines are the last two.
+        MouseEventKind::Down(MouseButton::Left) if m.row >= LIST_FIRST_ROW && m.row + 2 < app.height => {
+            Some(Action::Pick((m.row - LIST_FIRST_ROW) as usize))
+        }
+        MouseEventKind::ScrollDown => Some(Action::Wheel(true)),
+        MouseEventKind::ScrollUp => Some(Action::Wheel(false)),
+        _ => None,
     }
 }
 
@@ -281,5 +303,63 @@ mod tests {
         assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::Down)));
         assert!(matches!(map(&app, key(KeyCode::Enter)), Some(Action::Submit)));
         assert!(matches!(map(&app, key(KeyCode::Esc)), Some(Action::CancelInput)));
+    }
+
+    fn click(app: &App, column: u16, row: u16, kind: MouseEventKind) -> Option<Action> {
+        mouse(app, MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE })
+    }
+
+    fn left(app: &App, column: u16, row: u16) -> Option<Action> {
+        click(app, column, row, MouseEventKind::Down(MouseButton::Left))
+    }
+
+    /// A click on each tab, at its first and last column and in either language, shows its
+    /// screen; the space between tabs and past the last does nothing.
+    #[test]
+    fn a_click_on_a_tab_shows_its_screen() {
+        for lang in [Lang::En, Lang::Ru] {
+            let app = app(lang);
+            let tabs = crate::tui::chrome::tabs(lang);
+            assert_eq!(tabs.len(), Screen::ALL.len());
+            for (screen, _, cols) in &tabs {
+                for x in [cols.start, cols.end - 1] {
+                    assert!(matches!(left(&app, x, 0), Some(Action::GoTo(s)) if s == *screen), "{lang:?} {x}");
+                }
+                assert!(left(&app, cols.end, 0).is_none(), "the gap after {screen:?}");
+            }
+        }
+        let app = app(Lang::En);
+        // `[1 Dashboard]  2 Partners   3 Bonuses`: "Partners" is at columns 17..24.
+        assert!(matches!(left(&app, 17, 0), Some(Action::GoTo(Screen::Partners))));
+        assert!(matches!(left(&app, 30, 0), Some(Action::GoTo(Screen::Bonuses))));
+        assert!(left(&app, 60, 0).is_none());
+        assert!(click(&app, 17, 0, MouseEventKind::Down(MouseButton::Right)).is_none());
+    }
+
+    /// A click on a list's row highlights that row; on the title, the header, the message or
+    /// status line, or under the last row shown, nothing changes.
+    #[test]
+    fn a_click_on_a_row_highlights_it_and_the_wheel_moves_three_rows() {
+        let mut app = crate::tui::fixtures::partners_listed(5);
+        app.update(Action::Resize(80, 24));
+        for row in [1, 2, 22, 23] {
+            assert!(left(&app, 10, row).is_none(), "line {row}");
+        }
+        let pick = left(&app, 10, LIST_FIRST_ROW + 3);
+        assert!(matches!(pick, Some(Action::Pick(3))), "{pick:?}");
+        app.update(Action::Pick(3));
+        assert_eq!(app.screens.partners.list.sel, 3);
+        app.update(Action::Pick(7));
+        assert_eq!(app.screens.partners.list.sel, 3, "no row is shown there");
+        assert!(matches!(click(&app, 5, 9, MouseEventKind::ScrollDown), Some(Action::Wheel(true))));
+        assert!(matches!(click(&app, 5, 9, MouseEventKind::ScrollUp), Some(Action::Wheel(false))));
+        app.update(Action::Pick(0));
+        app.update(Action::Wheel(true));
+        assert_eq!(app.screens.partners.list.sel, 3);
+        app.update(Action::Wheel(false));
+        assert_eq!(app.screens.partners.list.sel, 0);
+        // Over help, a dialog or the palette the mouse does nothing.
+        app.update(Action::Help);
+        assert!(left(&app, 10, LIST_FIRST_ROW).is_none() && left(&app, 17, 0).is_none());
     }
 }

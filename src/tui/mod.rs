@@ -130,6 +130,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     app.redraw = true;
                     Action::Resize(w, h)
                 }
+                Some(TermMsg::Event(Event::Mouse(m))) => match keys::mouse(app, m) {
+                    Some(a) => a,
+                    None => continue,
+                },
                 Some(TermMsg::Event(_)) => continue,
                 Some(TermMsg::Failed(e)) => {
                     tracing::warn!("the terminal cannot be read any more, quitting: {e}");
@@ -271,6 +275,7 @@ mod term {
             execute!(
                 io::stdout(),
                 terminal::EnterAlternateScreen,
+                event::EnableMouseCapture,
                 cursor::Hide,
                 terminal::Clear(terminal::ClearType::All)
             )?;
@@ -285,13 +290,20 @@ mod term {
         }
     }
 
-    /// Restores raw mode, the main screen and the cursor; only the first call does anything.
+    /// Restores raw mode, mouse reporting, the main screen and the cursor; only the first call
+    /// does anything (every exit path and the panic hook come here).
     pub fn leave() -> bool {
         if !ACTIVE.swap(false, Ordering::SeqCst) {
             return false;
         }
         let _ = terminal::disable_raw_mode();
-        let _ = execute!(io::stdout(), EndSynchronizedUpdate, terminal::LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            io::stdout(),
+            EndSynchronizedUpdate,
+            event::DisableMouseCapture,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
         true
     }
 }

@@ -344,3 +344,20 @@ fn snapshot_palette() {
         insta::assert_snapshot!(format!("palette_typed_{l}_80x24"), draw(&app).backend());
     }
 }
+
+/// The mouse's geometry is the drawing's: the row a click on line `LIST_FIRST_ROW + i` picks is
+/// the row drawn there, on both lists, and a tab's columns hold its label.
+#[test]
+fn clicks_land_where_the_rows_and_tabs_are_drawn() {
+    use super::chrome::{LIST_FIRST_ROW, tabs};
+    for (app, first) in [(partners_app(Lang::En, 80, 24), "AIGERIM7"), (bonuses_app(Lang::Ru, 80, 24), "101")] {
+        let t = draw(&app);
+        let line = |y: u16| (0..80u16).map(|x| t.backend().buffer()[(x, y)].symbol().to_string()).collect::<String>();
+        assert!(line(LIST_FIRST_ROW).contains(first), "{}", line(LIST_FIRST_ROW));
+        assert!(!line(LIST_FIRST_ROW - 1).contains(first));
+        for (_, label, cols) in tabs(app.lang) {
+            let drawn: String = cols.map(|x| t.backend().buffer()[(x, 0)].symbol().to_string()).collect();
+            assert!(drawn.contains(&label), "{drawn:?} holds {label:?}");
+        }
+    }
+}
