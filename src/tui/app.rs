@@ -7,6 +7,7 @@ use super::action::{Action, Effect, Screen};
 use super::component::{Component, Cx, Message, MsgKind};
 use super::dialog::{Answer, Dialog};
 use super::i18n::{self, K, t};
+use super::keymap::Keymap;
 use super::palette::{Outcome, Palette};
 use super::screens::Screens;
 use super::widgets::{Theme, View};
@@ -45,6 +46,8 @@ pub struct App {
     pub dialog: Option<Dialog>,
     /// The command palette, while open.
     pub palette: Option<Palette>,
+    /// The operator's own keys (`keys.toml`).
+    pub keymap: Keymap,
     pub screens: Screens,
     pub quit: bool,
     /// Whether the last update changed what is on screen.
@@ -75,6 +78,7 @@ impl App {
             message: None,
             dialog: None,
             palette: None,
+            keymap: Keymap::default(),
             screens: Screens::default(),
             quit: false,
             redraw: true,

@@ -80,6 +80,11 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return None;
     }
+    if let KeyCode::Char(c) = key.code
+        && let Some(rebound) = app.keymap.get(c)
+    {
+        return rebound;
+    }
     let inside = app.tabs_inside();
     Some(match key.code {
         KeyCode::Char('?') => Action::Help,
@@ -361,5 +366,17 @@ mod tests {
         // Over help, a dialog or the palette the mouse does nothing.
         app.update(Action::Help);
         assert!(left(&app, 10, LIST_FIRST_ROW).is_none() && left(&app, 17, 0).is_none());
+    }
+
+    /// keys.toml's `approve = "x"`: x approves (on either layout), a no longer does.
+    #[test]
+    fn a_rebound_key_does_its_action_and_the_default_no_longer_does() {
+        let mut app = app(Lang::En);
+        assert!(matches!(map(&app, key(KeyCode::Char('a'))), Some(Action::Approve)));
+        app.keymap = crate::tui::keymap::Keymap::parse("[keys]\napprove = \"x\"\n").expect("good");
+        assert!(matches!(map(&app, key(KeyCode::Char('x'))), Some(Action::Approve)));
+        assert!(matches!(map(&app, key(KeyCode::Char('ч'))), Some(Action::Approve)));
+        assert!(map(&app, key(KeyCode::Char('a'))).is_none());
+        assert!(matches!(map(&app, key(KeyCode::Char('v'))), Some(Action::Void)));
     }
 }

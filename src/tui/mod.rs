@@ -11,6 +11,7 @@ mod component;
 mod dialog;
 mod frames;
 mod i18n;
+mod keymap;
 mod keys;
 mod paging;
 mod palette;
@@ -46,7 +47,10 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 /// the process is asked to stop (SIGTERM, SIGINT).
 pub async fn run(ctx: Ctx, lang: Lang) -> anyhow::Result<()> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Read before the screen opens, so that a wrong entry is said on the console and stops here.
+    let keymap = keymap::Keymap::load().map_err(|e| anyhow::anyhow!(e))?;
     let mut app = App::new(lang, ctx.operator.clone(), ctx.store.describe(), ctx.terms.timezone, ctx.now(), color);
+    app.keymap = keymap;
     let mut terminal = term::enter()?;
     let result = event_loop(&ctx, &mut app, &mut terminal).await;
     term::leave();
