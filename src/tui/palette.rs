@@ -191,6 +191,14 @@ mod tests {
         }
     }
 
+    /// The console with the palette open and `s` typed into it.
+    fn opened(lang: Lang, s: &str) -> crate::tui::app::App {
+        let mut app = app(lang);
+        app.update(Action::Palette);
+        typed(&mut app, s);
+        app
+    }
+
     fn labels(app: &crate::tui::app::App) -> Vec<String> {
         app.palette.as_ref().map(|p| p.shown().iter().map(|i| i.label.clone()).collect()).unwrap_or_default()
     }
@@ -229,9 +237,7 @@ mod tests {
 
     #[test]
     fn arrows_move_and_a_filter_entry_shows_the_bonuses_so_filtered() {
-        let mut app = app(Lang::En);
-        app.update(Action::Palette);
-        typed(&mut app, "bonuses");
+        let mut app = opened(Lang::En, "bonuses");
         app.update(Action::Down);
         app.update(Action::Down);
         app.update(Action::Down);
@@ -259,9 +265,7 @@ mod tests {
 
     #[test]
     fn esc_closes_without_running_and_keys_do_not_reach_the_screen() {
-        let mut app = app(Lang::En);
-        app.update(Action::Palette);
-        typed(&mut app, "qj2");
+        let mut app = opened(Lang::En, "qj2");
         assert!(!app.quit);
         assert_eq!(app.screen, Screen::Dashboard);
         assert!(app.update(Action::Back).is_empty());
@@ -278,9 +282,7 @@ mod tests {
 
     #[test]
     fn quit_from_the_palette_quits() {
-        let mut app = app(Lang::Ru);
-        app.update(Action::Palette);
-        typed(&mut app, "выйти");
+        let mut app = opened(Lang::Ru, "выйти");
         app.update(Action::Submit);
         assert!(app.quit);
     }
