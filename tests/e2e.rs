@@ -1,6 +1,6 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
 //! SSH — open the demo, go to the partners screen, open a partner and read it; and drive it
-//! with the Russian keyboard layout on.
+//! with the Russian keyboard layout on; reach a screen through the command palette.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -165,5 +165,31 @@ fn keys_in_one_write_open_the_partner_the_last_search_found() -> Result<(), Stri
     assert!(head.starts_with("AZAMAT25 · Азамат Мусин"), "the detail opened is {head:?}:\n{detail}");
     assert!(detail.contains("+7 747 375 88 78"), "the profile shows the phone searched:\n{detail}");
     let _ = child.kill();
+    Ok(())
+}
+
+/// `:` opens the command palette; "bon" typed finds the bonuses screen first, Enter shows it;
+/// in Russian "бон" does the same, and the `:` key read as `Ж` on the Russian layout opens it.
+#[test]
+fn the_palette_reaches_a_screen() -> Result<(), String> {
+    for (lang, colon, word, title, tab, header) in [
+        ("en", ":", "bon", "Commands", "[3 Bonuses]", "Partner"),
+        ("ru", "Ж", "бон", "Команды", "[3 Бонусы]", "Партнёр"),
+    ] {
+        let (mut child, screen, mut writer, _data) = console(lang)?;
+        let mut key = typer(&mut writer);
+        screen.wait_for("[1 ", 120)?;
+        key(colon)?;
+        screen.wait_for(title, 30)?;
+        key(word)?;
+        screen.wait_for(&format!(": {word}"), 30)?;
+        key("\r")?;
+        let shown = screen.wait_for(tab, 30)?;
+        assert!(!shown.contains(title), "the palette closed:\n{shown}");
+        let rows = screen.wait_for("> [ ]", 30)?;
+        assert!(rows.lines().nth(2).is_some_and(|l| l.contains(header)), "the bonuses' header:\n{rows}");
+        key("q")?;
+        quits(&mut child, "q")?;
+    }
     Ok(())
 }

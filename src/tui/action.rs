@@ -3,6 +3,7 @@
 //! the request id they were asked with. The screens depend on this file, never on the `App`.
 use super::i18n::K;
 use crate::domain::Money;
+use crate::domain::bonus::ShownBonusState;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::export::ExportOf;
@@ -81,6 +82,14 @@ pub enum Action {
     /// S: the sort the other way round.
     SortDirection,
     Filter,
+    /// The bonuses filtered by this state (`None`: all), in one step (the palette's).
+    BonusFilter(Option<ShownBonusState>),
+    /// `:` the command palette.
+    Palette,
+    /// A click on the `n`th row a list shows (0 is the first shown).
+    Pick(usize),
+    /// The mouse wheel: three rows down (true) or up.
+    Wheel(bool),
     ToggleChart,
     Select,
     Approve,

@@ -7,13 +7,18 @@ use super::action::{Action, Effect, Screen};
 use super::component::{Component, Cx, Message, MsgKind};
 use super::dialog::{Answer, Dialog};
 use super::i18n::{self, K, t};
+use super::keymap::Keymap;
 use super::keys;
+use super::palette::{Outcome, Palette};
 use super::screens::Screens;
 use super::widgets::{Theme, View};
 use crate::domain::Lang;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::VecDeque;
+
+/// Rows one turn of the mouse wheel moves.
+const WHEEL_ROWS: usize = 3;
 
 /// How the keys are read at this moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +29,8 @@ pub enum Mode {
     Confirm,
     /// A text field has the keys (search line, a dialog's reason).
     Typing,
+    /// The command palette has the keys.
+    Palette,
 }
 
 #[derive(Debug)]
@@ -40,6 +47,10 @@ pub struct App {
     pub help: bool,
     pub message: Option<Message>,
     pub dialog: Option<Dialog>,
+    /// The command palette, while open.
+    pub palette: Option<Palette>,
+    /// The operator's own keys (`keys.toml`).
+    pub keymap: Keymap,
     pub screens: Screens,
     pub quit: bool,
     /// Whether the last update changed what is on screen.
@@ -73,6 +84,8 @@ impl App {
             help: false,
             message: None,
             dialog: None,
+            palette: None,
+            keymap: Keymap::default(),
             screens: Screens::default(),
             quit: false,
             redraw: true,
@@ -99,6 +112,7 @@ impl App {
         match &self.dialog {
             Some(d) if d.typing() => Mode::Typing,
             Some(_) => Mode::Confirm,
+            None if self.palette.is_some() => Mode::Palette,
             None if self.help => Mode::Help,
             None if self.current().field().is_some() => Mode::Typing,
             None => Mode::Normal,
@@ -178,6 +192,9 @@ impl App {
         if action.is_user() {
             self.message = None;
         }
+        if self.mode() == Mode::Palette && action.is_user() && !matches!(action, Action::Quit) {
+            return self.in_palette(action);
+        }
         match action {
             Action::Quit => {
                 self.quit = true;
@@ -213,10 +230,35 @@ impl App {
                 self.redraw = false;
                 vec![]
             }
+            Action::Palette => {
+                self.help = false;
+                self.palette = Some(Palette::new(self.lang));
+                vec![]
+            }
+            Action::Wheel(down) => {
+                let step = if down { Action::Down } else { Action::Up };
+                (0..WHEEL_ROWS).flat_map(|_| self.update(step.clone())).collect()
+            }
             Action::Back => self.back(false),
             Action::QuitOrBack => self.back(true),
             a if self.dialog.as_ref().is_some_and(|d| d.takes(&a)) => self.answer(a),
             a => self.dispatch(a),
+        }
+    }
+
+    /// A key for the open palette; what it runs goes through `update` as the keys would.
+    fn in_palette(&mut self, action: Action) -> Vec<Effect> {
+        let Some(palette) = self.palette.as_mut() else { return vec![] };
+        match palette.update(action) {
+            Outcome::Open => vec![],
+            Outcome::Closed => {
+                self.palette = None;
+                vec![]
+            }
+            Outcome::Run(actions) => {
+                self.palette = None;
+                actions.into_iter().flat_map(|a| self.update(a)).collect()
+            }
         }
     }
 

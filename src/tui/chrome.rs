@@ -5,6 +5,7 @@ use super::app::App;
 use super::component::MsgKind;
 use super::i18n::{self, K, t};
 use super::widgets::{boxed, centered, clean, fit, input_field};
+use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -20,6 +21,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     app.current().render(&view, frame, b.content);
     message_line(app, frame, b.message);
     status_line(app, frame, b.status);
+    if let Some(p) = &app.palette {
+        p.render(app.lang, view.theme, frame, b.content);
+    }
     if let Some(d) = &app.dialog {
         d.render(&view, frame, b.content);
     }
@@ -36,6 +40,12 @@ struct Bands {
     status: Rect,
 }
 
+/// The line of the tab bar: the first.
+pub const TAB_LINE: u16 = 0;
+/// The line of a list's first row: under the tab bar, the list's title and its header (the
+/// lists are drawn so, and `paging::page_rows` counts them; a test holds the three together).
+pub const LIST_FIRST_ROW: u16 = 3;
+
 fn bands(area: Rect) -> Bands {
     let [tabs, content, message, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
@@ -43,12 +53,30 @@ fn bands(area: Rect) -> Bands {
     Bands { tabs, content, message, status }
 }
 
+/// Each screen's tab and the columns it takes on the tab bar (its label with a cell either
+/// side, for the brackets of the current one), a space between tabs.
+pub fn tabs(lang: Lang) -> Vec<(Screen, String, std::ops::Range<u16>)> {
+    let mut x = 0u16;
+    let mut out = Vec::new();
+    for (i, screen) in Screen::ALL.into_iter().enumerate() {
+        let label = i18n::tab_label(lang, screen.title(), i as u8 + 1);
+        let w = label.width() as u16 + 2;
+        out.push((screen, label, x..x + w));
+        x += w + 1;
+    }
+    out
+}
+
+/// The screen whose tab is at column `x`.
+pub fn tab_at(lang: Lang, x: u16) -> Option<Screen> {
+    tabs(lang).into_iter().find(|(_, _, r)| r.contains(&x)).map(|(s, _, _)| s)
+}
+
 /// `[1 Dashboard]  2 Partners   3 Bonuses` — the current screen in brackets, not only in colour.
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.view().theme;
     let mut spans = Vec::new();
-    for (i, screen) in Screen::ALL.into_iter().enumerate() {
-        let label = i18n::tab_label(app.lang, screen.title(), i as u8 + 1);
+    for (screen, label, _) in tabs(app.lang) {
         if app.screen == screen {
             spans.push(Span::styled(format!("[{label}]"), theme.tab_active()));
         } else {

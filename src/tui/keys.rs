@@ -4,7 +4,10 @@
 //! the Latin one on the same key, everywhere but in a text field.
 use super::action::{Action, Screen};
 use super::app::{App, Mode};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use super::chrome::{LIST_FIRST_ROW, TAB_LINE, tab_at};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use tui_input::backend::crossterm::to_input_request;
 
 pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
@@ -15,7 +18,7 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     let mode = app.mode();
-    let key = if mode == Mode::Typing { key } else { physical(key) };
+    let key = if matches!(mode, Mode::Typing | Mode::Palette) { key } else { physical(key) };
     match mode {
         // Enter is the dialog's to judge: it confirms a single approval and cancels bulk work.
         Mode::Confirm => match key.code {
@@ -34,7 +37,42 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('?') => Some(Action::Help),
             _ => None,
         },
+        Mode::Palette => palette(key),
         Mode::Normal => normal(app, key),
+    }
+}
+
+/// The mouse, on a screen with nothing over it (no dialog, help, palette or text field): a left
+/// click on a tab shows its screen, on a list's row highlights it (rows past the last shown do
+/// nothing, nor does the header); the wheel moves as the arrows do.
+pub fn mouse(app: &App, m: MouseEvent) -> Option<Action> {
+    if app.mode() != Mode::Normal {
+        return None;
+    }
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) if m.row == TAB_LINE => tab_at(app.lang, m.column).map(Action::GoTo),
+        // The message and status lines are the last two.
+        MouseEventKind::Down(MouseButton::Left) if m.row >= LIST_FIRST_ROW && m.row + 2 < app.height => {
+            Some(Action::Pick((m.row - LIST_FIRST_ROW) as usize))
+        }
+        MouseEventKind::ScrollDown => Some(Action::Wheel(true)),
+        MouseEventKind::ScrollUp => Some(Action::Wheel(false)),
+        _ => None,
+    }
+}
+
+/// In the palette letters are typed (j and k too: they are in words); arrows, Tab and Ctrl-N/P
+/// move.
+fn palette(key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Esc => Some(Action::CancelInput),
+        KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+        KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
+        KeyCode::Char('n') if ctrl => Some(Action::Down),
+        KeyCode::Char('p') if ctrl => Some(Action::Up),
+        _ => to_input_request(&Event::Key(key)).map(Action::Edit),
     }
 }
 
@@ -42,9 +80,15 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return None;
     }
+    if let KeyCode::Char(c) = key.code
+        && let Some(rebound) = app.keymap.get(c)
+    {
+        return rebound;
+    }
     let inside = app.tabs_inside();
     Some(match key.code {
         KeyCode::Char('?') => Action::Help,
+        KeyCode::Char(':') => Action::Palette,
         KeyCode::Char('q') => Action::QuitOrBack,
         KeyCode::Esc => Action::Back,
         // The number of a screen's place on the tab bar.
@@ -81,7 +125,8 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
 /// The Latin character of each key of the Russian (ЙЦУКЕН) layout: (Latin, Russian), lower case;
 /// the upper cases follow. On the `/` and `?` keys that layout gives `.` and `,`, which are no
 /// hotkeys of their own. `ё` sits on the backtick key, which is no hotkey, so it is not here.
-pub const PHYSICAL: [(char, char); 28] = [
+/// `ж` sits on `;`, whose shifted `:` opens the palette (see [`shifted`]).
+pub const PHYSICAL: [(char, char); 29] = [
     ('q', 'й'),
     ('w', 'ц'),
     ('e', 'у'),
@@ -110,13 +155,22 @@ pub const PHYSICAL: [(char, char); 28] = [
     ('m', 'ь'),
     ('/', '.'),
     ('?', ','),
+    (';', 'ж'),
 ];
+
+/// What Shift gives on a Latin key of the table.
+fn shifted(c: char) -> char {
+    match c {
+        ';' => ':',
+        c => c.to_ascii_uppercase(),
+    }
+}
 
 /// The Latin character on the same key as `c` (itself when it is not a Russian layout's).
 fn latin(c: char) -> char {
     let lower = c.to_lowercase().next().unwrap_or(c);
     match PHYSICAL.iter().find(|(_, ru)| *ru == lower) {
-        Some((en, _)) if lower != c => en.to_ascii_uppercase(),
+        Some((en, _)) if lower != c => shifted(*en),
         Some((en, _)) => *en,
         None => c,
     }
@@ -192,7 +246,7 @@ mod tests {
             }
             modes.push(app.mode());
             for (en, ru) in PHYSICAL {
-                for (en, ru) in [(en, ru), (en.to_ascii_uppercase(), ru.to_uppercase().next().unwrap_or(ru))] {
+                for (en, ru) in [(en, ru), (shifted(en), ru.to_uppercase().next().unwrap_or(ru))] {
                     assert_eq!(act(&app, en), act(&app, ru), "{en} and {ru} in {:?}", app.mode());
                     checked += act(&app, en).is_some() as usize;
                 }
@@ -234,5 +288,97 @@ mod tests {
         assert!(matches!(map(&app, key(KeyCode::Tab)), Some(Action::Right)));
         assert!(matches!(map(&app, key(KeyCode::BackTab)), Some(Action::Left)));
         assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)), Some(Action::ApproveAll)));
+    }
+
+    /// `:` opens the palette, and so does the key it is on read as `Ж` on the Russian layout;
+    /// in the palette letters (j and q too) are typed, arrows move, Enter runs, Esc closes.
+    #[test]
+    fn colon_opens_the_palette_whose_letters_are_typed() {
+        let mut app = app(Lang::En);
+        assert!(matches!(map(&app, key(KeyCode::Char(':'))), Some(Action::Palette)));
+        assert!(matches!(map(&app, key(KeyCode::Char('Ж'))), Some(Action::Palette)));
+        assert!(map(&app, key(KeyCode::Char('ж'))).is_none());
+        app.update(Action::Palette);
+        assert_eq!(app.mode(), Mode::Palette);
+        for c in ['j', 'q', 'б', 'Ж'] {
+            assert!(
+                matches!(map(&app, key(KeyCode::Char(c))), Some(Action::Edit(InputRequest::InsertChar(x))) if x == c)
+            );
+        }
+        assert!(matches!(map(&app, key(KeyCode::Down)), Some(Action::Down)));
+        assert!(matches!(map(&app, key(KeyCode::Up)), Some(Action::Up)));
+        assert!(matches!(map(&app, KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::Down)));
+        assert!(matches!(map(&app, key(KeyCode::Enter)), Some(Action::Submit)));
+        assert!(matches!(map(&app, key(KeyCode::Esc)), Some(Action::CancelInput)));
+    }
+
+    fn click(app: &App, column: u16, row: u16, kind: MouseEventKind) -> Option<Action> {
+        mouse(app, MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE })
+    }
+
+    fn left(app: &App, column: u16, row: u16) -> Option<Action> {
+        click(app, column, row, MouseEventKind::Down(MouseButton::Left))
+    }
+
+    /// A click on each tab, at its first and last column and in either language, shows its
+    /// screen; the space between tabs and past the last does nothing.
+    #[test]
+    fn a_click_on_a_tab_shows_its_screen() {
+        for lang in [Lang::En, Lang::Ru] {
+            let app = app(lang);
+            let tabs = crate::tui::chrome::tabs(lang);
+            assert_eq!(tabs.len(), Screen::ALL.len());
+            for (screen, _, cols) in &tabs {
+                for x in [cols.start, cols.end - 1] {
+                    assert!(matches!(left(&app, x, 0), Some(Action::GoTo(s)) if s == *screen), "{lang:?} {x}");
+                }
+                assert!(left(&app, cols.end, 0).is_none(), "the gap after {screen:?}");
+            }
+        }
+        let app = app(Lang::En);
+        // `[1 Dashboard]  2 Partners   3 Bonuses`: "Partners" is at columns 17..24.
+        assert!(matches!(left(&app, 17, 0), Some(Action::GoTo(Screen::Partners))));
+        assert!(matches!(left(&app, 30, 0), Some(Action::GoTo(Screen::Bonuses))));
+        assert!(left(&app, 60, 0).is_none());
+        assert!(click(&app, 17, 0, MouseEventKind::Down(MouseButton::Right)).is_none());
+    }
+
+    /// A click on a list's row highlights that row; on the title, the header, the message or
+    /// status line, or under the last row shown, nothing changes.
+    #[test]
+    fn a_click_on_a_row_highlights_it_and_the_wheel_moves_three_rows() {
+        let mut app = crate::tui::fixtures::partners_listed(5);
+        app.update(Action::Resize(80, 24));
+        for row in [1, 2, 22, 23] {
+            assert!(left(&app, 10, row).is_none(), "line {row}");
+        }
+        let pick = left(&app, 10, LIST_FIRST_ROW + 3);
+        assert!(matches!(pick, Some(Action::Pick(3))), "{pick:?}");
+        app.update(Action::Pick(3));
+        assert_eq!(app.screens.partners.list.sel, 3);
+        app.update(Action::Pick(7));
+        assert_eq!(app.screens.partners.list.sel, 3, "no row is shown there");
+        assert!(matches!(click(&app, 5, 9, MouseEventKind::ScrollDown), Some(Action::Wheel(true))));
+        assert!(matches!(click(&app, 5, 9, MouseEventKind::ScrollUp), Some(Action::Wheel(false))));
+        app.update(Action::Pick(0));
+        app.update(Action::Wheel(true));
+        assert_eq!(app.screens.partners.list.sel, 3);
+        app.update(Action::Wheel(false));
+        assert_eq!(app.screens.partners.list.sel, 0);
+        // Over help, a dialog or the palette the mouse does nothing.
+        app.update(Action::Help);
+        assert!(left(&app, 10, LIST_FIRST_ROW).is_none() && left(&app, 17, 0).is_none());
+    }
+
+    /// keys.toml's `approve = "x"`: x approves (on either layout), a no longer does.
+    #[test]
+    fn a_rebound_key_does_its_action_and_the_default_no_longer_does() {
+        let mut app = app(Lang::En);
+        assert!(matches!(map(&app, key(KeyCode::Char('a'))), Some(Action::Approve)));
+        app.keymap = crate::tui::keymap::Keymap::parse("[keys]\napprove = \"x\"\n").expect("good");
+        assert!(matches!(map(&app, key(KeyCode::Char('x'))), Some(Action::Approve)));
+        assert!(matches!(map(&app, key(KeyCode::Char('ч'))), Some(Action::Approve)));
+        assert!(map(&app, key(KeyCode::Char('a'))).is_none());
+        assert!(matches!(map(&app, key(KeyCode::Char('v'))), Some(Action::Void)));
     }
 }

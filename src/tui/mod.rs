@@ -12,8 +12,10 @@ mod component;
 mod dialog;
 mod frames;
 mod i18n;
+mod keymap;
 mod keys;
 mod paging;
+mod palette;
 mod screens;
 mod search;
 mod widgets;
@@ -49,7 +51,10 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 /// the process is asked to stop (SIGTERM, SIGINT).
 pub async fn run(ctx: Ctx, lang: Lang) -> anyhow::Result<()> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // Read before the screen opens, so that a wrong entry is said on the console and stops here.
+    let keymap = keymap::Keymap::load().map_err(|e| anyhow::anyhow!(e))?;
     let mut app = App::new(lang, ctx.operator.clone(), ctx.store.describe(), ctx.terms.timezone, ctx.now(), color);
+    app.keymap = keymap;
     let mut terminal = term::enter()?;
     let result = event_loop(&ctx, &mut app, &mut terminal).await;
     term::leave();
@@ -144,6 +149,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     app.redraw = true;
                     Action::Resize(w, h)
                 }
+                Some(TermMsg::Event(Event::Mouse(m))) => match keys::mouse(app, m) {
+                    Some(a) => a,
+                    None => continue,
+                },
                 Some(TermMsg::Event(_)) => continue,
                 Some(TermMsg::Failed(e)) => {
                     tracing::warn!("the terminal cannot be read any more, quitting: {e}");
@@ -348,6 +357,7 @@ mod term {
             execute!(
                 io::stdout(),
                 terminal::EnterAlternateScreen,
+                event::EnableMouseCapture,
                 cursor::Hide,
                 terminal::Clear(terminal::ClearType::All)
             )?;
@@ -362,13 +372,20 @@ mod term {
         }
     }
 
-    /// Restores raw mode, the main screen and the cursor; only the first call does anything.
+    /// Restores raw mode, mouse reporting, the main screen and the cursor; only the first call
+    /// does anything (every exit path and the panic hook come here).
     pub fn leave() -> bool {
         if !ACTIVE.swap(false, Ordering::SeqCst) {
             return false;
         }
         let _ = terminal::disable_raw_mode();
-        let _ = execute!(io::stdout(), EndSynchronizedUpdate, terminal::LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            io::stdout(),
+            EndSynchronizedUpdate,
+            event::DisableMouseCapture,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
         true
     }
 }

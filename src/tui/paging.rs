@@ -149,6 +149,13 @@ impl<T, At> List<T, At> {
                 self.sel = 0;
                 Step::Stay
             }
+            Action::Pick(i) => {
+                // Only a row that is shown: a click below the last does nothing.
+                if *i < n {
+                    self.sel = *i;
+                }
+                Step::Stay
+            }
             Action::Home => Step::First,
             Action::End => Step::Last,
             _ => return None,

@@ -374,3 +374,36 @@ fn snapshots_list_headers_count_page_and_sort() {
         insta::assert_snapshot!(format!("bonuses_due_counted_{code}_80x24"), draw(&app).backend());
     }
 }
+
+/// The command palette over the dashboard, as opened and with "бон"/"bon" typed, in both languages.
+#[test]
+fn snapshot_palette() {
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = dashboard_app(lang, 80, 24);
+        app.update(Action::Palette);
+        let l = if lang == Lang::En { "en" } else { "ru" };
+        insta::assert_snapshot!(format!("palette_{l}_80x24"), draw(&app).backend());
+        for c in if lang == Lang::En { "bon" } else { "бон" }.chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        app.update(Action::Down);
+        insta::assert_snapshot!(format!("palette_typed_{l}_80x24"), draw(&app).backend());
+    }
+}
+
+/// The mouse's geometry is the drawing's: the row a click on line `LIST_FIRST_ROW + i` picks is
+/// the row drawn there, on both lists, and a tab's columns hold its label.
+#[test]
+fn clicks_land_where_the_rows_and_tabs_are_drawn() {
+    use super::chrome::{LIST_FIRST_ROW, tabs};
+    for (app, first) in [(partners_app(Lang::En, 80, 24), "AIGERIM7"), (bonuses_app(Lang::Ru, 80, 24), "101")] {
+        let t = draw(&app);
+        let line = |y: u16| (0..80u16).map(|x| t.backend().buffer()[(x, y)].symbol().to_string()).collect::<String>();
+        assert!(line(LIST_FIRST_ROW).contains(first), "{}", line(LIST_FIRST_ROW));
+        assert!(!line(LIST_FIRST_ROW - 1).contains(first));
+        for (_, label, cols) in tabs(app.lang) {
+            let drawn: String = cols.map(|x| t.backend().buffer()[(x, 0)].symbol().to_string()).collect();
+            assert!(drawn.contains(&label), "{drawn:?} holds {label:?}");
+        }
+    }
+}

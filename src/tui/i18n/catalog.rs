@@ -181,6 +181,19 @@ pub enum K {
     HintDetail,
     HintBonuses,
     HintBonusDetail,
+    // The command palette
+    PalTitle,
+    PalNothing,
+    PalFilterWord,
+    PalSearch,
+    PalFilter,
+    PalSort,
+    PalSortDirection,
+    PalChart,
+    PalReload,
+    PalHelp,
+    PalBack,
+    PalQuit,
 }
 
 /// The fixed string for `k` in `lang`.
@@ -390,5 +403,17 @@ fn text(k: K) -> (&'static str, &'static str) {
             "Space select · a approve · A all due · v void · f filter · ? help · q quit",
             "Пробел выбор · a одобрить · A все · v аннул. · f фильтр · ? справка · q выход",
         ),
+        K::PalTitle => ("Commands", "Команды"),
+        K::PalNothing => ("Nothing matches", "Ничего не найдено"),
+        K::PalFilterWord => ("filter", "фильтр"),
+        K::PalSearch => ("Search this list", "Поиск в списке"),
+        K::PalFilter => ("Next filter or status", "Следующий фильтр или статус"),
+        K::PalSort => ("Sort by the next column", "Сортировка по следующему столбцу"),
+        K::PalSortDirection => ("Sort the other way round", "Сортировка в обратную сторону"),
+        K::PalChart => ("Chart: revenue / bonuses", "График: выручка / бонусы"),
+        K::PalReload => ("Reload what is shown", "Обновить показанное"),
+        K::PalHelp => ("Help: the keys of this screen", "Справка: клавиши этого экрана"),
+        K::PalBack => ("Back / close", "Назад / закрыть"),
+        K::PalQuit => ("Quit refdesk", "Выйти из refdesk"),
     }
 }

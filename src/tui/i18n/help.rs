@@ -105,6 +105,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     out.extend([
         ("1 2 3", pick("dashboard / partners / bonuses", "обзор / партнёры / бонусы")),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
+        (":", pick("commands: every screen and action", "команды: все экраны и действия")),
         ("?", pick("this help", "эта справка")),
         ("Esc", pick("close a dialog or go back", "закрыть окно или вернуться")),
         ("q", pick("quit (from a screen)", "выход (с экрана)")),

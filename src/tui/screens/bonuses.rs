@@ -407,6 +407,12 @@ impl Component for BonusesState {
                     Handled::Other => vec![],
                 }
             }
+            Action::BonusFilter(filter) => {
+                self.detail = None;
+                self.filter = filter;
+                self.selected.clear();
+                self.refilter(cx)
+            }
             Action::Previewed(req, res) => self.previewed(cx, req, res),
             Action::Confirmed { ask: Ask::Approve(ids), .. } => {
                 self.write(cx, K::Approving, |req| Effect::Approve { req, ids })
