@@ -135,18 +135,17 @@ fn help_overlay(app: &App, frame: &mut Frame, area: Rect) {
     let key_w = lines.iter().map(|(k, _)| k.width()).max().unwrap_or(0) + 2;
     let width = area.width.saturating_sub(4).min(76);
     let text_w = (width as usize).saturating_sub(key_w + 4);
-    let mut body: Vec<Line> = lines
+    let body: Vec<Line> = lines
         .iter()
         .map(|(k, d)| {
             Line::from(vec![Span::styled(format!(" {k:<w$}", w = key_w - 1), theme.key()), Span::raw(fit(d, text_w))])
         })
         .collect();
-    body.push(Line::raw(""));
-    body.push(Line::styled(fit(t(app.lang, K::HelpClose), (width as usize).saturating_sub(3)), theme.dim()).centered());
+    // How to close it goes in the bottom border, so that every key's line fits 80×24.
+    let close = fit(t(app.lang, K::HelpClose), (width as usize).saturating_sub(4));
+    let block = boxed(theme, i18n::help_title(app.lang, t(app.lang, app.screen.title())))
+        .title_bottom(Line::styled(format!(" {close} "), theme.dim()).centered());
     let r = centered(area, width, body.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(body).block(boxed(theme, i18n::help_title(app.lang, t(app.lang, app.screen.title())))),
-        r,
-    );
+    frame.render_widget(Paragraph::new(body).block(block), r);
 }
