@@ -240,7 +240,7 @@ pub async fn insert_manual<C: ConnectionTrait>(
 }
 
 /// A client referred by a partner, with what it paid.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Client {
     pub account_id: String,
     pub registered_at: Option<i64>,

@@ -59,15 +59,8 @@ pub struct LedgerLine {
     pub bonus_state: Option<ShownBonusState>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ClientLine {
-    pub account_id: String,
-    pub registered_at: Option<i64>,
-    pub is_partner: bool,
-    pub payments: i64,
-    pub paid: Money,
-    pub refunded: Money,
-}
+/// A client the partner brought, with what it paid and what was refunded.
+pub use crate::store::partners::Client as ClientLine;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartnerDetail {
@@ -223,18 +216,7 @@ pub async fn clients_page(
     after: Option<(i64, &String)>,
     find: Option<&str>,
 ) -> Result<Vec<ClientLine>> {
-    Ok(store::clients_page(&ctx.store.db, account_id, after, DETAIL_PAGE, find)
-        .await?
-        .into_iter()
-        .map(|c| ClientLine {
-            account_id: c.account_id,
-            registered_at: c.registered_at,
-            is_partner: c.is_partner,
-            payments: c.payments,
-            paid: c.paid,
-            refunded: c.refunded,
-        })
-        .collect())
+    Ok(store::clients_page(&ctx.store.db, account_id, after, DETAIL_PAGE, find).await?)
 }
 
 /// The balance of one partner at the clock's time: each bonus in the bucket of the state it
