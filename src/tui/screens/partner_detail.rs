@@ -395,8 +395,8 @@ impl Component for DetailState {
 
         match self.section {
             Section::Profile => partner_sections::profile(view, d, frame, body),
-            Section::Ledger => partner_sections::ledger(view, d, self.ledger, frame, body),
-            Section::Clients => partner_sections::clients(view, d, self.clients, frame, body),
+            Section::Ledger => partner_sections::ledger(view, d, self.ledger, self.applied().is_some(), frame, body),
+            Section::Clients => partner_sections::clients(view, d, self.clients, self.applied().is_some(), frame, body),
         }
     }
 
@@ -514,6 +514,24 @@ mod tests {
         assert!(app.screens.partners.detail.is_some(), "the first Esc clears, it does not close");
         assert!(app.update(Action::Back).is_empty());
         assert!(app.screens.partners.detail.is_none(), "the next Esc closes the detail");
+    }
+
+    /// A search that matches nothing says so; it is not a ledger with no entries yet.
+    #[test]
+    fn a_ledger_search_with_no_match_says_nothing_was_found() {
+        let mut app = on_ledger();
+        app.update(Action::Search);
+        for c in "zzz".chars() {
+            app.update(Action::Edit(tui_input::InputRequest::InsertChar(c)));
+        }
+        let fx = app.update(Action::Submit);
+        let Some(Effect::FindInDetail { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::DetailFound(req, Ok((DetailPage::Ledger(Vec::new()), 0))));
+        let Ok(mut term) = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24));
+        let _ = term.draw(|f| crate::tui::render(&app, f));
+        let screen = format!("{:?}", term.backend().buffer());
+        assert!(screen.contains("Nothing found for this search"), "{screen}");
+        assert!(!screen.contains("No ledger entries yet"), "{screen}");
     }
 
     #[test]

@@ -176,7 +176,8 @@ pub fn profile(view: &View, d: &PartnerDetail, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(r.lines), right_area);
 }
 
-pub fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
+/// The ledger's entries (`searched`: they are a search's matches, so none means nothing found).
+pub fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, searched: bool, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
     // The amount and the date stay longest; the reason goes first. The state the entry's bonus
     // shows now stands beside the entry's bucket: the balance sums bonuses by that state, so
@@ -214,11 +215,12 @@ pub fn ledger(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame,
         .collect();
     columns::table(view, frame, area, &columns, &rows, scroll);
     if d.ledger.is_empty() {
-        widgets::note(view, frame, area, t(lang, K::NoLedger));
+        widgets::note(view, frame, area, t(lang, if searched { K::NothingFound } else { K::NoLedger }));
     }
 }
 
-pub fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame, area: Rect) {
+/// The referred clients (`searched`: they are a search's matches).
+pub fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, searched: bool, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
     // What the client paid stays longest, and what came back of it beside it (the paid column
     // sums to the profile's purchases; a refund is never hidden in it); whether it is a partner
@@ -255,6 +257,6 @@ pub fn clients(view: &View, d: &PartnerDetail, scroll: Scroll, frame: &mut Frame
         .collect();
     columns::table(view, frame, area, &columns, &rows, scroll);
     if d.clients.is_empty() {
-        widgets::note(view, frame, area, t(lang, K::NoClients));
+        widgets::note(view, frame, area, t(lang, if searched { K::NothingFound } else { K::NoClients }));
     }
 }
