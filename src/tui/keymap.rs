@@ -6,7 +6,7 @@ use super::action::Action;
 use std::path::Path;
 
 /// Every action a key can be bound to: its name in the file, its default key, the action.
-pub const NAMES: [(&str, char, Action); 17] = [
+pub const NAMES: [(&str, char, Action); 19] = [
     ("quit", 'q', Action::QuitOrBack),
     ("help", '?', Action::Help),
     ("palette", ':', Action::Palette),
@@ -16,6 +16,8 @@ pub const NAMES: [(&str, char, Action); 17] = [
     ("filter", 'f', Action::Filter),
     ("chart", 'c', Action::ToggleChart),
     ("reload", 'r', Action::Reload),
+    ("export", 'e', Action::Export),
+    ("copy", 'y', Action::Copy),
     ("select", ' ', Action::Select),
     ("approve", 'a', Action::Approve),
     ("approve_all", 'A', Action::ApproveAll),

@@ -87,9 +87,6 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
     }
     let inside = app.tabs_inside();
     Some(match key.code {
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Char(':') => Action::Palette,
-        KeyCode::Char('q') => Action::QuitOrBack,
         KeyCode::Esc => Action::Back,
         // The number of a screen's place on the tab bar.
         KeyCode::Char(c @ '1'..='9') => Action::GoTo(*Screen::ALL.get(c as usize - '1' as usize)?),
@@ -97,27 +94,17 @@ fn normal(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::BackTab if inside => Action::Left,
         KeyCode::Tab => Action::NextScreen,
         KeyCode::BackTab => Action::PrevScreen,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::Up => Action::Up,
         KeyCode::Char('h') | KeyCode::Left => Action::Left,
         KeyCode::Char('l') | KeyCode::Right => Action::Right,
         KeyCode::PageDown => Action::PageDown,
         KeyCode::PageUp => Action::PageUp,
-        KeyCode::Home | KeyCode::Char('g') => Action::Home,
-        KeyCode::End | KeyCode::Char('G') => Action::End,
+        KeyCode::Home => Action::Home,
+        KeyCode::End => Action::End,
         KeyCode::Enter => Action::Enter,
-        KeyCode::Char('r') => Action::Reload,
-        KeyCode::Char('e') => Action::Export,
-        KeyCode::Char('y') => Action::Copy,
-        KeyCode::Char('/') => Action::Search,
-        KeyCode::Char('s') => Action::Sort,
-        KeyCode::Char('S') => Action::SortDirection,
-        KeyCode::Char('f') => Action::Filter,
-        KeyCode::Char('c') => Action::ToggleChart,
-        KeyCode::Char(' ') => Action::Select,
-        KeyCode::Char('a') => Action::Approve,
-        KeyCode::Char('A') => Action::ApproveAll,
-        KeyCode::Char('v') => Action::Void,
+        // The single-character hotkeys: one table, the one keys.toml rebinds.
+        KeyCode::Char(c) => super::keymap::NAMES.iter().find(|n| n.1 == c).map(|n| n.2.clone())?,
         _ => return None,
     })
 }
