@@ -1,9 +1,9 @@
 //! Console latency and memory on a large program: makes a demo of 20 000 partners and 300 000
 //! clients (kept in `REFDESK_BENCH_CONSOLE_DB` when set, and reused when it exists), runs the
 //! real binary in an 80×24 pseudo-terminal with its frame trace on (`REFDESK_FRAME_LOG`), drives a
-//! scripted tour of every list and filter, and prints the milliseconds from each key to the frame
+//! scripted tour of every list and filter (searches too), and prints the milliseconds from each key to the frame
 //! that shows its result (p50, p99, max, and the first frame) beside the console's resident
-//! memory. Smaller: `REFDESK_BENCH_PARTNERS=2000 REFDESK_BENCH_CLIENTS=30000 cargo bench --bench console`.
+//! memory (`REFDESK_BENCH_TRACE=1`: every key's figure too). Smaller: `REFDESK_BENCH_PARTNERS=2000 REFDESK_BENCH_CLIENTS=30000 cargo bench --bench console`.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -114,8 +114,11 @@ fn main() -> Result<(), String> {
     press(&[PGUP; 5])?;
     press(&["s", PGDN, PGDN, "s", PGDN, PGDN, "s"])?;
     press(&["\r", "\t", PGDN, PGDN, PGDN, "\t", PGDN, PGDN, "\x1b"])?;
-    // Bonuses: every filter, pages of each.
+    // Searches, applied with Enter (typing waits for a pause before it reads), paged, cleared.
+    press(&["/", "m", "u", "s", "\r", PGDN, "\x1b", "/", "7", "4", "7", "\r", "\x1b"])?;
+    // Bonuses: a search, every filter, pages of each.
     press(&["3", PGDN, PGDN])?;
+    press(&["/", "a", "s", "e", "l", "\r", PGDN, "\x1b", "/", "p", "a", "y", "0", "0", "1", "\r", "\x1b"])?;
     for _ in 0..7 {
         press(&["f", PGDN, PGDN, PGDN])?;
     }
@@ -127,6 +130,12 @@ fn main() -> Result<(), String> {
     let _ = child.wait();
 
     let lines = trace(&log);
+    // REFDESK_BENCH_TRACE=1 prints every key of the tour with its milliseconds.
+    if std::env::var_os("REFDESK_BENCH_TRACE").is_some() {
+        for (k, ms) in &lines {
+            println!("{k}\t{ms:.1}");
+        }
+    }
     let first = lines.first().map(|l| l.1).unwrap_or(0.0);
     let mut keys: Vec<f64> = lines.iter().skip(1).map(|l| l.1).collect();
     keys.sort_by(f64::total_cmp);

@@ -962,6 +962,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("bonus_ids_come_from_the_database", ground::bonus_ids_come_from_the_database),
     ("shown_state_sql_agrees_with_rust", ground::shown_state_sql_agrees_with_rust),
     ("an_unknown_stored_state_names_the_row", ground::an_unknown_stored_state_names_the_row),
+    ("kept_figures_agree_with_the_rows", ground::kept_figures_agree_with_the_rows),
     ("a_phone_in_any_written_form_finds_its_partner", search::a_phone_in_any_written_form_finds_its_partner),
     (
         "an_exact_code_ranks_first_and_pages_never_repeat_it",

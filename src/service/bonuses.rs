@@ -9,7 +9,7 @@ use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
 use crate::domain::partner::search_text;
 use crate::domain::rules::RefundMark;
 use crate::domain::terms::Approval;
-use crate::store::{audit, bonuses as store, ledger, partners, payments};
+use crate::store::{audit, bonuses as store, figures, ledger, partners, payments};
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -56,9 +56,36 @@ impl BonusQuery {
     }
 }
 
-/// Count and value of the bonuses a list's partner and state find.
+/// Count and value of the bonuses a list's partner, state and search find. Without a partner or a
+/// search, the whole program's, from the kept figures rather than a scan of every bonus.
 pub async fn list_total(ctx: &Ctx, q: &BonusQuery) -> Result<(i64, Money)> {
-    Ok(store::list_total(&ctx.store.db, &q.filter(), ms(ctx.now()), ctx.terms.approval).await?)
+    let filter = q.filter();
+    if filter.code.is_none() && filter.search.is_none() {
+        let all = program_totals(ctx).await?;
+        return Ok(all
+            .iter()
+            .filter(|t| filter.state.is_none_or(|s| s == t.0))
+            .fold((0, Money::ZERO), |(n, v), t| (n + t.1, v + t.2)));
+    }
+    Ok(store::list_total(&ctx.store.db, &filter, ms(ctx.now()), ctx.terms.approval).await?)
+}
+
+/// Count and value of every bonus of the program per shown state at the clock's time: the stored
+/// groups, each shown as the domain's one lifecycle says.
+async fn program_totals(ctx: &Ctx) -> Result<Vec<(ShownBonusState, i64, Money)>> {
+    let mut out: Vec<(ShownBonusState, i64, Money)> = Vec::new();
+    for g in figures::bonus_groups(&ctx.store.db, ms(ctx.now())).await? {
+        let shown = ShownBonusState::of(g.state, g.released, g.frozen, ctx.terms.approval);
+        let value = Money::from_tiyn(g.value);
+        match out.iter_mut().find(|t| t.0 == shown) {
+            Some(t) => {
+                t.1 += g.count;
+                t.2 += value;
+            }
+            None => out.push((shown, g.count, value)),
+        }
+    }
+    Ok(out)
 }
 
 /// Bonuses in release order (or its reverse), filtered by partner and shown state.
@@ -90,18 +117,17 @@ pub async fn list(ctx: &Ctx, q: &BonusQuery) -> Result<Vec<BonusRow>> {
 
 /// Count and value per shown state over the whole program (dashboard).
 pub async fn totals(ctx: &Ctx) -> Result<Vec<(ShownBonusState, i64, Money)>> {
-    let mut out = Vec::new();
-    for s in [
+    let all = program_totals(ctx).await?;
+    Ok([
         ShownBonusState::Held,
         ShownBonusState::Due,
         ShownBonusState::Frozen,
         ShownBonusState::Available,
         ShownBonusState::Paid,
-    ] {
-        let (n, total) = store::total_in_state(&ctx.store.db, s, ms(ctx.now()), ctx.terms.approval).await?;
-        out.push((s, n, total));
-    }
-    Ok(out)
+    ]
+    .into_iter()
+    .map(|s| all.iter().find(|t| t.0 == s).copied().unwrap_or((s, 0, Money::ZERO)))
+    .collect())
 }
 
 /// What an approval would do, read before asking for confirmation.

@@ -49,13 +49,15 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
     let end = this_month.checked_add_months(Months::new(1)).unwrap_or(this_month);
     bounds.push(ms(ctx.terms.start_of_day(end)));
     let figures = program::per_month(&ctx.store.db, &bounds).await?;
+    let totals = super::bonuses::totals(ctx).await?;
+    let (partners, active_partners) = program::partner_counts(&ctx.store.db).await?;
+    let open_cases = store_bonuses::open_cases_total(&ctx.store.db).await?;
     let months: Vec<MonthFigures> = starts
         .iter()
         .skip(1)
         .zip(figures)
         .map(|(month, (revenue, bonuses, new_clients))| MonthFigures { month: *month, revenue, bonuses, new_clients })
         .collect();
-    let totals = super::bonuses::totals(ctx).await?;
     let get = |s: ShownBonusState| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
     // The run for last month is due on this month's payout day; once that has passed, the run
     // for this month is next.
@@ -66,7 +68,6 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         (this_month, this_month.checked_add_months(Months::new(1)).and_then(|m| m.with_day(day)))
     };
     let current = months.last().cloned();
-    let (partners, active_partners) = program::partner_counts(&ctx.store.db).await?;
     Ok(Dashboard {
         partners,
         active_partners,
@@ -79,7 +80,7 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         paid: get(ShownBonusState::Paid),
         next_payout_due: due.unwrap_or(today),
         next_payout_month: pay_month,
-        open_cases: store_bonuses::open_cases_total(&ctx.store.db).await?,
+        open_cases,
         months,
     })
 }

@@ -3,7 +3,7 @@
 //! written as it is read. Money is a plain decimal (`"25000.00"`), instants RFC 3339 in the
 //! program's offset, and text from outside is made formula-safe.
 use super::bonuses::{self, BonusQuery};
-use super::partners::{self, DetailPage, ListQuery, More};
+use super::partners::{self, DetailPage, Find, ListQuery, More};
 use super::{Ctx, ServiceError, rfc3339};
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, ErrorKind};
@@ -17,15 +17,17 @@ pub const EXPORT_PAGE: u64 = 1000;
 pub enum ExportOf {
     Partners(ListQuery),
     Bonuses(BonusQuery),
-    /// A partner's ledger, newest first.
+    /// A partner's ledger, newest first: the entries its search finds (all without one).
     Ledger {
         account_id: String,
         code: String,
+        find: Option<Find>,
     },
-    /// A partner's referred clients, newest registration first.
+    /// A partner's referred clients, newest registration first: those its search finds.
     Clients {
         account_id: String,
         code: String,
+        find: Option<Find>,
     },
 }
 
@@ -214,7 +216,7 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
                 }
             }
         }
-        ExportOf::Ledger { account_id, .. } => {
+        ExportOf::Ledger { account_id, find, .. } => {
             head(
                 out,
                 &[
@@ -232,7 +234,8 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
             )?;
             let mut more = More::Ledger { before: i64::MAX };
             loop {
-                let DetailPage::Ledger(lines) = partners::detail_page(ctx, account_id, &more, None).await? else {
+                let DetailPage::Ledger(lines) = partners::detail_page(ctx, account_id, &more, find.as_ref()).await?
+                else {
                     break;
                 };
                 for l in &lines {
@@ -257,9 +260,13 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
                 }
             }
         }
-        ExportOf::Clients { account_id, .. } => {
+        ExportOf::Clients { account_id, find, .. } => {
             head(out, &["account_id", "registered_at", "is_partner", "payments", "paid", "refunded"])?;
-            let mut lines = partners::clients_page(ctx, account_id, None, None).await?;
+            let text = match find {
+                Some(Find::Clients(text)) => Some(text.as_str()),
+                _ => None,
+            };
+            let mut lines = partners::clients_page(ctx, account_id, None, text).await?;
             loop {
                 for c in &lines {
                     let cells = [
@@ -276,7 +283,8 @@ async fn write_all(ctx: &Ctx, of: &ExportOf, out: &mut Out, page: u64) -> Result
                 let Some(more) = More::after_clients(&lines).filter(|_| lines.len() == partners::DETAIL_PAGE) else {
                     break;
                 };
-                let DetailPage::Clients(next) = partners::detail_page(ctx, account_id, &more, None).await? else {
+                let DetailPage::Clients(next) = partners::detail_page(ctx, account_id, &more, find.as_ref()).await?
+                else {
                     break;
                 };
                 lines = next;
@@ -357,14 +365,28 @@ mod tests {
         // A partner's ledger and clients, each row once.
         let p = &all[0];
         let detail = partners::show(&ctx, &p.code).await.unwrap_or_else(|e| panic!("{e}"));
-        let of = ExportOf::Ledger { account_id: p.account_id.clone(), code: p.code.clone() };
+        let of = ExportOf::Ledger { account_id: p.account_id.clone(), code: p.code.clone(), find: None };
         let got = export(&ctx, &of, dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got.rows as i64, detail.ledger_total);
-        let of = ExportOf::Clients { account_id: p.account_id.clone(), code: p.code.clone() };
+        let of = ExportOf::Clients { account_id: p.account_id.clone(), code: p.code.clone(), find: None };
         let got = export(&ctx, &of, dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got.rows as i64, detail.clients_total);
         let paid: i64 = read(&got.file).iter().map(|r| r[4].replace('.', "").parse::<i64>().unwrap_or(-1)).sum();
         assert_eq!(format!("{}.{:02}", paid / 100, paid % 100), detail.stats.purchases_amount.plain());
+
+        // With the tab's search, only what it finds: the clients whose id holds the text.
+        let one = read(&got.file).first().map(|r| r[0].clone()).unwrap_or_default();
+        let find = Some(Find::Clients(one.to_lowercase()));
+        let of = ExportOf::Clients { account_id: p.account_id.clone(), code: p.code.clone(), find };
+        let found = export(&ctx, &of, dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
+        let rows = read(&found.file);
+        assert!(
+            found.rows >= 1 && (found.rows as i64) < detail.clients_total,
+            "{} of {}",
+            found.rows,
+            detail.clients_total
+        );
+        assert!(rows.iter().all(|r| r[0].to_lowercase().contains(&one.to_lowercase())), "{rows:?}");
     }
 
     #[test]

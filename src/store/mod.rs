@@ -5,6 +5,7 @@ pub mod bonuses;
 pub mod bulk;
 pub mod contracts;
 pub mod entity;
+pub mod figures;
 pub mod import;
 pub mod ledger;
 mod nodelay;
@@ -143,7 +144,7 @@ async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
                 // The console's pool holds a few connections for as long as it runs: 16 MB of
                 // pages each keeps its pages of a large program in memory without the console
                 // growing to hundreds of MB (an import's connection is the one that needs more).
-                .pragma("cache_size", if bulk { "-1048576" } else { "-16384" })
+                .pragma("cache_size", if bulk { "-1048576" } else { "-4096" })
                 // Checkpoint every ~40 MB of WAL rather than every 4 MB (~400 MB for an import):
                 // writes touch index pages at random, and each checkpoint rewrites them.
                 .pragma("wal_autocheckpoint", if bulk { "100000" } else { "10000" })

@@ -1,11 +1,19 @@
 //! The frame trace (`REFDESK_FRAME_LOG=FILE`): for each key, the milliseconds from its arrival
 //! until the frame that shows its result is flushed, the data it asked for included. A key's
-//! result is shown once no service call started since it is still running. The first line is
+//! result is shown once no load started since it is still running. The first line is
 //! the start: from the console's start to its first full frame.
+use super::action::Effect;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::fs::File;
 use std::io::Write;
 use std::time::Instant;
+
+/// How many of `effects` are loads the trace waits for: a search's debounce timer is the wait
+/// for typing to pause (the key's result is the typed text, shown at once; Enter applies the
+/// search without it), and a copy to the clipboard answers nothing.
+pub fn loads(effects: &[Effect]) -> usize {
+    effects.iter().filter(|e| !matches!(e, Effect::Debounce { .. } | Effect::Copy(_))).count()
+}
 
 #[derive(Default)]
 pub struct FrameLog {

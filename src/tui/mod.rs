@@ -116,7 +116,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     let first = app.start();
-    trace.started(first.len());
+    trace.started(frames::loads(&first));
     run_effects(ctx, app.lang, first, &act_tx, terminal)?;
     draw(terminal, app)?;
     // Reads the screen again after this long without a key (0: never).
@@ -131,7 +131,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                     last_key = tokio::time::Instant::now();
                     trace.key(&k);
                     let effects = app.key(k);
-                    trace.started(effects.len());
+                    trace.started(frames::loads(&effects));
                     run_effects(ctx, app.lang, effects, &act_tx, terminal)?;
                     if app.quit {
                         break;
@@ -164,7 +164,10 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
                 }
             },
             Some(a) = act_rx.recv() => {
-                trace.answered();
+                // A search's timer is the wait for typing to pause, not a load.
+                if !matches!(a, Action::SearchDue { .. }) {
+                    trace.answered();
+                }
                 a
             }
             _ = hangup.recv() => {
@@ -198,7 +201,7 @@ async fn event_loop(ctx: &Ctx, app: &mut App, terminal: &mut Terminal<CrosstermB
         };
         let resized = matches!(action, Action::Resize(..));
         let effects = app.update(action);
-        trace.started(effects.len());
+        trace.started(frames::loads(&effects));
         run_effects(ctx, app.lang, effects, &act_tx, terminal)?;
         if app.quit {
             break;

@@ -267,24 +267,33 @@ impl<T, At> List<T, At> {
     }
 
     /// The page under `columns` (numbers whole, the least important columns left out first
-    /// when the width runs out), or what an empty list says instead.
-    pub fn render_cells(&self, view: &View, frame: &mut Frame, area: Rect, columns: &[Column], rows: &[Vec<Cell>]) {
+    /// when the width runs out), or what an empty list says instead (`searched`: a search found
+    /// nothing, which is not a list with nothing in it).
+    pub fn render_cells(
+        &self,
+        view: &View,
+        frame: &mut Frame,
+        area: Rect,
+        columns: &[Column],
+        rows: &[Vec<Cell>],
+        searched: bool,
+    ) {
         columns::table(view, frame, area, columns, rows, Scroll { sel: self.sel, offset: 0 });
-        if let Some(text) = self.empty_text(view.lang) {
+        if let Some(text) = self.empty_text(view.lang, searched) {
             widgets::note(view, frame, area, &text);
         }
     }
 
     /// What an empty list says instead of rows: why it failed, that it is loading, or that
     /// there is nothing; `None` while it has rows.
-    fn empty_text(&self, lang: Lang) -> Option<String> {
+    fn empty_text(&self, lang: Lang, searched: bool) -> Option<String> {
         if !self.rows.is_empty() {
             return None;
         }
         Some(match (&self.error, self.pending.is_some() || !self.loaded) {
             (Some(e), _) => i18n::load_failed(lang, e),
             (None, true) => t(lang, K::Loading).to_string(),
-            (None, false) => t(lang, K::NoRows).to_string(),
+            (None, false) => t(lang, if searched { K::NothingFound } else { K::NoRows }).to_string(),
         })
     }
 }

@@ -407,3 +407,37 @@ fn clicks_land_where_the_rows_and_tabs_are_drawn() {
         }
     }
 }
+
+/// A search that finds nothing says so, in both languages; a list with nothing in it says that
+/// there is nothing to show.
+#[test]
+fn an_empty_search_says_nothing_was_found() {
+    let screen = |t: &Terminal<TestBackend>| {
+        let buf = t.backend().buffer();
+        (0..24u16)
+            .map(|y| (0..80u16).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n")
+            .collect::<String>()
+    };
+    for (lang, found, nothing) in [
+        (Lang::En, "Nothing found for this search", "Nothing to show"),
+        (Lang::Ru, "По этому поиску ничего не найдено", "Нечего показать"),
+    ] {
+        let mut app = partners_app(lang, 80, 24);
+        app.update(Action::Search);
+        for c in "zzz".chars() {
+            app.update(Action::Edit(InputRequest::InsertChar(c)));
+        }
+        let fx = app.update(Action::Submit);
+        let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
+        assert_eq!(query.search.as_deref(), Some("zzz"));
+        app.update(Action::PartnersLoaded(req, Ok(vec![])));
+        let text = screen(&draw(&app));
+        assert!(text.contains(found) && !text.contains(nothing), "{text}");
+        // Esc clears the search; an empty program is a list with nothing to show.
+        let fx = app.update(Action::Back);
+        let Some(Effect::LoadPartners { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+        app.update(Action::PartnersLoaded(req, Ok(vec![])));
+        let text = screen(&draw(&app));
+        assert!(text.contains(nothing) && !text.contains(found), "{text}");
+    }
+}

@@ -507,7 +507,7 @@ impl Component for BonusesState {
                 ]
             })
             .collect();
-        b.render_cells(view, frame, body, &columns, &rows);
+        b.render_cells(view, frame, body, &columns, &rows, self.search.applied.is_some());
     }
 
     fn hint(&self) -> K {

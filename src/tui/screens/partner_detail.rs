@@ -225,13 +225,15 @@ impl DetailState {
         self.clamp(visible);
     }
 
-    /// e: the ledger or the clients, all of them, to a CSV file.
+    /// e: the ledger or the clients, all that its search finds (all of them without one), to a
+    /// CSV file.
     fn export(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let Some(d) = &self.partner.data else { return vec![] };
         let (account_id, code) = (d.account_id.clone(), d.code.clone());
+        let find = self.find(cx.view.lang);
         let of = match self.section {
-            Section::Ledger => ExportOf::Ledger { account_id, code },
-            Section::Clients => ExportOf::Clients { account_id, code },
+            Section::Ledger => ExportOf::Ledger { account_id, code, find },
+            Section::Clients => ExportOf::Clients { account_id, code, find },
             Section::Profile => {
                 cx.info(K::NothingToExport);
                 return vec![];

@@ -363,7 +363,7 @@ impl PartnersState {
                 ]
             })
             .collect();
-        p.render_cells(view, frame, body, &columns, &rows);
+        p.render_cells(view, frame, body, &columns, &rows, self.search.applied.is_some());
     }
 }
 
