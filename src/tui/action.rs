@@ -4,6 +4,7 @@
 use super::i18n::K;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::partner::Status;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::export::ExportOf;
@@ -84,10 +85,14 @@ pub enum Action {
     Filter,
     /// The bonuses filtered by this state (`None`: all), in one step (the palette's).
     BonusFilter(Option<ShownBonusState>),
+    /// The partners filtered by this standing (`None`: all), in one step (the palette's).
+    PartnerFilter(Option<Status>),
     /// `:` the command palette.
     Palette,
     /// A click on the `n`th row a list shows (0 is the first shown).
     Pick(usize),
+    /// A click at this column of the line above a list's first row: a detail's section tabs.
+    PickSection(u16),
     /// The mouse wheel: three rows down (true) or up.
     Wheel(bool),
     ToggleChart,

@@ -51,6 +51,10 @@ pub fn mouse(app: &App, m: MouseEvent) -> Option<Action> {
     }
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) if m.row == TAB_LINE => tab_at(app.lang, m.column).map(Action::GoTo),
+        // A detail's section tabs are on the line above its rows (a list's header is there).
+        MouseEventKind::Down(MouseButton::Left) if m.row + 1 == LIST_FIRST_ROW && app.tabs_inside() => {
+            Some(Action::PickSection(m.column))
+        }
         // The message and status lines are the last two.
         MouseEventKind::Down(MouseButton::Left) if m.row >= LIST_FIRST_ROW && m.row + 2 < app.height => {
             Some(Action::Pick((m.row - LIST_FIRST_ROW) as usize))

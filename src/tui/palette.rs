@@ -7,6 +7,7 @@ use super::i18n::{self, K, t};
 use super::widgets::{Theme, boxed, centered, fit, input_field, pad};
 use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::partner::Status;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -48,6 +49,10 @@ const BONUS_FILTERS: [Option<ShownBonusState>; 7] = [
     None,
 ];
 
+/// The partners' filters by standing, each reached in one step (`f` cycles through them).
+const PARTNER_FILTERS: [Option<Status>; 4] =
+    [Some(Status::Active), Some(Status::CodeDeactivated), Some(Status::Excluded), None];
+
 const KEYS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 fn words(lang: Lang) -> Vec<String> {
@@ -55,8 +60,12 @@ fn words(lang: Lang) -> Vec<String> {
     let filters = BONUS_FILTERS
         .iter()
         .map(|f| format!("{}: {} {}", t(lang, K::TabBonuses), t(lang, K::PalFilterWord), i18n::state_filter(lang, *f)));
+    let standings = PARTNER_FILTERS.iter().map(|f| {
+        let standing = f.map(|s| i18n::status(lang, s)).unwrap_or(t(lang, K::All));
+        format!("{}: {} {standing}", t(lang, K::TabPartners), t(lang, K::PalFilterWord))
+    });
     let actions = ACTIONS.iter().map(|(k, _, _)| t(lang, *k).to_string());
-    screens.chain(filters).chain(actions).collect()
+    screens.chain(filters).chain(standings).chain(actions).collect()
 }
 
 /// Every entry, in the order shown when nothing is typed.
@@ -68,8 +77,10 @@ pub fn items(lang: Lang) -> Vec<Item> {
     let screens =
         Screen::ALL.iter().enumerate().map(|(i, s)| (KEYS.get(i).copied().unwrap_or(""), vec![Action::GoTo(*s)]));
     let filters = BONUS_FILTERS.iter().map(|f| ("f", vec![Action::GoTo(Screen::Bonuses), Action::BonusFilter(*f)]));
+    let standings =
+        PARTNER_FILTERS.iter().map(|f| ("f", vec![Action::GoTo(Screen::Partners), Action::PartnerFilter(*f)]));
     let actions = ACTIONS.iter().map(|(_, key, run)| (*key, vec![run.clone()]));
-    let runs = screens.chain(filters).chain(actions);
+    let runs = screens.chain(filters).chain(standings).chain(actions);
     words(lang)
         .into_iter()
         .zip(words(other))
@@ -232,6 +243,28 @@ mod tests {
             assert!(app.palette.is_none());
             assert_eq!(app.screen, Screen::Bonuses);
             assert!(matches!(fx.as_slice(), [Effect::LoadBonuses { .. }, Effect::CountBonuses { .. }]), "{fx:?}");
+        }
+    }
+
+    #[test]
+    fn a_standing_entry_shows_the_partners_so_filtered_in_either_language() {
+        use crate::domain::partner::Status;
+        for (lang, text) in [(Lang::En, "excluded"), (Lang::Ru, "исключ"), (Lang::En, "исключ")] {
+            let mut app = opened(lang, text);
+            let want = if lang == Lang::En {
+                "Partners: filter excluded"
+            } else {
+                "Партнёры: фильтр исключён"
+            };
+            assert_eq!(labels(&app).first().map(String::as_str), Some(want));
+            let fx = app.update(Action::Submit);
+            assert_eq!((app.screen, app.screens.partners.status), (Screen::Partners, Some(Status::Excluded)));
+            let Some(Effect::LoadPartners { query, .. }) =
+                fx.iter().rev().find(|e| matches!(e, Effect::LoadPartners { .. }))
+            else {
+                panic!("{fx:?}")
+            };
+            assert_eq!(query.status, Some(Status::Excluded));
         }
     }
 

@@ -441,3 +441,43 @@ fn an_empty_search_says_nothing_was_found() {
         assert!(text.contains(nothing) && !text.contains(found), "{text}");
     }
 }
+
+/// Inside a partner's detail a click on a section's tab opens it, and a click on a row
+/// highlights that row (the line under the header is the first shown).
+#[test]
+fn clicks_in_a_detail_open_a_section_and_pick_a_row() {
+    use super::chrome::LIST_FIRST_ROW;
+    use super::keys::mouse;
+    use super::screens::partner_detail::Section;
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    for lang in [Lang::En, Lang::Ru] {
+        let mut app = detail_app(lang, 80, 24);
+        let t = draw(&app);
+        let line = |y: u16| (0..80u16).map(|x| t.backend().buffer()[(x, y)].symbol().to_string()).collect::<Vec<_>>();
+        let tabs = line(LIST_FIRST_ROW - 1);
+        let label = if lang == Lang::En { "Clients" } else { "Клиенты" };
+        let first = label.chars().next().unwrap_or('?').to_string();
+        let column = (0..tabs.len())
+            .find(|&x| tabs[x] == first && tabs[x..].concat().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {:?}", tabs.concat()));
+        let click = |column: u16, row: u16| MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        let Some(action) = mouse(&app, click(column as u16 + 1, LIST_FIRST_ROW - 1)) else { panic!("no action") };
+        app.update(action);
+        let detail = app.screens.partners.detail.as_ref().unwrap_or_else(|| panic!("no detail"));
+        assert_eq!(detail.section, Section::Clients);
+        // The header is on LIST_FIRST_ROW; the third client shown is two lines under the first.
+        let Some(action) = mouse(&app, click(10, LIST_FIRST_ROW + 3)) else { panic!("no action") };
+        app.update(action);
+        let detail = app.screens.partners.detail.as_ref().unwrap_or_else(|| panic!("no detail"));
+        assert_eq!(detail.clients.sel, 2);
+        let t = draw(&app);
+        let row: String =
+            (0..80u16).map(|x| t.backend().buffer()[(x, LIST_FIRST_ROW + 3)].symbol().to_string()).collect();
+        assert!(row.starts_with("> "), "the clicked row is highlighted: {row:?}");
+    }
+}

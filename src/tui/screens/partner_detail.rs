@@ -17,6 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Section {
@@ -263,6 +264,49 @@ impl DetailState {
         }
     }
 
+    /// The section tabs as drawn, each with its label: `[shown]`, ` other `, one space between.
+    fn section_tabs(&self, lang: Lang, d: &PartnerDetail) -> [(Section, String); 3] {
+        [
+            (Section::Profile, t(lang, K::SectionProfile).to_string()),
+            (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger_total)),
+            (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients_total)),
+        ]
+        .map(|(s, label)| (s, if s == self.section { format!("[{label}]") } else { format!(" {label} ") }))
+    }
+
+    /// The section whose tab is drawn at `column`.
+    fn section_at(&self, lang: Lang, column: u16) -> Option<Section> {
+        let d = self.partner.data.as_ref()?;
+        let mut x = 0usize;
+        for (s, label) in self.section_tabs(lang, d) {
+            let w = label.width();
+            if (x..x + w).contains(&(column as usize)) {
+                return Some(s);
+            }
+            x += w + 1;
+        }
+        None
+    }
+
+    /// A click on the `i`th line under the section tabs: the header, then the rows shown.
+    fn pick(&mut self, i: usize, visible: usize) {
+        let scroll = match self.section {
+            Section::Profile => return,
+            Section::Ledger => self.ledger,
+            Section::Clients => self.clients,
+        };
+        if let Some(row) = i.checked_sub(1) {
+            let target = scroll.offset + row;
+            let len = self.partner.data.as_ref().map_or(0, |d| match self.section {
+                Section::Ledger => d.ledger.len(),
+                _ => d.clients.len(),
+            });
+            if target < len && row < visible {
+                self.scroll(target as isize - scroll.sel as isize, visible);
+            }
+        }
+    }
+
     /// Keeps both highlights inside the data and in view (new data, new height).
     pub fn clamp(&mut self, visible: usize) {
         let Some(d) = &self.partner.data else { return };
@@ -320,6 +364,12 @@ impl Component for DetailState {
                     _ => vec![],
                 };
             }
+            Action::PickSection(column) => {
+                if let Some(s) = self.section_at(cx.view.lang, column) {
+                    self.section = s;
+                }
+            }
+            Action::Pick(i) => self.pick(i, rows),
             Action::Right => self.section = self.section.next(),
             Action::Left => self.section = self.section.prev(),
             Action::Down => self.scroll(1, rows),
@@ -365,19 +415,11 @@ impl Component for DetailState {
         }
         frame.render_widget(Line::styled(fit(&head, area.width as usize), theme.title()), title);
 
-        let tabs = [
-            (Section::Profile, t(lang, K::SectionProfile).to_string()),
-            (Section::Ledger, format!("{} ({})", t(lang, K::SectionLedger), d.ledger_total)),
-            (Section::Clients, format!("{} ({})", t(lang, K::SectionClients), d.clients_total)),
-        ];
-        let spans: Vec<Span> = tabs
+        let spans: Vec<Span> = self
+            .section_tabs(lang, d)
             .into_iter()
             .flat_map(|(s, label)| {
-                let span = if s == self.section {
-                    Span::styled(format!("[{label}]"), theme.tab_active())
-                } else {
-                    Span::raw(format!(" {label} "))
-                };
+                let span = if s == self.section { Span::styled(label, theme.tab_active()) } else { Span::raw(label) };
                 [span, Span::raw(" ")]
             })
             .collect();

@@ -179,6 +179,11 @@ impl PartnersState {
                 };
                 self.refilter(cx)
             }
+            Action::PartnerFilter(status) => {
+                self.detail = None;
+                self.status = status;
+                self.refilter(cx)
+            }
             Action::Enter => {
                 let Some(row) = self.list.current() else { return vec![] };
                 let mut detail = DetailState::new(row.code.clone());
