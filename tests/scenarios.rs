@@ -6,6 +6,7 @@ mod common;
 mod figures;
 #[path = "ground/mod.rs"]
 mod ground;
+mod payouts;
 #[path = "search/mod.rs"]
 mod search;
 
@@ -974,6 +975,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("refunds_are_marked", figures::refunds_are_marked),
     ("ledger_entries_agree_with_the_balance", figures::ledger_entries_agree_with_the_balance),
     ("bonus_show_tells_its_history", figures::bonus_show_tells_its_history),
+    ("the_october_run_pays_asel", payouts::the_october_run_pays_asel),
+    ("an_approval_after_a_change_is_refused", payouts::an_approval_after_a_change_is_refused),
+    ("held_back_lines_and_one_run_per_bonus", payouts::held_back_lines_and_one_run_per_bonus),
 ];
 
 fn main() {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_core;
 mod m0002_append_only;
 mod m0003_figures;
+mod m0004_payouts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_core::Migration),
             Box::new(m0002_append_only::Migration),
             Box::new(m0003_figures::Migration),
+            Box::new(m0004_payouts::Migration),
         ]
     }
 }

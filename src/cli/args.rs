@@ -43,6 +43,9 @@ pub enum Command {
     /// Bonuses: list, show, approve, void
     #[command(subcommand)]
     Bonus(BonusCmd),
+    /// Payout runs: prepare, show, approve, discard
+    #[command(subcommand)]
+    Payout(PayoutCmd),
 }
 
 #[derive(Args, Debug)]
@@ -180,4 +183,26 @@ pub enum BonusCmd {
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PayoutCmd {
+    /// Prepare the run of a month (local time): a line per partner, payable or held back
+    Prepare {
+        /// The month, YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One run with its lines
+    Show {
+        run: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a draft run (not its preparer)
+    Approve { run: i64 },
+    /// Discard a run not yet exported; its month can be prepared again
+    Discard { run: i64 },
 }

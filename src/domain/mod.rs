@@ -7,6 +7,7 @@ pub mod identity;
 pub mod ledger;
 pub mod money;
 pub mod partner;
+pub mod payout;
 pub mod rules;
 pub mod terms;
 

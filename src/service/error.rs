@@ -21,10 +21,11 @@ pub enum Field {
     Iban,
     Reason,
     Status,
+    Month,
 }
 
 impl Field {
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 10] = [
         Field::Name,
         Field::Code,
         Field::Email,
@@ -34,6 +35,7 @@ impl Field {
         Field::Iban,
         Field::Reason,
         Field::Status,
+        Field::Month,
     ];
 
     /// The CLI's flag for it.
@@ -48,6 +50,7 @@ impl Field {
             Field::Iban => "--iban",
             Field::Reason => "--reason",
             Field::Status => "--status",
+            Field::Month => "--month",
         }
     }
 
@@ -63,6 +66,7 @@ impl Field {
             Field::Iban => ("IBAN", "IBAN"),
             Field::Reason => ("Reason", "Причина"),
             Field::Status => ("Status", "Статус"),
+            Field::Month => ("Month", "Месяц"),
         }
     }
 }
@@ -86,6 +90,7 @@ pub enum Problem {
     Iban(String, IbanError),
     Code(String, CodeError),
     NotDate(String),
+    NotMonth(String),
     InFuture(NaiveDate),
     /// Not one of the values listed.
     NotOneOf(String, &'static [&'static str]),
@@ -98,6 +103,7 @@ pub enum Problem {
 pub enum Missing {
     Partner(String),
     Payment(String),
+    Run(i64),
 }
 
 /// A change refused by the current state of the program.
@@ -130,6 +136,9 @@ pub enum ServiceError {
     /// An input file that cannot be read (exit 2).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Unreadable { file: String, error: String },
+    /// A payout run's step refused by the run's state or by who asks (exit 1).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Payout(super::payouts::PayoutRefusal),
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Db(#[from] DbErr),
 }
@@ -153,7 +162,7 @@ impl ServiceError {
             ServiceError::Invalid { .. } | ServiceError::NotFound(_) | ServiceError::Unreadable { .. } => 2,
             ServiceError::Bonus(Refusal::NoSuchBonus(_)) => 2,
             ServiceError::Contract { error, .. } => error.exit_code(),
-            ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Db(_) => 1,
+            ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Payout(_) | ServiceError::Db(_) => 1,
         }
     }
 
@@ -178,6 +187,10 @@ impl ServiceError {
             ServiceError::NotFound(Missing::Payment(id)) => {
                 pick(format!("there is no payment {id}"), format!("платежа {id} нет"))
             }
+            ServiceError::NotFound(Missing::Run(id)) => {
+                pick(format!("there is no payout run {id}"), format!("выплаты {id} нет"))
+            }
+            ServiceError::Payout(r) => r.text(ru),
             ServiceError::Bonus(r) => {
                 if ru {
                     refusal_ru(r)
@@ -221,6 +234,7 @@ fn problem_text(p: &Problem, ru: bool) -> String {
         Problem::Iban(v, e) => (format!("{v}: {e}"), format!("{v}: {}", iban_ru(*e))),
         Problem::Code(v, e) => (format!("{v}: {e}"), format!("{v}: {}", code_ru(*e))),
         Problem::NotDate(v) => (format!("{v:?} is not a date YYYY-MM-DD"), format!("{v:?} — не дата ГГГГ-ММ-ДД")),
+        Problem::NotMonth(v) => (format!("{v:?} is not a month YYYY-MM"), format!("{v:?} — не месяц ГГГГ-ММ")),
         Problem::InFuture(d) => (format!("{d} is in the future"), format!("{d} — дата в будущем")),
         Problem::NotOneOf(v, list) => {
             let (head, last) = list.split_at(list.len().saturating_sub(1));
@@ -334,10 +348,28 @@ mod tests {
             Problem::InFuture(t.date_naive()),
             Problem::NotOneOf("x".into(), &["held", "due"]),
             Problem::GivenTwice,
+            Problem::NotMonth("2026-13".into()),
         ];
         all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
         all.push(ServiceError::NotFound(Missing::Payment("PAY9".into())));
+        all.push(ServiceError::NotFound(Missing::Run(9)));
+        {
+            use crate::domain::payout::RunState;
+            use crate::service::payouts::{PayoutRefusal, Step};
+            all.extend(
+                [
+                    PayoutRefusal::MonthTaken { month: "2026-10".into(), run: 3, state: RunState::Draft },
+                    PayoutRefusal::MonthNotOver { month: "2026-11".into(), ends: "2026-12-01T00:00:00+05:00".into() },
+                    PayoutRefusal::OwnRun { run: 3, by: "anna".into() },
+                    PayoutRefusal::Changed { run: 3 },
+                    PayoutRefusal::State { run: 3, state: RunState::Approved, step: Step::Approve },
+                    PayoutRefusal::State { run: 3, state: RunState::Exported, step: Step::Discard },
+                ]
+                .into_iter()
+                .map(ServiceError::Payout),
+            );
+        }
         all.extend(
             [
                 Refusal::NoSuchBonus(7),
@@ -378,6 +410,7 @@ mod tests {
             ServiceError::NotFound(_) => "not found",
             ServiceError::Bonus(_) => "bonus",
             ServiceError::Refused(_) => "refused",
+            ServiceError::Payout(_) => "payout",
             ServiceError::Unreadable { .. } => "unreadable",
             ServiceError::Contract { .. } => "contract",
             ServiceError::Db(_) => "db",
@@ -388,7 +421,7 @@ mod tests {
     fn every_error_is_said_in_english_and_in_russian() {
         let all = every_error();
         let kinds: std::collections::HashSet<_> = all.iter().map(covers).collect();
-        assert_eq!(kinds.len(), 7);
+        assert_eq!(kinds.len(), 8);
         let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)));
         for e in &all {
             let en = e.sentence(Lang::En, Names::Words);

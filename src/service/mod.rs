@@ -9,6 +9,7 @@ pub mod import;
 pub mod operators;
 pub mod partners;
 pub mod payments;
+pub mod payouts;
 
 use crate::domain::Terms;
 use crate::store::Store;

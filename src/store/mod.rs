@@ -11,6 +11,7 @@ pub mod ledger;
 mod nodelay;
 pub mod partners;
 pub mod payments;
+pub mod payouts;
 pub mod program;
 
 use chrono::{DateTime, TimeZone, Utc};

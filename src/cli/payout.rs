@@ -1,0 +1,81 @@
+//! `refdesk payout …`: a month's run prepared, shown, approved by a second operator, discarded.
+use super::args::PayoutCmd;
+use super::{Exit, print_json};
+use crate::domain::Lang;
+use crate::service::payouts::{self, RunView};
+use crate::service::{self, Ctx};
+
+pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit> {
+    match cmd {
+        PayoutCmd::Prepare { month, json } => {
+            let run = payouts::prepare(ctx, &month).await?;
+            if json {
+                print_run_json(&run);
+            } else {
+                println!(
+                    "Payout run {} for {} prepared: {} payable, {} held back, {} in total; due {}.",
+                    run.id,
+                    run.month,
+                    run.payable,
+                    run.held_back,
+                    run.total.display(lang),
+                    run.due
+                );
+            }
+        }
+        PayoutCmd::Show { run, json } => {
+            let run = payouts::show(ctx, run).await?;
+            if json {
+                print_run_json(&run);
+            } else {
+                print_run(lang, &run);
+            }
+        }
+        PayoutCmd::Approve { run } => {
+            let run = payouts::approve(ctx, run).await?;
+            println!(
+                "Payout run {} for {} approved by {}: {} payable, {} in total.",
+                run.id,
+                run.month,
+                run.approved_by.as_deref().unwrap_or_default(),
+                run.payable,
+                run.total.display(lang)
+            );
+        }
+        PayoutCmd::Discard { run } => {
+            let run = payouts::discard(ctx, run).await?;
+            println!("Payout run {} for {} discarded; the month can be prepared again.", run.id, run.month);
+        }
+    }
+    Ok(0)
+}
+
+fn print_run_json(run: &RunView) {
+    match serde_json::to_value(run) {
+        Ok(v) => print_json(&v),
+        Err(e) => eprintln!("cannot write the run as JSON: {e}"),
+    }
+}
+
+fn print_run(lang: Lang, run: &RunView) {
+    println!("Payout run {} · {} · {}", run.id, run.month, run.state);
+    println!("Due          {}", run.due);
+    println!("Prepared     {} at {}", run.prepared_by, run.prepared_at);
+    if let (Some(by), Some(at)) = (&run.approved_by, &run.approved_at) {
+        println!("Approved     {by} at {at}");
+    }
+    println!("Total        {} ({} payable, {} held back)", run.total.display(lang), run.payable, run.held_back);
+    println!("Content hash {}", run.content_hash);
+    println!();
+    println!("{:<14} {:>16} {:<10} {:<24} IBAN", "Partner", "Amount", "Status", "Reason");
+    for l in &run.lines {
+        println!(
+            "{:<14} {:>16} {:<10} {:<24} {}",
+            l.partner,
+            l.amount.display(lang),
+            l.status,
+            l.reason.unwrap_or("—"),
+            l.iban.as_deref().unwrap_or("—")
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! Payout runs: the candidates of a month (bonuses available by its end, clawbacks not yet
+//! recovered, each partner's standing and bank details), and the runs, lines and items written.
+//! Every change of a run's state is a compare-and-set on the state it leaves.
+use super::{execute, placeholders, query_all, query_one};
+use crate::domain::Money;
+use crate::domain::payout::{BankDetails, Candidate, HoldBack, Line, LineStatus, RunState};
+use crate::domain::terms::Approval;
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
+use std::collections::BTreeMap;
+
+/// No run: the id that no run has (for "bound to any live run but this one").
+pub const NO_RUN: i64 = -1;
+
+/// When a bonus counts as available (the SQL form, over alias `b`, of "became available by the
+/// end of the month", the end bound to `$1`): approved by then; with automatic approval, released
+/// by then (the sweep that books it may come later).
+fn available_by(approval: Approval) -> &'static str {
+    match approval {
+        Approval::Manual => "b.state = 'available' AND b.approved_at <= $1",
+        Approval::Auto => "b.state IN ('held', 'available') AND b.release_at <= $1",
+    }
+}
+
+/// A partner's bonuses and clawbacks a run would cover: (id, value) each.
+type Covered = (Vec<(i64, Money)>, Vec<(i64, Money)>);
+
+/// Everything a month's run would cover, by partner: the bonuses available by `cutoff` and the
+/// clawbacks not yet recovered, each bound to no live run but `run` (or [`NO_RUN`]), with each
+/// such partner's standing and contract.
+pub async fn candidates<C: ConnectionTrait>(
+    c: &C,
+    cutoff: i64,
+    approval: Approval,
+    run: i64,
+) -> Result<Vec<Candidate>, DbErr> {
+    let mut by: BTreeMap<String, Covered> = BTreeMap::new();
+    let bonuses = format!(
+        "SELECT b.partner_id, b.id, b.booked - b.reduced FROM bonus b WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM payout_item i WHERE i.bonus_id = b.id AND i.bound = TRUE AND i.run_id <> $2)",
+        available_by(approval)
+    );
+    for r in query_all(c, &bonuses, vec![cutoff.into(), run.into()]).await? {
+        let v = Money::from_tiyn(r.try_get_by_index(2)?);
+        by.entry(r.try_get_by_index(0)?).or_default().0.push((r.try_get_by_index(1)?, v));
+    }
+    let clawbacks = "SELECT e.partner_id, e.id, -e.amount FROM ledger_entry e WHERE e.kind = 'clawback' \
+         AND NOT EXISTS (SELECT 1 FROM payout_item i WHERE i.entry_id = e.id AND i.bound = TRUE AND i.run_id <> $1)";
+    for r in query_all(c, clawbacks, vec![run.into()]).await? {
+        let v = Money::from_tiyn(r.try_get_by_index(2)?);
+        by.entry(r.try_get_by_index(0)?).or_default().1.push((r.try_get_by_index(1)?, v));
+    }
+    let ids: Vec<String> = by.keys().cloned().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(900) {
+        let sql = format!(
+            "SELECT p.account_id, c.code, p.name, p.status, k.number, k.iban, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM fraud_case f WHERE f.partner_id = p.account_id AND f.status = 'open') \
+             THEN 1 ELSE 0 END AS BIGINT) \
+             FROM partner p JOIN promo_code c ON c.partner_id = p.account_id \
+             LEFT JOIN contract k ON k.partner_id = p.account_id WHERE p.account_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let vals: Vec<Value> = chunk.iter().map(|p| Value::from(p.clone())).collect();
+        for r in query_all(c, &sql, vals).await? {
+            let partner_id: String = r.try_get_by_index(0)?;
+            let Some((bonuses, clawbacks)) = by.remove(&partner_id) else { continue };
+            let number: Option<String> = r.try_get_by_index(4)?;
+            let iban: Option<String> = r.try_get_by_index(5)?;
+            out.push(Candidate {
+                partner_id,
+                code: r.try_get_by_index(1)?,
+                name: r.try_get_by_index(2)?,
+                excluded: r.try_get_by_index::<String>(3)? == "excluded",
+                contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
+                open_case: r.try_get_by_index::<i64>(6)? != 0,
+                bonuses,
+                clawbacks,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+/// A run as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub id: i64,
+    pub month: String,
+    pub state: RunState,
+    pub cutoff: i64,
+    pub total: Money,
+    pub content_hash: String,
+    pub prepared_by: String,
+    pub prepared_at: i64,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<i64>,
+    pub exported_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub discarded_by: Option<String>,
+    pub discarded_at: Option<i64>,
+}
+
+const RUN_COLS: &str = "id, month, state, cutoff, total, content_hash, prepared_by, prepared_at, approved_by, \
+     approved_at, exported_at, completed_at, discarded_by, discarded_at";
+
+fn run_of(r: &QueryResult) -> Result<Run, DbErr> {
+    let id: i64 = r.try_get_by_index(0)?;
+    let state: String = r.try_get_by_index(2)?;
+    Ok(Run {
+        id,
+        month: r.try_get_by_index(1)?,
+        state: RunState::parse(&state).ok_or_else(|| {
+            DbErr::Custom(format!("payout run {id} has the state {state:?}, which refdesk does not know"))
+        })?,
+        cutoff: r.try_get_by_index(3)?,
+        total: Money::from_tiyn(r.try_get_by_index(4)?),
+        content_hash: r.try_get_by_index(5)?,
+        prepared_by: r.try_get_by_index(6)?,
+        prepared_at: r.try_get_by_index(7)?,
+        approved_by: r.try_get_by_index(8)?,
+        approved_at: r.try_get_by_index(9)?,
+        exported_at: r.try_get_by_index(10)?,
+        completed_at: r.try_get_by_index(11)?,
+        discarded_by: r.try_get_by_index(12)?,
+        discarded_at: r.try_get_by_index(13)?,
+    })
+}
+
+pub async fn run<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Run>, DbErr> {
+    let sql = format!("SELECT {RUN_COLS} FROM payout_run WHERE id = $1");
+    query_one(c, &sql, vec![id.into()]).await?.as_ref().map(run_of).transpose()
+}
+
+/// The live run of a month, if there is one.
+pub async fn live_run_of<C: ConnectionTrait>(c: &C, month: &str) -> Result<Option<Run>, DbErr> {
+    let sql = format!("SELECT {RUN_COLS} FROM payout_run WHERE month = $1 AND state <> 'discarded'");
+    query_one(c, &sql, vec![month.into()]).await?.as_ref().map(run_of).transpose()
+}
+
+/// Every run, newest month first.
+pub async fn runs<C: ConnectionTrait>(c: &C) -> Result<Vec<Run>, DbErr> {
+    let sql = format!("SELECT {RUN_COLS} FROM payout_run ORDER BY month DESC, id DESC");
+    query_all(c, &sql, vec![]).await?.iter().map(run_of).collect()
+}
+
+/// A run to write: its month (`YYYY-MM`), where the month ends (unix ms), its lines, the payable
+/// total, the content hash, and who prepares it when.
+pub struct NewRun<'a> {
+    pub month: &'a str,
+    pub cutoff: i64,
+    pub lines: &'a [Line],
+    pub total: Money,
+    pub hash: &'a str,
+    pub by: &'a str,
+    pub at: i64,
+}
+
+/// A new draft run with its lines, and the items of its payable lines bound to it; its id.
+pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, DbErr> {
+    let NewRun { month, cutoff, lines, total, hash, by, at } = *new;
+    let row = query_one(
+        c,
+        "INSERT INTO payout_run (month, state, cutoff, total, content_hash, prepared_by, prepared_at) \
+         VALUES ($1, 'draft', $2, $3, $4, $5, $6) RETURNING id",
+        vec![month.into(), cutoff.into(), total.tiyn().into(), hash.into(), by.into(), at.into()],
+    )
+    .await?
+    .ok_or_else(|| DbErr::Custom("the new payout run has no id".into()))?;
+    let id: i64 = row.try_get_by_index(0)?;
+    for chunk in lines.chunks(80) {
+        let mut vals: Vec<Value> = Vec::new();
+        let mut rows = Vec::new();
+        for l in chunk {
+            let (number, iban) = l.contract.as_ref().map(|k| (k.contract_number.clone(), k.iban.clone())).unzip();
+            let start = vals.len() + 1;
+            vals.extend([
+                id.into(),
+                l.partner_id.clone().into(),
+                l.code.clone().into(),
+                l.name.clone().into(),
+                number.into(),
+                iban.into(),
+                l.amount.tiyn().into(),
+                l.available.tiyn().into(),
+                l.clawed.tiyn().into(),
+                l.status.as_str().into(),
+                l.reason.map(HoldBack::as_str).into(),
+            ]);
+            rows.push(format!("({})", placeholders(start, 11)));
+        }
+        execute(
+            c,
+            &format!(
+                "INSERT INTO payout_line (run_id, partner_id, code, name, contract_number, iban, amount, available, \
+                 clawed, status, reason) VALUES {}",
+                rows.join(", ")
+            ),
+            vals,
+        )
+        .await?;
+    }
+    let items: Vec<(&str, Option<i64>, Option<i64>, Money)> = lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Payable)
+        .flat_map(|l| {
+            let bonuses = l.bonuses.iter().map(|(b, v)| (l.partner_id.as_str(), Some(*b), None, *v));
+            let clawbacks = l.clawbacks.iter().map(|(e, v)| (l.partner_id.as_str(), None, Some(*e), *v));
+            bonuses.chain(clawbacks)
+        })
+        .collect();
+    for chunk in items.chunks(150) {
+        let mut vals: Vec<Value> = Vec::new();
+        let mut rows = Vec::new();
+        for (partner, bonus, entry, v) in chunk {
+            let start = vals.len() + 1;
+            vals.extend([id.into(), (*partner).into(), (*bonus).into(), (*entry).into(), v.tiyn().into()]);
+            rows.push(format!("({}, TRUE)", placeholders(start, 5)));
+        }
+        execute(
+            c,
+            &format!(
+                "INSERT INTO payout_item (run_id, partner_id, bonus_id, entry_id, amount, bound) VALUES {}",
+                rows.join(", ")
+            ),
+            vals,
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// A line as stored, with the bonuses and clawbacks it covers.
+pub async fn lines<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Line>, DbErr> {
+    let mut out: Vec<Line> = Vec::new();
+    let sql = "SELECT partner_id, code, name, contract_number, iban, amount, available, clawed, status, reason \
+               FROM payout_line WHERE run_id = $1 ORDER BY code";
+    for r in query_all(c, sql, vec![run.into()]).await? {
+        let partner_id: String = r.try_get_by_index(0)?;
+        let status: String = r.try_get_by_index(8)?;
+        let reason: Option<String> = r.try_get_by_index(9)?;
+        let number: Option<String> = r.try_get_by_index(3)?;
+        let iban: Option<String> = r.try_get_by_index(4)?;
+        let unknown = |what: &str, v: &str| {
+            DbErr::Custom(format!("payout run {run}, partner {partner_id}: the {what} {v:?} is not one refdesk knows"))
+        };
+        out.push(Line {
+            code: r.try_get_by_index(1)?,
+            name: r.try_get_by_index(2)?,
+            contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
+            amount: Money::from_tiyn(r.try_get_by_index(5)?),
+            available: Money::from_tiyn(r.try_get_by_index(6)?),
+            clawed: Money::from_tiyn(r.try_get_by_index(7)?),
+            status: LineStatus::parse(&status).ok_or_else(|| unknown("line status", &status))?,
+            reason: match reason {
+                Some(s) => Some(HoldBack::parse(&s).ok_or_else(|| unknown("hold-back reason", &s))?),
+                None => None,
+            },
+            bonuses: Vec::new(),
+            clawbacks: Vec::new(),
+            partner_id,
+        });
+    }
+    let items = "SELECT partner_id, bonus_id, entry_id, amount FROM payout_item WHERE run_id = $1 ORDER BY id";
+    for r in query_all(c, items, vec![run.into()]).await? {
+        let partner: String = r.try_get_by_index(0)?;
+        let v = Money::from_tiyn(r.try_get_by_index(3)?);
+        if let Some(l) = out.iter_mut().find(|l| l.partner_id == partner) {
+            match (r.try_get_by_index::<Option<i64>>(1)?, r.try_get_by_index::<Option<i64>>(2)?) {
+                (Some(b), _) => l.bonuses.push((b, v)),
+                (None, Some(e)) => l.clawbacks.push((e, v)),
+                _ => {}
+            }
+        }
+    }
+    for l in &mut out {
+        l.bonuses.sort_unstable();
+        l.clawbacks.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// Moves a run from one of `from` to `to`, stamping who and when in the columns `to` has; the
+/// number of rows changed (0: another operator got there first, or the run is elsewhere).
+pub async fn transition<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    from: &[RunState],
+    to: RunState,
+    by: &str,
+    at: i64,
+) -> Result<u64, DbErr> {
+    let stamp = match to {
+        RunState::Approved => ", approved_by = $3, approved_at = $4",
+        RunState::Exported => ", exported_by = $3, exported_at = $4",
+        RunState::Completed => ", completed_by = $3, completed_at = $4",
+        RunState::Discarded => ", discarded_by = $3, discarded_at = $4",
+        RunState::Draft => ", prepared_by = $3, prepared_at = $4",
+    };
+    let states: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    execute(
+        c,
+        &format!("UPDATE payout_run SET state = $2{stamp} WHERE id = $1 AND state IN ({})", states.join(", ")),
+        vec![id.into(), to.as_str().into(), by.into(), at.into()],
+    )
+    .await
+}
+
+/// Lets a run's bonuses and clawbacks go (a discarded run): the next run may take them.
+pub async fn unbind<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
+    execute(c, "UPDATE payout_item SET bound = FALSE WHERE run_id = $1", vec![run.into()]).await
+}
