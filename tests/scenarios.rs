@@ -978,6 +978,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("the_october_run_pays_asel", payouts::the_october_run_pays_asel),
     ("an_approval_after_a_change_is_refused", payouts::an_approval_after_a_change_is_refused),
     ("held_back_lines_and_one_run_per_bonus", payouts::held_back_lines_and_one_run_per_bonus),
+    ("a_clawback_is_netted_in_the_next_run", payouts::a_clawback_is_netted_in_the_next_run),
 ];
 
 fn main() {

@@ -205,4 +205,25 @@ pub enum PayoutCmd {
     Approve { run: i64 },
     /// Discard a run not yet exported; its month can be prepared again
     Discard { run: i64 },
+    /// Write a bank file of an approved run (the same bytes every time); marks nothing paid
+    Export {
+        run: i64,
+        #[arg(long, value_enum)]
+        format: BankFormat,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Complete an exported run: every payable line paid but the failed ones
+    Complete {
+        run: i64,
+        /// The code of a partner whose transfer failed (again for each)
+        #[arg(long, num_args = 1..)]
+        failed: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum BankFormat {
+    Csv,
+    Pain001,
 }

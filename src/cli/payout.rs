@@ -1,5 +1,5 @@
 //! `refdesk payout …`: a month's run prepared, shown, approved by a second operator, discarded.
-use super::args::PayoutCmd;
+use super::args::{BankFormat, PayoutCmd};
 use super::{Exit, print_json};
 use crate::domain::Lang;
 use crate::service::payouts::{self, RunView};
@@ -39,6 +39,28 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
                 run.month,
                 run.approved_by.as_deref().unwrap_or_default(),
                 run.payable,
+                run.total.display(lang)
+            );
+        }
+        PayoutCmd::Export { run, format, out } => {
+            let format = match format {
+                BankFormat::Csv => payouts::FileFormat::Csv,
+                BankFormat::Pain001 => payouts::FileFormat::Pain001,
+            };
+            let w = payouts::export(ctx, run, format, &out).await?;
+            println!(
+                "Payout run {run}: {} written ({} bytes, SHA-256 {}); nothing is marked paid.",
+                w.file, w.bytes, w.sha256
+            );
+        }
+        PayoutCmd::Complete { run, failed } => {
+            let run = payouts::complete(ctx, run, &failed).await?;
+            let paid = run.lines.iter().filter(|l| l.status == "paid").count();
+            let failed = run.lines.iter().filter(|l| l.status == "failed").count();
+            println!(
+                "Payout run {} for {} completed: {paid} paid, {} in total; {failed} failed.",
+                run.id,
+                run.month,
                 run.total.display(lang)
             );
         }

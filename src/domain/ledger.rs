@@ -15,10 +15,13 @@ pub enum EntryKind {
     Void,
     /// A paid bonus taken back after a refund; the balance may go negative.
     Clawback,
+    /// A payout run's line paid: its amount leaves available (bonuses less clawbacks netted).
+    Payout,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 4] = [EntryKind::Accrual, EntryKind::Release, EntryKind::Void, EntryKind::Clawback];
+    pub const ALL: [EntryKind; 5] =
+        [EntryKind::Accrual, EntryKind::Release, EntryKind::Void, EntryKind::Clawback, EntryKind::Payout];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +29,7 @@ impl EntryKind {
             EntryKind::Release => "release",
             EntryKind::Void => "void",
             EntryKind::Clawback => "clawback",
+            EntryKind::Payout => "payout",
         }
     }
 
@@ -147,6 +151,21 @@ impl Posting {
             amount: -amount,
             stamp,
             reason: Some(reason.to_string()),
+            reference: Some(reference.to_string()),
+        }
+    }
+
+    /// A payout run's line paid: `amount` (its bonuses less the clawbacks it recovers) leaves
+    /// available; `reference` names the run.
+    pub fn payout(partner_id: &str, amount: Money, stamp: Stamp, reference: &str) -> Posting {
+        Posting {
+            partner_id: partner_id.to_string(),
+            bonus_id: None,
+            kind: EntryKind::Payout,
+            bucket: Bucket::Available,
+            amount: -amount,
+            stamp,
+            reason: None,
             reference: Some(reference.to_string()),
         }
     }

@@ -417,6 +417,8 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<BonusDetail> {
                 EntryKind::Void if e.reference.is_some() && e.reference != whole => Happened::Reduced,
                 EntryKind::Void => Happened::Voided,
                 EntryKind::Clawback => Happened::ClawedBack,
+                // A run's payment is the partner's, not one bonus's (its state says paid).
+                EntryKind::Payout => return None,
             };
             let refund =
                 refunds.iter().find(|r| e.kind != EntryKind::Accrual && Some(&r.event_id) == e.reference.as_ref());

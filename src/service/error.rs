@@ -22,10 +22,11 @@ pub enum Field {
     Reason,
     Status,
     Month,
+    Failed,
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Name,
         Field::Code,
         Field::Email,
@@ -36,6 +37,7 @@ impl Field {
         Field::Reason,
         Field::Status,
         Field::Month,
+        Field::Failed,
     ];
 
     /// The CLI's flag for it.
@@ -51,6 +53,7 @@ impl Field {
             Field::Reason => "--reason",
             Field::Status => "--status",
             Field::Month => "--month",
+            Field::Failed => "--failed",
         }
     }
 
@@ -67,6 +70,7 @@ impl Field {
             Field::Reason => ("Reason", "Причина"),
             Field::Status => ("Status", "Статус"),
             Field::Month => ("Month", "Месяц"),
+            Field::Failed => ("Failed", "Не прошли"),
         }
     }
 }
@@ -91,6 +95,10 @@ pub enum Problem {
     Code(String, CodeError),
     NotDate(String),
     NotMonth(String),
+    NotALine {
+        code: String,
+        run: i64,
+    },
     InFuture(NaiveDate),
     /// Not one of the values listed.
     NotOneOf(String, &'static [&'static str]),
@@ -136,6 +144,9 @@ pub enum ServiceError {
     /// An input file that cannot be read (exit 2).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Unreadable { file: String, error: String },
+    /// An output file that cannot be written (exit 2).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Unwritable { file: String, error: String },
     /// A payout run's step refused by the run's state or by who asks (exit 1).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Payout(super::payouts::PayoutRefusal),
@@ -159,7 +170,10 @@ impl ServiceError {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            ServiceError::Invalid { .. } | ServiceError::NotFound(_) | ServiceError::Unreadable { .. } => 2,
+            ServiceError::Invalid { .. }
+            | ServiceError::NotFound(_)
+            | ServiceError::Unreadable { .. }
+            | ServiceError::Unwritable { .. } => 2,
             ServiceError::Bonus(Refusal::NoSuchBonus(_)) => 2,
             ServiceError::Contract { error, .. } => error.exit_code(),
             ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Payout(_) | ServiceError::Db(_) => 1,
@@ -206,6 +220,9 @@ impl ServiceError {
             ServiceError::Unreadable { file: source, error } => {
                 pick(format!("{source}: cannot read: {error}"), format!("{source}: не читается: {error}"))
             }
+            ServiceError::Unwritable { file, error } => {
+                pick(format!("{file}: cannot write: {error}"), format!("{file}: не записывается: {error}"))
+            }
             ServiceError::Db(e) => pick(format!("database error: {e}"), format!("ошибка базы данных: {e}")),
         }
     }
@@ -235,6 +252,10 @@ fn problem_text(p: &Problem, ru: bool) -> String {
         Problem::Code(v, e) => (format!("{v}: {e}"), format!("{v}: {}", code_ru(*e))),
         Problem::NotDate(v) => (format!("{v:?} is not a date YYYY-MM-DD"), format!("{v:?} — не дата ГГГГ-ММ-ДД")),
         Problem::NotMonth(v) => (format!("{v:?} is not a month YYYY-MM"), format!("{v:?} — не месяц ГГГГ-ММ")),
+        Problem::NotALine { code, run } => (
+            format!("{code} has no payable line in payout run {run}"),
+            format!("у {code} нет строки к оплате в выплате {run}"),
+        ),
         Problem::InFuture(d) => (format!("{d} is in the future"), format!("{d} — дата в будущем")),
         Problem::NotOneOf(v, list) => {
             let (head, last) = list.split_at(list.len().saturating_sub(1));
@@ -349,6 +370,7 @@ mod tests {
             Problem::NotOneOf("x".into(), &["held", "due"]),
             Problem::GivenTwice,
             Problem::NotMonth("2026-13".into()),
+            Problem::NotALine { code: "ASEL25".into(), run: 3 },
         ];
         all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
@@ -365,6 +387,10 @@ mod tests {
                     PayoutRefusal::Changed { run: 3 },
                     PayoutRefusal::State { run: 3, state: RunState::Approved, step: Step::Approve },
                     PayoutRefusal::State { run: 3, state: RunState::Exported, step: Step::Discard },
+                    PayoutRefusal::State { run: 3, state: RunState::Draft, step: Step::Export },
+                    PayoutRefusal::State { run: 3, state: RunState::Approved, step: Step::Complete },
+                    PayoutRefusal::NothingToPay { run: 3 },
+                    PayoutRefusal::BonusGone { run: 3, code: "ASEL25".into() },
                 ]
                 .into_iter()
                 .map(ServiceError::Payout),
@@ -396,6 +422,7 @@ mod tests {
             .map(ServiceError::Refused),
         );
         all.push(ServiceError::Unreadable { file: "events.ndjson".into(), error: "denied".into() });
+        all.push(ServiceError::Unwritable { file: "run.xml".into(), error: "denied".into() });
         all.push(ServiceError::Contract {
             code: "ASEL25".into(),
             error: Box::new(ServiceError::invalid(Field::Signed, Problem::InFuture(t.date_naive()))),
@@ -412,6 +439,7 @@ mod tests {
             ServiceError::Refused(_) => "refused",
             ServiceError::Payout(_) => "payout",
             ServiceError::Unreadable { .. } => "unreadable",
+            ServiceError::Unwritable { .. } => "unwritable",
             ServiceError::Contract { .. } => "contract",
             ServiceError::Db(_) => "db",
         }
@@ -421,7 +449,7 @@ mod tests {
     fn every_error_is_said_in_english_and_in_russian() {
         let all = every_error();
         let kinds: std::collections::HashSet<_> = all.iter().map(covers).collect();
-        assert_eq!(kinds.len(), 8);
+        assert_eq!(kinds.len(), 9);
         let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)));
         for e in &all {
             let en = e.sentence(Lang::En, Names::Words);

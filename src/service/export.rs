@@ -47,15 +47,8 @@ pub enum ExportError {
     Write { file: String, error: String },
 }
 
-/// A text cell that a spreadsheet would run as a formula gets a leading `'` (the OWASP rule for
-/// CSV injection). Only for text from outside (names, reasons, ids): refdesk's own numbers, a
-/// negative amount among them, are written as they are.
-pub fn safe(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
+/// A cell a spreadsheet would take for a formula starts with a quote (one rule for every CSV).
+pub use crate::domain::bank_file::formula_safe as safe;
 
 impl ExportOf {
     /// The file's name without the time: `refdesk-bonuses-due`, `refdesk-ASEL25-ledger`.

@@ -24,6 +24,10 @@ pub enum PayoutRefusal {
     Changed { run: i64 },
     /// The run is not in a state the step can start from.
     State { run: i64, state: RunState, step: Step },
+    /// A run that pays nothing has no transfer for a bank file.
+    NothingToPay { run: i64 },
+    /// A bonus of a line to be paid is no longer available (voided since the export).
+    BonusGone { run: i64, code: String },
 }
 
 /// A step of a run's life, as refusals name it.
@@ -31,6 +35,8 @@ pub enum PayoutRefusal {
 pub enum Step {
     Approve,
     Discard,
+    Export,
+    Complete,
 }
 
 impl PayoutRefusal {
@@ -64,11 +70,25 @@ impl PayoutRefusal {
                      возвраты, дела, договоры или одобрения); отмените её и подготовьте месяц заново"
                 ),
             ),
+            PayoutRefusal::NothingToPay { run } => (
+                format!("payout run {run} pays nothing: there is no transfer for a bank file"),
+                format!("выплата {run} ничего не платит: для банковского файла нет ни одного перевода"),
+            ),
+            PayoutRefusal::BonusGone { run, code } => (
+                format!("a bonus of {code}'s line in payout run {run} is no longer available; nothing was completed"),
+                format!("бонус из строки {code} в выплате {run} больше не доступен; ничего не завершено"),
+            ),
             PayoutRefusal::State { run, state, step } => {
                 let (en_step, ru_step) = match step {
                     Step::Approve => ("only a draft can be approved", "одобрить можно только черновик"),
                     Step::Discard => {
                         ("only a run not yet exported can be discarded", "отменить можно только не выгруженную выплату")
+                    }
+                    Step::Export => {
+                        ("only an approved run can be exported", "выгрузить можно только одобренную выплату")
+                    }
+                    Step::Complete => {
+                        ("only an exported run can be completed", "завершить можно только выгруженную выплату")
                     }
                 };
                 (
@@ -189,6 +209,9 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     if now < cutoff {
         return refuse(PayoutRefusal::MonthNotOver { month, ends: rfc3339(&ctx.terms, cutoff) });
     }
+    // With automatic approval, the releases due are booked first, so that every bonus a run
+    // covers has left held for available in the ledger.
+    super::bonuses::auto_release(ctx).await?;
     let txn = ctx.store.begin_write().await?;
     if let Some(r) = store::live_run_of(&txn, &month).await? {
         return refuse(PayoutRefusal::MonthTaken { month, run: r.id, state: r.state });
@@ -289,4 +312,156 @@ pub async fn show(ctx: &Ctx, id: i64) -> Result<RunView> {
     let run = store::run(db, id).await?.ok_or(ServiceError::NotFound(Missing::Run(id)))?;
     let lines = store::lines(db, id).await?;
     Ok(view(ctx, &run, &lines))
+}
+
+/// Which bank file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Pain001,
+}
+
+/// A bank file written: where, and its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub file: String,
+    pub sha256: String,
+    pub bytes: usize,
+}
+
+/// Writes a bank file of an approved (or already exported) run. The first export fixes the
+/// message id and creation time and moves the run to exported, only while the run still holds
+/// what it would pay now; later exports give the same bytes. Export marks nothing paid.
+pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Path) -> Result<Written> {
+    let txn = ctx.store.begin_write().await?;
+    let mut run = load(&txn, id).await?;
+    let first = run.state == RunState::Approved;
+    if first {
+        let now_lines = lines_now(ctx, &txn, run.cutoff, id).await?;
+        if payout::content_hash(&run.month, &now_lines) != run.content_hash {
+            return refuse(PayoutRefusal::Changed { run: id });
+        }
+        let message_id = crate::domain::bank_file::message_id(id, &run.month);
+        let at = ms(ctx.now());
+        if store::mark_exported(&txn, id, &message_id, &ctx.operator, at).await? != 1 {
+            let state = load(&txn, id).await?.state;
+            return refuse(PayoutRefusal::State { run: id, state, step: Step::Export });
+        }
+        run = load(&txn, id).await?;
+    } else if !matches!(run.state, RunState::Exported | RunState::Completed) {
+        return refuse(PayoutRefusal::State { run: id, state: run.state, step: Step::Export });
+    }
+    let lines = store::lines(&txn, id).await?;
+    let bytes = render(ctx, &run, &lines, format)?;
+    let sha: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    write_atomically(out, &bytes)?;
+    store::record_file(&txn, id, format == FileFormat::Pain001, &sha).await?;
+    if first {
+        audit_step(&txn, ctx, "payout.export", &run, None).await?;
+    }
+    txn.commit().await?;
+    Ok(Written { file: out.display().to_string(), sha256: sha, bytes: bytes.len() })
+}
+
+/// The file's bytes: a pure function of the run as stored and the payer.
+fn render(ctx: &Ctx, run: &Run, lines: &[Line], format: FileFormat) -> Result<Vec<u8>> {
+    use crate::domain::bank_file;
+    let first = payout::parse_month(&run.month).unwrap_or_default();
+    let file = bank_file::Run {
+        id: run.id,
+        month: &run.month,
+        message_id: run.message_id.as_deref().unwrap_or_default(),
+        created: ctx.terms.local(crate::store::from_ms(run.exported_at.unwrap_or(run.prepared_at))),
+        due: due_date(ctx, first),
+        payer: &ctx.terms.payer,
+        lines,
+    };
+    match format {
+        FileFormat::Csv => bank_file::csv(&file)
+            .map_err(|error| ServiceError::Unreadable { file: format!("payout run {}", run.id), error }),
+        FileFormat::Pain001 => {
+            bank_file::pain001(&file).or_else(|_| refuse(PayoutRefusal::NothingToPay { run: run.id }))
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `out`, syncs it and renames it over `out`: a reader
+/// sees the old file or the whole new one, never a part.
+fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| ServiceError::Unwritable { file: out.display().to_string(), error: e.to_string() };
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(out).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Completes an exported run: every payable line paid (its bonuses paid, a payout entry booked,
+/// its clawbacks recovered) but those of the partners in `failed`, whose bonuses and clawbacks
+/// go back for the next run.
+pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> {
+    use crate::domain::ledger::{Posting, Stamp};
+    let txn = ctx.store.begin_write().await?;
+    let run = load(&txn, id).await?;
+    if run.state != RunState::Exported {
+        return refuse(PayoutRefusal::State { run: id, state: run.state, step: Step::Complete });
+    }
+    let lines = store::lines(&txn, id).await?;
+    let payable: Vec<&Line> = lines.iter().filter(|l| l.status == LineStatus::Payable).collect();
+    let mut failing: Vec<String> = Vec::new();
+    for code in failed {
+        let code = code.trim().to_uppercase();
+        match payable.iter().find(|l| l.code == code) {
+            Some(l) => failing.push(l.partner_id.clone()),
+            None => {
+                return Err(ServiceError::invalid(Field::Failed, Problem::NotALine { code, run: id }));
+            }
+        }
+    }
+    let (fail, pay): (Vec<&Line>, Vec<&Line>) = payable.into_iter().partition(|l| failing.contains(&l.partner_id));
+    let now = ctx.now();
+    let stamp = Stamp { at: now, recorded_at: now, operator: ctx.operator.clone() };
+    let reference = format!("payout run {id}");
+    let mut postings = Vec::new();
+    for l in &pay {
+        let ids: Vec<i64> = l.bonuses.iter().map(|b| b.0).collect();
+        if store::mark_paid(&txn, &ids).await? != ids.len() as u64 {
+            return refuse(PayoutRefusal::BonusGone { run: id, code: l.code.clone() });
+        }
+        postings.push(Posting::payout(&l.partner_id, l.amount, stamp.clone(), &reference));
+    }
+    crate::store::ledger::post(&txn, &postings).await?;
+    let paid_ids: Vec<String> = pay.iter().map(|l| l.partner_id.clone()).collect();
+    let failed_ids: Vec<String> = fail.iter().map(|l| l.partner_id.clone()).collect();
+    store::set_lines(&txn, id, &paid_ids, LineStatus::Paid).await?;
+    store::set_lines(&txn, id, &failed_ids, LineStatus::Failed).await?;
+    store::unbind_partners(&txn, id, &failed_ids).await?;
+    let total = pay.iter().fold(Money::ZERO, |s, l| s + l.amount);
+    store::set_total(&txn, id, total).await?;
+    if store::transition(&txn, id, &[RunState::Exported], RunState::Completed, &ctx.operator, ms(now)).await? != 1 {
+        let state = load(&txn, id).await?.state;
+        return refuse(PayoutRefusal::State { run: id, state, step: Step::Complete });
+    }
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: ms(now),
+            operator: &ctx.operator,
+            action: "payout.complete",
+            subject: &format!("payout run {id}"),
+            detail: serde_json::json!({
+                "month": run.month, "paid": pay.len(), "failed": fail.iter().map(|l| l.code.clone()).collect::<Vec<_>>(),
+                "total": total.plain(),
+            }),
+            reason: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    show(ctx, id).await
 }

@@ -13,11 +13,12 @@ pub const NO_RUN: i64 = -1;
 
 /// When a bonus counts as available (the SQL form, over alias `b`, of "became available by the
 /// end of the month", the end bound to `$1`): approved by then; with automatic approval, released
-/// by then (the sweep that books it may come later).
+/// by then.
 fn available_by(approval: Approval) -> &'static str {
     match approval {
         Approval::Manual => "b.state = 'available' AND b.approved_at <= $1",
-        Approval::Auto => "b.state IN ('held', 'available') AND b.release_at <= $1",
+        // The service books the releases due before it prepares (bonuses::auto_release).
+        Approval::Auto => "b.state = 'available' AND b.release_at <= $1",
     }
 }
 
@@ -96,13 +97,18 @@ pub struct Run {
     pub approved_by: Option<String>,
     pub approved_at: Option<i64>,
     pub exported_at: Option<i64>,
+    pub message_id: Option<String>,
+    pub csv_sha256: Option<String>,
+    pub pain001_sha256: Option<String>,
+    pub completed_by: Option<String>,
     pub completed_at: Option<i64>,
     pub discarded_by: Option<String>,
     pub discarded_at: Option<i64>,
 }
 
 const RUN_COLS: &str = "id, month, state, cutoff, total, content_hash, prepared_by, prepared_at, approved_by, \
-     approved_at, exported_at, completed_at, discarded_by, discarded_at";
+     approved_at, exported_at, completed_at, discarded_by, discarded_at, message_id, csv_sha256, pain001_sha256, \
+     completed_by";
 
 fn run_of(r: &QueryResult) -> Result<Run, DbErr> {
     let id: i64 = r.try_get_by_index(0)?;
@@ -124,6 +130,10 @@ fn run_of(r: &QueryResult) -> Result<Run, DbErr> {
         completed_at: r.try_get_by_index(11)?,
         discarded_by: r.try_get_by_index(12)?,
         discarded_at: r.try_get_by_index(13)?,
+        message_id: r.try_get_by_index(14)?,
+        csv_sha256: r.try_get_by_index(15)?,
+        pain001_sha256: r.try_get_by_index(16)?,
+        completed_by: r.try_get_by_index(17)?,
     })
 }
 
@@ -309,4 +319,99 @@ pub async fn transition<C: ConnectionTrait>(
 /// Lets a run's bonuses and clawbacks go (a discarded run): the next run may take them.
 pub async fn unbind<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
     execute(c, "UPDATE payout_item SET bound = FALSE WHERE run_id = $1", vec![run.into()]).await
+}
+
+/// The first export: approved → exported, with the message id and the creation time the bank
+/// files keep from now on; the number of rows changed.
+pub async fn mark_exported<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    message_id: &str,
+    by: &str,
+    at: i64,
+) -> Result<u64, DbErr> {
+    execute(
+        c,
+        "UPDATE payout_run SET state = 'exported', message_id = $2, exported_by = $3, exported_at = $4 \
+         WHERE id = $1 AND state = 'approved'",
+        vec![id.into(), message_id.into(), by.into(), at.into()],
+    )
+    .await
+}
+
+/// Records the SHA-256 of a bank file written (`csv` or `pain001`), the first time only.
+pub async fn record_file<C: ConnectionTrait>(c: &C, id: i64, pain001: bool, sha: &str) -> Result<u64, DbErr> {
+    let col = if pain001 { "pain001_sha256" } else { "csv_sha256" };
+    execute(
+        c,
+        &format!("UPDATE payout_run SET {col} = $2 WHERE id = $1 AND {col} IS NULL"),
+        vec![id.into(), sha.into()],
+    )
+    .await
+}
+
+/// Sets the status of a run's lines of these partners.
+pub async fn set_lines<C: ConnectionTrait>(
+    c: &C,
+    run: i64,
+    partners: &[String],
+    status: LineStatus,
+) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for chunk in partners.chunks(900) {
+        let mut vals: Vec<Value> = vec![run.into(), status.as_str().into()];
+        vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
+        n += execute(
+            c,
+            &format!(
+                "UPDATE payout_line SET status = $2 WHERE run_id = $1 AND status = 'payable' AND partner_id IN ({})",
+                placeholders(3, chunk.len())
+            ),
+            vals,
+        )
+        .await?;
+    }
+    Ok(n)
+}
+
+/// Lets the items of these partners' lines go (failed lines): the next run may take them.
+pub async fn unbind_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[String]) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for chunk in partners.chunks(900) {
+        let mut vals: Vec<Value> = vec![run.into()];
+        vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
+        n += execute(
+            c,
+            &format!(
+                "UPDATE payout_item SET bound = FALSE WHERE run_id = $1 AND partner_id IN ({})",
+                placeholders(2, chunk.len())
+            ),
+            vals,
+        )
+        .await?;
+    }
+    Ok(n)
+}
+
+/// Compare-and-set of available bonuses to paid; the number that changed.
+pub async fn mark_paid<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for chunk in ids.chunks(900) {
+        let vals: Vec<Value> = chunk.iter().map(|&i| Value::from(i)).collect();
+        n += execute(
+            c,
+            &format!(
+                "UPDATE bonus SET state = 'paid' WHERE state = 'available' AND id IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            vals,
+        )
+        .await?;
+    }
+    Ok(n)
+}
+
+/// A completed run's total: what its paid lines paid.
+pub async fn set_total<C: ConnectionTrait>(c: &C, run: i64, total: Money) -> Result<u64, DbErr> {
+    execute(c, "UPDATE payout_run SET total = $2 WHERE id = $1", vec![run.into(), total.tiyn().into()]).await
 }

@@ -1,7 +1,7 @@
 //! Payout runs through the CLI, on both backends: worked example 1's October run, the second
 //! operator's approval, an approval after a change, one live run a month, a month not over, held
 //! back lines, and a bonus bound to one run only.
-use super::{R, example_one, import, refund};
+use super::{R, client, example_one, import, pay, refund};
 use crate::common::TestDb;
 use crate::{check, check_eq};
 use serde_json::{Value, json};
@@ -94,6 +94,116 @@ pub fn the_october_run_pays_asel(db: &TestDb) -> R {
     let none = db.run(NOV2, &["payout", "show", "999"]);
     check_eq!(none.code, 2);
     check!(none.stderr.contains("there is no payout run 999"), "{}", none.stderr);
+    export_and_complete(db, &id, "25000.00")?;
+    let bal = db.json("2026-11-10T12:00:00+05:00", &["partner", "show", "ASEL25"])?["balance"].clone();
+    check_eq!(
+        (bal["paid"].clone(), bal["available"].clone(), bal["net"].clone()),
+        (json!("25000.00"), json!("0.00"), json!("0.00"))
+    );
+    Ok(())
+}
+
+/// The official schema, kept beside the program's rules (not copied into the repository).
+fn schema() -> String {
+    format!("{}/../shared/schemas/pain.001.001.03.xsd", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Exports both bank files of run `id` (as carl), checks that the XML is valid against the
+/// official schema with its control sum the run's total, that exporting again gives the same
+/// bytes and marks nothing paid; then completes it (as bolat) and checks the run paid `total`.
+fn export_and_complete(db: &TestDb, id: &str, total: &str) -> R {
+    let at = "2026-11-09T10:00:00+05:00";
+    let xml = db.path(&format!("run{id}.xml"));
+    let csv = db.path(&format!("run{id}.csv"));
+    let x = xml.display().to_string();
+    let c = csv.display().to_string();
+    let out = db.run_as("carl", at, &["payout", "export", id, "--format", "pain001", "--out", &x]);
+    check!(out.code == 0, "export: {}", out.stderr);
+    check!(out.stdout.contains("nothing is marked paid"), "{}", out.stdout);
+    let first = std::fs::read(&xml).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&first).to_string();
+    check!(text.contains(&format!("<CtrlSum>{total}</CtrlSum>")), "{text}");
+    let lint = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &schema(), &x])
+        .output()
+        .map_err(|e| format!("xmllint (Debian's libxml2-utils) is needed to check the bank file: {e}"))?;
+    check!(lint.status.success(), "the pain.001 file is not valid: {}", String::from_utf8_lossy(&lint.stderr));
+    let shown = db.json(at, &["payout", "show", id])?;
+    check_eq!(shown["state"], json!("exported"));
+    check!(shown["lines"].as_array().is_some_and(|ls| ls.iter().all(|l| l["status"] != json!("paid"))), "{shown}");
+    // Again, later, by someone else: the same bytes; and the CSV beside it.
+    let again =
+        db.run_as("bolat", "2026-11-09T18:00:00+05:00", &["payout", "export", id, "--format", "pain001", "--out", &x]);
+    check!(again.code == 0, "re-export: {}", again.stderr);
+    check!(std::fs::read(&xml).map_err(|e| e.to_string())? == first, "re-export changed the bytes");
+    let out = db.run_as("bolat", at, &["payout", "export", id, "--format", "csv", "--out", &c]);
+    check!(out.code == 0, "csv: {}", out.stderr);
+    let sheet = std::fs::read_to_string(&csv).map_err(|e| e.to_string())?;
+    check!(sheet.lines().last().is_some_and(|l| l.contains(&format!(",total,,,{total},"))), "{sheet}");
+    let done = db.run_as("bolat", "2026-11-10T10:00:00+05:00", &["payout", "complete", id]);
+    check!(done.code == 0, "complete: {}", done.stderr);
+    let shown = db.json("2026-11-10T10:00:00+05:00", &["payout", "show", id])?;
+    check_eq!((shown["state"].clone(), shown["total"].clone()), (json!("completed"), json!(total)));
+    let twice = db.run_as("bolat", "2026-11-10T10:00:00+05:00", &["payout", "complete", id]);
+    check_eq!(twice.code, 1);
+    check!(twice.stderr.contains("is completed: only an exported run can be completed"), "{}", twice.stderr);
+    Ok(())
+}
+
+/// Worked example 3: Asel's October bonus is paid, then refunded on 2026-11-20: a clawback of
+/// 25 000; a second client's 50 000 bonus (approved 2026-12-06) comes too late for November, whose
+/// run holds her back (the balance is negative); December's run pays 25 000 (50 000 − 25 000).
+pub fn a_clawback_is_netted_in_the_next_run(db: &TestDb) -> R {
+    example_one_approved(db)?;
+    let oct = db.json(NOV2, &["payout", "prepare", "--month", "2026-10"])?;
+    let id = oct["id"].to_string();
+    check!(db.run_as("bolat", NOV2, &["payout", "approve", &id]).code == 0, "approve October");
+    export_and_complete(db, &id, "25000.00")?;
+    import(
+        db,
+        "later.ndjson",
+        &[
+            refund("r1", "2026-11-20T10:00:00+05:00", "PAY1", None),
+            client("c2", "2026-11-20T12:00:00+05:00", "C2", Some("ASEL25")),
+            pay("y2", "2026-11-21T10:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")),
+        ],
+    )?;
+    let bal = db.json("2026-11-22T10:00:00+05:00", &["partner", "show", "ASEL25"])?["balance"].clone();
+    check_eq!((bal["net"].clone(), bal["clawed_back"].clone()), (json!("-25000.00"), json!("25000.00")));
+    let dec1 = "2026-12-01T10:00:00+05:00";
+    let nov = db.json(dec1, &["payout", "prepare", "--month", "2026-11"])?;
+    let asel = line(&nov, "ASEL25").cloned().unwrap_or_default();
+    check_eq!(
+        (asel["amount"].clone(), asel["status"].clone(), asel["reason"].clone(), nov["total"].clone()),
+        (json!("-25000.00"), json!("held_back"), json!("net_not_positive"), json!("0.00"))
+    );
+    let second = db.json("2026-12-06T10:00:00+05:00", &["bonus", "list", "--partner", "ASEL25", "--status", "due"])?;
+    check_eq!(second[0]["amount"], json!("50000.00"));
+    let out = db.run_as("bolat", "2026-12-06T10:00:00+05:00", &["bonus", "approve", &second[0]["id"].to_string()]);
+    check!(out.code == 0, "approve: {}", out.stderr);
+    let jan = "2027-01-02T10:00:00+05:00";
+    let dec = db.json(jan, &["payout", "prepare", "--month", "2026-12"])?;
+    let asel = line(&dec, "ASEL25").cloned().unwrap_or_default();
+    check_eq!(
+        (asel["amount"].clone(), asel["status"].clone(), asel["available"].clone(), asel["clawed_back"].clone()),
+        (json!("25000.00"), json!("payable"), json!("50000.00"), json!("25000.00"))
+    );
+    check_eq!(dec["total"], json!("25000.00"));
+    let id = dec["id"].to_string();
+    check!(db.run_as("bolat", jan, &["payout", "approve", &id]).code == 0, "approve December");
+    let x = db.path("dec.xml").display().to_string();
+    check!(db.run(jan, &["payout", "export", &id, "--format", "pain001", "--out", &x]).code == 0, "export December");
+    check!(db.run(jan, &["payout", "complete", &id]).code == 0, "complete December");
+    let bal = db.json(jan, &["partner", "show", "ASEL25"])?["balance"].clone();
+    // Both bonuses were paid (the first then clawed back, which the balance says apart).
+    check_eq!(
+        (bal["net"].clone(), bal["paid"].clone(), bal["clawed_back"].clone()),
+        (json!("0.00"), json!("75000.00"), json!("25000.00"))
+    );
+    // The clawback is recovered: January's run has nothing for Asel.
+    let feb = "2027-02-01T10:00:00+05:00";
+    let janrun = db.json(feb, &["payout", "prepare", "--month", "2027-01"])?;
+    check_eq!(janrun["lines"], json!([]));
     Ok(())
 }
 

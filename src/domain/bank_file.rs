@@ -1,0 +1,175 @@
+//! The bank files of an approved payout run: a CSV for the accounting team and an ISO 20022
+//! `pain.001.001.03` customer credit transfer initiation for the bank. Each is a pure function of
+//! the run as stored, its message id and creation time (fixed at the first export) and the
+//! payer: exporting again gives the same bytes.
+use super::money::Money;
+use super::payout::{Line, LineStatus};
+use super::terms::Payer;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+/// What a bank file is made of.
+pub struct Run<'a> {
+    pub id: i64,
+    pub month: &'a str,
+    /// The message id, fixed at the first export.
+    pub message_id: &'a str,
+    /// The creation time, fixed at the first export, in the program's offset.
+    pub created: DateTime<FixedOffset>,
+    /// The requested execution date: the run's due date.
+    pub due: NaiveDate,
+    pub payer: &'a Payer,
+    pub lines: &'a [Line],
+}
+
+/// The message id of run `id`: unique per run, at most 35 characters.
+pub fn message_id(id: i64, month: &str) -> String {
+    format!("REFDESK-{month}-RUN{id}")
+}
+
+/// The end-to-end id of a line: the run and the partner's code, at most 35 characters.
+pub fn end_to_end_id(run: i64, code: &str) -> String {
+    let id: String = format!("R{run}-{code}").chars().take(35).collect();
+    id
+}
+
+/// A text cell that a spreadsheet would take for a formula starts with a quote instead.
+pub fn formula_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn payable<'a>(run: &'a Run<'a>) -> impl Iterator<Item = &'a Line> {
+    run.lines.iter().filter(|l| matches!(l.status, LineStatus::Payable | LineStatus::Paid | LineStatus::Failed))
+}
+
+/// The sum of what the file pays.
+pub fn control_sum(run: &Run) -> Money {
+    payable(run).fold(Money::ZERO, |s, l| s + l.amount)
+}
+
+/// The CSV: every line of the run, paid or held back, with its reason; a formula-leading cell is
+/// neutralised; the last row is the total.
+pub fn csv(run: &Run) -> Result<Vec<u8>, String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "run",
+        "month",
+        "message_id",
+        "end_to_end_id",
+        "partner",
+        "name",
+        "contract",
+        "iban",
+        "amount",
+        "status",
+        "reason",
+    ];
+    out.write_record(head).map_err(|e| e.to_string())?;
+    for l in run.lines {
+        let (contract, iban) = l.contract.as_ref().map_or(("", ""), |k| (k.contract_number.as_str(), k.iban.as_str()));
+        let row = [
+            run.id.to_string(),
+            run.month.to_string(),
+            run.message_id.to_string(),
+            end_to_end_id(run.id, &l.code),
+            formula_safe(&l.code),
+            formula_safe(&l.name),
+            formula_safe(contract),
+            formula_safe(iban),
+            l.amount.plain(),
+            l.status.as_str().to_string(),
+            l.reason.map(|r| r.as_str()).unwrap_or_default().to_string(),
+        ];
+        out.write_record(row).map_err(|e| e.to_string())?;
+    }
+    let total = ["", "", "", "", "", "total", "", "", &control_sum(run).plain(), "", ""];
+    out.write_record(total).map_err(|e| e.to_string())?;
+    out.into_inner().map_err(|e| e.to_string())
+}
+
+/// XML text with its five special characters escaped and control characters left out.
+fn xml(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            '\'' => s.push_str("&apos;"),
+            c if c.is_control() => {}
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// At most `n` characters (the schema's Max35Text, Max140Text).
+fn max(text: &str, n: usize) -> String {
+    xml(&text.chars().take(n).collect::<String>())
+}
+
+/// The pain.001.001.03 document, or why there is none (a run that pays nothing has no transfer
+/// to ask for, and the schema needs one at least).
+pub fn pain001(run: &Run) -> Result<Vec<u8>, String> {
+    let lines: Vec<&Line> = payable(run).collect();
+    if lines.is_empty() {
+        return Err(format!("payout run {} pays nothing: there is no transfer for a bank file", run.id));
+    }
+    let n = lines.len();
+    let sum = control_sum(run).plain();
+    let payer = run.payer;
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.push_str("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03\">\n");
+    x.push_str("  <CstmrCdtTrfInitn>\n");
+    x.push_str("    <GrpHdr>\n");
+    x.push_str(&format!("      <MsgId>{}</MsgId>\n", max(run.message_id, 35)));
+    x.push_str(&format!("      <CreDtTm>{}</CreDtTm>\n", run.created.format("%Y-%m-%dT%H:%M:%S%:z")));
+    x.push_str(&format!("      <NbOfTxs>{n}</NbOfTxs>\n"));
+    x.push_str(&format!("      <CtrlSum>{sum}</CtrlSum>\n"));
+    x.push_str(&format!("      <InitgPty>\n        <Nm>{}</Nm>\n      </InitgPty>\n", max(&payer.name, 140)));
+    x.push_str("    </GrpHdr>\n");
+    x.push_str("    <PmtInf>\n");
+    x.push_str(&format!("      <PmtInfId>{}</PmtInfId>\n", max(run.message_id, 35)));
+    x.push_str("      <PmtMtd>TRF</PmtMtd>\n");
+    x.push_str(&format!("      <NbOfTxs>{n}</NbOfTxs>\n"));
+    x.push_str(&format!("      <CtrlSum>{sum}</CtrlSum>\n"));
+    x.push_str(&format!("      <ReqdExctnDt>{}</ReqdExctnDt>\n", run.due.format("%Y-%m-%d")));
+    x.push_str(&format!("      <Dbtr>\n        <Nm>{}</Nm>\n      </Dbtr>\n", max(&payer.name, 140)));
+    x.push_str(&format!(
+        "      <DbtrAcct>\n        <Id>\n          <IBAN>{}</IBAN>\n        </Id>\n        <Ccy>KZT</Ccy>\n      </DbtrAcct>\n",
+        xml(&payer.iban)
+    ));
+    x.push_str(&format!(
+        "      <DbtrAgt>\n        <FinInstnId>\n          <BIC>{}</BIC>\n        </FinInstnId>\n      </DbtrAgt>\n",
+        xml(&payer.bic)
+    ));
+    x.push_str("      <ChrgBr>SLEV</ChrgBr>\n");
+    for l in lines {
+        let (contract, iban) = l.contract.as_ref().map_or(("", ""), |k| (k.contract_number.as_str(), k.iban.as_str()));
+        x.push_str("      <CdtTrfTxInf>\n");
+        x.push_str(&format!(
+            "        <PmtId>\n          <EndToEndId>{}</EndToEndId>\n        </PmtId>\n",
+            max(&end_to_end_id(run.id, &l.code), 35)
+        ));
+        x.push_str(&format!(
+            "        <Amt>\n          <InstdAmt Ccy=\"KZT\">{}</InstdAmt>\n        </Amt>\n",
+            l.amount.plain()
+        ));
+        x.push_str(&format!("        <Cdtr>\n          <Nm>{}</Nm>\n        </Cdtr>\n", max(&l.name, 140)));
+        x.push_str(&format!(
+            "        <CdtrAcct>\n          <Id>\n            <IBAN>{}</IBAN>\n          </Id>\n        </CdtrAcct>\n",
+            xml(iban)
+        ));
+        let info = format!("Referral bonus {} {}, contract {contract}", run.month, l.code);
+        x.push_str(&format!("        <RmtInf>\n          <Ustrd>{}</Ustrd>\n        </RmtInf>\n", max(&info, 140)));
+        x.push_str("      </CdtTrfTxInf>\n");
+    }
+    x.push_str("    </PmtInf>\n");
+    x.push_str("  </CstmrCdtTrfInitn>\n");
+    x.push_str("</Document>\n");
+    Ok(x.into_bytes())
+}
