@@ -979,6 +979,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("an_approval_after_a_change_is_refused", payouts::an_approval_after_a_change_is_refused),
     ("held_back_lines_and_one_run_per_bonus", payouts::held_back_lines_and_one_run_per_bonus),
     ("a_clawback_is_netted_in_the_next_run", payouts::a_clawback_is_netted_in_the_next_run),
+    ("a_refund_after_export_claws_back", payouts::a_refund_after_export_claws_back),
 ];
 
 fn main() {

@@ -193,16 +193,18 @@ impl Bonus {
 
     /// What a refund does, given the payment's cumulative refunds: the bonus's share of them,
     /// computed on the total and rounded once, less what was already taken back, so that
-    /// refunds adding up to the whole payment leave exactly zero.
-    pub fn refund(&self, refunded_total: Money, paid: Money) -> RefundEffect {
+    /// refunds adding up to the whole payment leave exactly zero. A bonus paid, or `sent` (in a
+    /// payout run already exported: the money is on its way), is clawed back; one not yet sent
+    /// is voided or reduced.
+    pub fn refund(&self, refunded_total: Money, paid: Money, sent: bool) -> RefundEffect {
         let take_back = refund_reduction(self.booked, refunded_total, paid);
         let more = take_back - self.reduced - self.clawed;
+        let settled = self.state == StoredBonusState::Paid || (sent && self.state == StoredBonusState::Available);
         match self.state.bucket() {
+            _ if settled && more > Money::ZERO => RefundEffect::Clawback { amount: more },
+            _ if settled => RefundEffect::Nothing,
             Some(bucket) if refunded_total >= paid => RefundEffect::Void { bucket, amount: self.value() },
             Some(bucket) if more > Money::ZERO => RefundEffect::Reduce { bucket, amount: more },
-            None if self.state == StoredBonusState::Paid && more > Money::ZERO => {
-                RefundEffect::Clawback { amount: more }
-            }
             _ => RefundEffect::Nothing,
         }
     }
@@ -321,25 +323,38 @@ mod tests {
     fn refunds_void_reduce_or_claw_back() {
         let paid = Money::kzt(75_000);
         let mut b = held(2_500_000);
-        let third = b.refund(Money::kzt(25_000), paid);
+        let third = b.refund(Money::kzt(25_000), paid, false);
         assert_eq!(third, RefundEffect::Reduce { bucket: Bucket::Held, amount: Money::from_tiyn(833_333) });
         let change = Change { by: "import".into(), at: b.release_at };
         b.apply(third, change.clone(), "refund");
         assert_eq!(b.value(), Money::from_tiyn(1_666_667));
-        let rest = b.refund(paid, paid);
+        let rest = b.refund(paid, paid, false);
         assert_eq!(rest, RefundEffect::Void { bucket: Bucket::Held, amount: Money::from_tiyn(1_666_667) });
         b.apply(rest, change.clone(), "refund");
         assert_eq!(b.state, StoredBonusState::Voided);
         assert_eq!(b.kept(), Money::ZERO);
-        assert_eq!(b.refund(paid, paid), RefundEffect::Nothing);
+        assert_eq!(b.refund(paid, paid, false), RefundEffect::Nothing);
 
         let mut p = held(2_500_000);
         p.state = StoredBonusState::Paid;
-        let half = p.refund(Money::kzt(37_500), paid);
+        let half = p.refund(Money::kzt(37_500), paid, false);
         assert_eq!(half, RefundEffect::Clawback { amount: Money::kzt(12_500) });
         p.apply(half, change, "refund");
         assert_eq!(p.kept(), Money::kzt(12_500));
-        assert_eq!(p.refund(paid, paid), RefundEffect::Clawback { amount: Money::kzt(12_500) });
+        assert_eq!(p.refund(paid, paid, false), RefundEffect::Clawback { amount: Money::kzt(12_500) });
+
+        // Available and in an exported run (sent): clawed back like a paid one, never voided.
+        let mut s = held(2_500_000);
+        s.state = StoredBonusState::Available;
+        assert_eq!(s.refund(paid, paid, true), RefundEffect::Clawback { amount: Money::kzt(25_000) });
+        assert_eq!(
+            s.refund(paid, paid, false),
+            RefundEffect::Void { bucket: Bucket::Available, amount: Money::kzt(25_000) }
+        );
+        let part = s.refund(Money::kzt(25_000), paid, true);
+        assert_eq!(part, RefundEffect::Clawback { amount: Money::from_tiyn(833_333) });
+        s.apply(part, Change { by: "import".into(), at: s.release_at }, "refund");
+        assert_eq!((s.state, s.value()), (StoredBonusState::Available, Money::kzt(25_000)), "the run pays it whole");
     }
 
     #[test]
@@ -381,7 +396,7 @@ mod tests {
             let mut total = Money::ZERO;
             for c in cuts {
                 total = (total + Money::from_tiyn(c)).min(paid);
-                let e = b.refund(total, paid);
+                let e = b.refund(total, paid, false);
                 b.apply(e, Change { by: "x".into(), at: b.release_at }, "refund");
                 prop_assert!(b.reduced + b.clawed <= b.booked);
             }

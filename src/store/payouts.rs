@@ -415,3 +415,21 @@ pub async fn mark_paid<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<u64, Db
 pub async fn set_total<C: ConnectionTrait>(c: &C, run: i64, total: Money) -> Result<u64, DbErr> {
     execute(c, "UPDATE payout_run SET total = $2 WHERE id = $1", vec![run.into(), total.tiyn().into()]).await
 }
+
+/// Which of these bonuses are in a payout run already exported (or completed): the money is on
+/// its way, so a refund claws them back instead of voiding them.
+pub async fn sent<C: ConnectionTrait>(c: &C, bonuses: &[i64]) -> Result<std::collections::HashSet<i64>, DbErr> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in bonuses.chunks(900) {
+        let vals: Vec<Value> = chunk.iter().map(|&i| Value::from(i)).collect();
+        let sql = format!(
+            "SELECT i.bonus_id FROM payout_item i JOIN payout_run r ON r.id = i.run_id \
+             WHERE i.bound = TRUE AND r.state IN ('exported', 'completed') AND i.bonus_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        for r in query_all(c, &sql, vals).await? {
+            out.insert(r.try_get_by_index(0)?);
+        }
+    }
+    Ok(out)
+}

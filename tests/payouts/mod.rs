@@ -263,3 +263,57 @@ pub fn held_back_lines_and_one_run_per_bonus(db: &TestDb) -> R {
     check_eq!(oct2["lines"], json!([]));
     Ok(())
 }
+
+/// A refund between approval and export stops the export (the run no longer matches); one after
+/// the export claws the bonus back: the run still pays it whole, and the balance carries the
+/// clawback to later runs.
+pub fn a_refund_after_export_claws_back(db: &TestDb) -> R {
+    example_one_approved(db)?;
+    let run = db.json(NOV2, &["payout", "prepare", "--month", "2026-10"])?;
+    let id = run["id"].to_string();
+    check!(db.run_as("bolat", NOV2, &["payout", "approve", &id]).code == 0, "approve");
+    let x = db.path("oct.xml").display().to_string();
+    let out = db.run(NOV2, &["payout", "export", &id, "--format", "pain001", "--out", &x]);
+    check!(out.code == 0, "export: {}", out.stderr);
+    import(db, "r.ndjson", &[refund("r1", "2026-11-04T10:00:00+05:00", "PAY1", None)])?;
+    let later = "2026-11-05T10:00:00+05:00";
+    let bonus = db.json(later, &["payment", "show", "PAY1"])?["bonus"].clone();
+    check_eq!(bonus["status"], json!("available"));
+    let bal = db.json(later, &["partner", "show", "ASEL25"])?["balance"].clone();
+    check_eq!((bal["clawed_back"].clone(), bal["net"].clone()), (json!("25000.00"), json!("0.00")));
+    let done = db.run_as("bolat", later, &["payout", "complete", &id]);
+    check!(done.code == 0, "complete: {}", done.stderr);
+    let shown = db.json(later, &["payout", "show", &id])?;
+    check_eq!(shown["total"], json!("25000.00"));
+    let bal = db.json(later, &["partner", "show", "ASEL25"])?["balance"].clone();
+    check_eq!(
+        (bal["paid"].clone(), bal["clawed_back"].clone(), bal["net"].clone()),
+        (json!("25000.00"), json!("25000.00"), json!("-25000.00"))
+    );
+
+    // Approved, then refunded before the export: the export is refused, nothing is written.
+    import(
+        db,
+        "nov.ndjson",
+        &[
+            super::client("c2", "2026-11-06T10:00:00+05:00", "C2", Some("ASEL25")),
+            super::pay("y2", "2026-11-06T11:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")),
+        ],
+    )?;
+    let due = db.json("2026-11-21T10:00:00+05:00", &["bonus", "list", "--status", "due"])?;
+    let out = db.run_as("bolat", "2026-11-21T10:00:00+05:00", &["bonus", "approve", &due[0]["id"].to_string()]);
+    check!(out.code == 0, "approve bonus: {}", out.stderr);
+    let dec1 = "2026-12-01T10:00:00+05:00";
+    let nov = db.json(dec1, &["payout", "prepare", "--month", "2026-11"])?;
+    check_eq!(nov["total"], json!("25000.00"));
+    let nid = nov["id"].to_string();
+    check!(db.run_as("bolat", dec1, &["payout", "approve", &nid]).code == 0, "approve November");
+    import(db, "r2.ndjson", &[refund("r2", "2026-12-01T11:00:00+05:00", "PAY2", Some("75000"))])?;
+    let nx = db.path("nov.xml");
+    let out = db.run(dec1, &["payout", "export", &nid, "--format", "pain001", "--out", &nx.display().to_string()]);
+    check_eq!(out.code, 1);
+    check!(out.stderr.contains(&format!("payout run {nid} no longer matches")), "{}", out.stderr);
+    check!(!nx.exists(), "no file is written for a refused export");
+    check_eq!(db.json(dec1, &["payout", "show", &nid])?["state"], json!("approved"));
+    Ok(())
+}

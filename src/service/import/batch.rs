@@ -60,6 +60,8 @@ pub(super) struct Batch {
     pub paying: HashSet<String>,
     /// By payment id.
     pub bonuses: HashMap<String, Row<bonus::Model>>,
+    /// Those of them in a payout run already exported: a refund claws them back.
+    pub sent: HashSet<i64>,
 
     pub new_events: Vec<event_row::ActiveModel>,
     pub new_accounts: Vec<String>,
@@ -222,6 +224,8 @@ impl Batch {
         for m in store::bonuses_of(txn, refund_ids).await? {
             b.bonuses.insert(m.payment_id.clone(), Row { m, new: false, dirty: false });
         }
+        let refunded: Vec<i64> = b.bonuses.values().map(|r| r.m.id).collect();
+        b.sent.extend(crate::store::payouts::sent(txn, &refunded).await?);
         b.next_bonus_id = crate::store::bonuses::next_id(txn).await?;
         Ok(b)
     }

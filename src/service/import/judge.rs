@@ -274,7 +274,7 @@ impl Judge<'_> {
         });
         if let Some(Row { m, new, dirty }) = b.bonuses.get_mut(payment_id) {
             let mut bonus = to_domain(m)?;
-            let effect = bonus.refund(total, paid);
+            let effect = bonus.refund(total, paid, b.sent.contains(&m.id));
             let why = format!("refund of payment {payment_id}");
             let stamp = self.stamp(ev.at);
             let (partner, reference) = (&m.partner_id, Some(ev.event_id.as_str()));
