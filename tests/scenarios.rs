@@ -980,6 +980,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("held_back_lines_and_one_run_per_bonus", payouts::held_back_lines_and_one_run_per_bonus),
     ("a_clawback_is_netted_in_the_next_run", payouts::a_clawback_is_netted_in_the_next_run),
     ("a_refund_after_export_claws_back", payouts::a_refund_after_export_claws_back),
+    ("racing_operators_and_a_failed_line", payouts::racing_operators_and_a_failed_line),
 ];
 
 fn main() {

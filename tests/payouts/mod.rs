@@ -317,3 +317,91 @@ pub fn a_refund_after_export_claws_back(db: &TestDb) -> R {
     check_eq!(db.json(dec1, &["payout", "show", &nid])?["state"], json!("approved"));
     Ok(())
 }
+
+/// Runs `args` as each of `operators` at the same moment (one process each); their exit codes.
+fn race(db: &TestDb, now: &str, operators: &[&str], args: &[&str]) -> Vec<(i32, String)> {
+    let handles: Vec<_> = operators
+        .iter()
+        .map(|op| {
+            let (url, op, now) = (db.url.clone(), op.to_string(), now.to_string());
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            std::thread::spawn(move || {
+                let a: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = crate::common::run_bin(&url, &op, &now, &a, None, &[]);
+                (out.code, out.stderr)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap_or((-1, "the thread panicked".into()))).collect()
+}
+
+/// Four operators approve the same run at the same moment: one wins, three are told it is
+/// already approved; then four complete it at once: one wins, and Asel is paid once. A failed
+/// line (`--failed`) gives its bonus back to the next run.
+pub fn racing_operators_and_a_failed_line(db: &TestDb) -> R {
+    example_one_approved(db)?;
+    let run = db.json(NOV2, &["payout", "prepare", "--month", "2026-10"])?;
+    let id = run["id"].to_string();
+    let ops = ["bolat", "carl", "dana", "erlan"];
+    let approvals = race(db, NOV2, &ops, &["payout", "approve", &id]);
+    check_eq!(approvals.iter().filter(|a| a.0 == 0).count(), 1);
+    for (code, err) in approvals.iter().filter(|a| a.0 != 0) {
+        check!(*code == 1 && err.contains("is approved: only a draft can be approved"), "{code}: {err}");
+    }
+    let x = db.path("oct.xml").display().to_string();
+    check!(db.run(NOV2, &["payout", "export", &id, "--format", "pain001", "--out", &x]).code == 0, "export");
+    let at = "2026-11-10T10:00:00+05:00";
+    let completions = race(db, at, &ops, &["payout", "complete", &id]);
+    check_eq!(completions.iter().filter(|a| a.0 == 0).count(), 1);
+    for (code, err) in completions.iter().filter(|a| a.0 != 0) {
+        check!(*code == 1 && err.contains("is completed: only an exported run can be completed"), "{code}: {err}");
+    }
+    let show = db.json(at, &["partner", "show", "ASEL25"])?;
+    let payouts = show["ledger"].as_array().map(|l| l.iter().filter(|e| e["kind"] == json!("payout")).count());
+    check_eq!(payouts, Some(1));
+    check_eq!(show["balance"]["paid"], json!("25000.00"));
+
+    // November: Asel's second bonus; her transfer fails, so it goes back for December.
+    import(
+        db,
+        "nov.ndjson",
+        &[
+            client("c2", "2026-11-06T10:00:00+05:00", "C2", Some("ASEL25")),
+            pay("y2", "2026-11-06T11:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")),
+        ],
+    )?;
+    let due = db.json("2026-11-21T10:00:00+05:00", &["bonus", "list", "--status", "due"])?;
+    check!(
+        db.run_as("bolat", "2026-11-21T10:00:00+05:00", &["bonus", "approve", &due[0]["id"].to_string()]).code == 0,
+        "approve"
+    );
+    let dec1 = "2026-12-01T10:00:00+05:00";
+    let nov = db.json(dec1, &["payout", "prepare", "--month", "2026-11"])?;
+    let nid = nov["id"].to_string();
+    check!(db.run_as("bolat", dec1, &["payout", "approve", &nid]).code == 0, "approve November");
+    let nx = db.path("nov.xml").display().to_string();
+    check!(db.run(dec1, &["payout", "export", &nid, "--format", "pain001", "--out", &nx]).code == 0, "export November");
+    let bad = db.run(dec1, &["payout", "complete", &nid, "--failed", "NOBODY1"]);
+    check_eq!(bad.code, 2);
+    check!(
+        bad.stderr.contains(&format!("--failed: NOBODY1 has no payable line in payout run {nid}")),
+        "{}",
+        bad.stderr
+    );
+    check_eq!(db.json(dec1, &["payout", "show", &nid])?["state"], json!("exported"));
+    let out = db.run(dec1, &["payout", "complete", &nid, "--failed", "asel25"]);
+    check!(out.code == 0, "complete: {}", out.stderr);
+    let shown = db.json(dec1, &["payout", "show", &nid])?;
+    check_eq!(
+        (shown["total"].clone(), line(&shown, "ASEL25").map(|l| l["status"].clone())),
+        (json!("0.00"), Some(json!("failed")))
+    );
+    check_eq!(db.json(dec1, &["payment", "show", "PAY2"])?["bonus"]["status"], json!("available"));
+    let jan = "2027-01-02T10:00:00+05:00";
+    let dec = db.json(jan, &["payout", "prepare", "--month", "2026-12"])?;
+    check_eq!(
+        line(&dec, "ASEL25").map(|l| (l["amount"].clone(), l["status"].clone())),
+        Some((json!("50000.00"), json!("payable")))
+    );
+    Ok(())
+}
