@@ -1,6 +1,8 @@
 //! Payout runs (RULES.md "Payouts"): a run per month, a line per partner, and the exact bonuses
 //! and clawback entries each payable line covers. The database itself holds the rules that must
-//! never break: at most one live run a month, and no bonus or clawback bound to two runs.
+//! never break: at most one live run a month, and no bonus or clawback bound to two runs. A bonus
+//! is bound by its own column `payout_run_id` (one column: one run at most), set for all the
+//! bonuses of a run in one statement; clawback entries, append-only, are bound by a row each.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -45,6 +47,8 @@ enum PayoutLine {
     Clawed,
     Status,
     Reason,
+    BonusCount,
+    BonusIdSum,
 }
 
 #[derive(DeriveIden)]
@@ -53,7 +57,6 @@ enum PayoutItem {
     Id,
     RunId,
     PartnerId,
-    BonusId,
     EntryId,
     Amount,
     Bound,
@@ -109,6 +112,8 @@ impl MigrationTrait for Migration {
                 .col(big_integer(PayoutLine::Clawed))
                 .col(string(PayoutLine::Status))
                 .col(string_null(PayoutLine::Reason))
+                .col(big_integer(PayoutLine::BonusCount))
+                .col(big_integer(PayoutLine::BonusIdSum))
                 .primary_key(Index::create().col(PayoutLine::RunId).col(PayoutLine::PartnerId))
                 .foreign_key(
                     ForeignKey::create().from(PayoutLine::Table, PayoutLine::RunId).to(PayoutRun::Table, PayoutRun::Id),
@@ -124,28 +129,34 @@ impl MigrationTrait for Migration {
                 .col(big_pk_auto(PayoutItem::Id))
                 .col(big_integer(PayoutItem::RunId))
                 .col(string(PayoutItem::PartnerId))
-                .col(big_integer_null(PayoutItem::BonusId))
-                .col(big_integer_null(PayoutItem::EntryId))
+                .col(big_integer(PayoutItem::EntryId))
                 .col(big_integer(PayoutItem::Amount))
                 .col(boolean(PayoutItem::Bound))
                 .foreign_key(
                     ForeignKey::create().from(PayoutItem::Table, PayoutItem::RunId).to(PayoutRun::Table, PayoutRun::Id),
                 )
-                .check(Expr::col(PayoutItem::BonusId).is_null().ne(Expr::col(PayoutItem::EntryId).is_null()))
                 .to_owned(),
         )
         .await?;
-        // A bonus or a clawback is bound to one run at a time: a discarded run and a failed line
-        // let theirs go (bound = false) for the next run; a paid one keeps it for good.
-        db.execute_unprepared("CREATE UNIQUE INDEX ux_payout_item_bonus ON payout_item (bonus_id) WHERE bound = TRUE")
-            .await?;
+        // A clawback is bound to one run at a time: a discarded run and a failed line let theirs
+        // go (bound = false) for the next run; a paid one keeps it for good (recovered).
         db.execute_unprepared("CREATE UNIQUE INDEX ux_payout_item_entry ON payout_item (entry_id) WHERE bound = TRUE")
             .await?;
+        // A bonus's run: NULL while no live run holds it; a discarded run and a failed line clear
+        // it, a paid bonus keeps its run.
+        // No index on it: binding a month's bonuses would write one entry per bonus, and the
+        // steps that look a run's bonuses up (discard, completion) are rare and read them in
+        // one pass.
+        db.execute_unprepared("ALTER TABLE bonus ADD COLUMN payout_run_id BIGINT NULL").await?;
         db.execute_unprepared("CREATE INDEX ix_payout_item_run ON payout_item (run_id, partner_id)").await?;
+        // The clawbacks a run nets, without reading every ledger entry.
+        db.execute_unprepared("CREATE INDEX ix_ledger_clawback ON ledger_entry (id) WHERE kind = 'clawback'").await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.get_connection().execute_unprepared("DROP INDEX IF EXISTS ix_ledger_clawback").await?;
+        m.get_connection().execute_unprepared("ALTER TABLE bonus DROP COLUMN payout_run_id").await?;
         for t in ["payout_item", "payout_line", "payout_run"] {
             m.get_connection().execute_unprepared(&format!("DROP TABLE IF EXISTS {t}")).await?;
         }

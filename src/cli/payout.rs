@@ -10,7 +10,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
         PayoutCmd::Prepare { month, json } => {
             let run = payouts::prepare(ctx, &month).await?;
             if json {
-                print_run_json(&run);
+                print_run_json(&payouts::show(ctx, run.id).await?);
             } else {
                 println!(
                     "Payout run {} for {} prepared: {} payable, {} held back, {} in total; due {}.",

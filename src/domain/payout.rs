@@ -111,6 +111,15 @@ pub struct BankDetails {
     pub iban: String,
 }
 
+/// The bonuses a line covers, as the database sums them: how many, their value, and the sum of
+/// their ids (with the count and the value, it tells one set of bonuses from another).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Covered {
+    pub count: i64,
+    pub value: Money,
+    pub id_sum: i64,
+}
+
 /// What one partner brings to a month's run, as loaded when it is prepared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -120,8 +129,8 @@ pub struct Candidate {
     pub contract: Option<BankDetails>,
     pub excluded: bool,
     pub open_case: bool,
-    /// Bonuses available by the end of the month and in no other live run: (id, value).
-    pub bonuses: Vec<(i64, Money)>,
+    /// Bonuses available by the end of the month and in no other live run.
+    pub bonuses: Covered,
     /// Clawbacks not yet recovered by a paid line and in no other live run: (ledger entry id,
     /// what was taken back, > 0).
     pub clawbacks: Vec<(i64, Money)>,
@@ -141,15 +150,14 @@ pub struct Line {
     pub clawed: Money,
     pub status: LineStatus,
     pub reason: Option<HoldBack>,
-    pub bonuses: Vec<(i64, Money)>,
+    pub bonuses: Covered,
     pub clawbacks: Vec<(i64, Money)>,
 }
 
 /// The line a candidate makes: payable, or held back for the first reason that applies.
 pub fn line(mut c: Candidate, min_payout: Money) -> Line {
-    c.bonuses.sort_unstable();
     c.clawbacks.sort_unstable();
-    let available = c.bonuses.iter().fold(Money::ZERO, |s, b| s + b.1);
+    let available = c.bonuses.value;
     let clawed = c.clawbacks.iter().fold(Money::ZERO, |s, b| s + b.1);
     let amount = available - clawed;
     let valid_bank = c.contract.as_ref().is_some_and(|k| validate_iban_kz(&k.iban).is_ok());
@@ -209,9 +217,8 @@ pub fn content_hash(month: &str, lines: &[Line]) -> String {
             l.status.as_str(),
             l.reason.map_or("-", HoldBack::as_str)
         ));
-        for (id, v) in &l.bonuses {
-            h.update(format!(" bonus {id} {}\n", v.tiyn()));
-        }
+        let b = &l.bonuses;
+        h.update(format!(" bonuses {} {} {}\n", b.count, b.value.tiyn(), b.id_sum));
         for (id, v) in &l.clawbacks {
             h.update(format!(" clawback {id} {}\n", v.tiyn()));
         }
@@ -243,6 +250,10 @@ mod tests {
         }
     }
 
+    fn one(id: i64, value: &str) -> Covered {
+        Covered { count: 1, value: m(value), id_sum: id }
+    }
+
     fn asel() -> Candidate {
         Candidate {
             partner_id: "A1".into(),
@@ -251,7 +262,7 @@ mod tests {
             contract: Some(BankDetails { contract_number: "K-1".into(), iban: "KZ86125KZT5004100100".into() }),
             excluded: false,
             open_case: false,
-            bonuses: vec![(7, m("25000.00"))],
+            bonuses: one(7, "25000.00"),
             clawbacks: vec![],
         }
     }
@@ -267,14 +278,14 @@ mod tests {
     /// nets it to 25 000.
     #[test]
     fn a_clawback_is_netted_and_a_negative_net_held_back() {
-        let november = Candidate { bonuses: vec![], clawbacks: vec![(40, m("25000.00"))], ..asel() };
+        let november = Candidate { bonuses: Covered::default(), clawbacks: vec![(40, m("25000.00"))], ..asel() };
         let l = line(november, Money::ZERO);
         assert_eq!(
             (l.status, l.reason, l.amount),
             (LineStatus::HeldBack, Some(HoldBack::NetNotPositive), m("-25000.00"))
         );
         assert_eq!(total(&[l]), Money::ZERO);
-        let december = Candidate { bonuses: vec![(9, m("50000.00"))], clawbacks: vec![(40, m("25000.00"))], ..asel() };
+        let december = Candidate { bonuses: one(9, "50000.00"), clawbacks: vec![(40, m("25000.00"))], ..asel() };
         let l = line(december, Money::ZERO);
         assert_eq!(
             (l.status, l.amount, l.available, l.clawed),
@@ -296,7 +307,7 @@ mod tests {
                 HoldBack::NoBankAccount,
             ),
             (
-                Candidate { bonuses: vec![(1, m("10.00"))], clawbacks: vec![(2, m("10.00"))], ..asel() },
+                Candidate { bonuses: one(1, "10.00"), clawbacks: vec![(2, m("10.00"))], ..asel() },
                 HoldBack::NetNotPositive,
             ),
         ];
@@ -320,8 +331,11 @@ mod tests {
         let mut other_iban = a.clone();
         other_iban.contract = Some(BankDetails { contract_number: "K-1".into(), iban: "KZ17125KZT5004100101".into() });
         assert_ne!(h, content_hash("2026-10", &[other_iban, b.clone()]));
+        let mut other = a.clone();
+        other.bonuses.id_sum += 1;
+        assert_ne!(h, content_hash("2026-10", &[other, b.clone()]), "the same sum from other bonuses");
         let mut more = a.clone();
-        more.bonuses.push((8, m("0.01")));
+        more.bonuses.count += 1;
         assert_ne!(h, content_hash("2026-10", &[more, b]));
     }
 

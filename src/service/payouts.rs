@@ -10,6 +10,7 @@ use crate::store::payouts::{self as store, NO_RUN, NewRun, Run};
 use chrono::{Datelike, Months, NaiveDate};
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Why a run cannot be prepared, approved or discarded now (exit 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,7 +119,11 @@ pub struct LineView {
     pub reason: Option<&'static str>,
     pub iban: Option<String>,
     pub contract: Option<String>,
-    pub bonuses: Vec<i64>,
+    /// How many bonuses the line covers, and their ids (those `payout show` lists).
+    pub bonus_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonuses: Option<Vec<i64>>,
+    /// The clawback entries it nets.
     pub clawbacks: Vec<i64>,
 }
 
@@ -144,7 +149,7 @@ pub struct RunView {
     pub lines: Vec<LineView>,
 }
 
-fn line_view(l: &Line) -> LineView {
+fn line_view(l: &Line, ids: Option<&BTreeMap<String, Vec<i64>>>) -> LineView {
     LineView {
         partner: l.code.clone(),
         name: l.name.clone(),
@@ -155,12 +160,13 @@ fn line_view(l: &Line) -> LineView {
         reason: l.reason.map(HoldBack::as_str),
         iban: l.contract.as_ref().map(|k| k.iban.clone()),
         contract: l.contract.as_ref().map(|k| k.contract_number.clone()),
-        bonuses: l.bonuses.iter().map(|b| b.0).collect(),
+        bonus_count: l.bonuses.count,
+        bonuses: ids.map(|m| m.get(&l.partner_id).cloned().unwrap_or_default()),
         clawbacks: l.clawbacks.iter().map(|c| c.0).collect(),
     }
 }
 
-fn view(ctx: &Ctx, run: &Run, lines: &[Line]) -> RunView {
+fn view(ctx: &Ctx, run: &Run, lines: &[Line], ids: Option<&BTreeMap<String, Vec<i64>>>) -> RunView {
     let first = payout::parse_month(&run.month).unwrap_or_default();
     RunView {
         id: run.id,
@@ -176,7 +182,7 @@ fn view(ctx: &Ctx, run: &Run, lines: &[Line]) -> RunView {
         payable: lines.iter().filter(|l| l.status == LineStatus::Payable).count(),
         held_back: lines.iter().filter(|l| l.status == LineStatus::HeldBack).count(),
         content_hash: run.content_hash.clone(),
-        lines: lines.iter().map(line_view).collect(),
+        lines: lines.iter().map(|l| line_view(l, ids)).collect(),
     }
 }
 
@@ -219,7 +225,8 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     let lines = lines_now(ctx, &txn, cutoff, NO_RUN).await?;
     let total = payout::total(&lines);
     let hash = payout::content_hash(&month, &lines);
-    let new = NewRun { month: &month, cutoff, lines: &lines, total, hash: &hash, by: &ctx.operator, at: now };
+    let approval = ctx.terms.approval;
+    let new = NewRun { month: &month, approval, cutoff, lines: &lines, total, hash: &hash, by: &ctx.operator, at: now };
     let id = store::insert(&txn, &new).await?;
     let payable = lines.iter().filter(|l| l.status == LineStatus::Payable).count();
     audit::append(
@@ -237,8 +244,9 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
         },
     )
     .await?;
+    let run = load(&txn, id).await?;
     txn.commit().await?;
-    show(ctx, id).await
+    Ok(view(ctx, &run, &lines, None))
 }
 
 async fn load(txn: &DatabaseTransaction, id: i64) -> Result<Run> {
@@ -267,7 +275,7 @@ pub async fn approve(ctx: &Ctx, id: i64) -> Result<RunView> {
     }
     audit_step(&txn, ctx, "payout.approve", &run, None).await?;
     txn.commit().await?;
-    show(ctx, id).await
+    summary(ctx, id).await
 }
 
 /// Discards a run not yet exported: its month can be prepared again, its bonuses go back.
@@ -284,7 +292,7 @@ pub async fn discard(ctx: &Ctx, id: i64) -> Result<RunView> {
     store::unbind(&txn, id).await?;
     audit_step(&txn, ctx, "payout.discard", &run, None).await?;
     txn.commit().await?;
-    show(ctx, id).await
+    summary(ctx, id).await
 }
 
 async fn audit_step(txn: &DatabaseTransaction, ctx: &Ctx, action: &str, run: &Run, reason: Option<&str>) -> Result<()> {
@@ -306,12 +314,21 @@ async fn audit_step(txn: &DatabaseTransaction, ctx: &Ctx, action: &str, run: &Ru
     Ok(())
 }
 
-/// One run with its lines.
+/// One run with its lines and the ids of the bonuses each covers.
 pub async fn show(ctx: &Ctx, id: i64) -> Result<RunView> {
     let db = &ctx.store.db;
     let run = store::run(db, id).await?.ok_or(ServiceError::NotFound(Missing::Run(id)))?;
     let lines = store::lines(db, id).await?;
-    Ok(view(ctx, &run, &lines))
+    let ids = store::bonus_ids(db, id).await?;
+    Ok(view(ctx, &run, &lines, Some(&ids)))
+}
+
+/// One run with its lines, without the bonuses' ids (what a step answers with).
+pub async fn summary(ctx: &Ctx, id: i64) -> Result<RunView> {
+    let db = &ctx.store.db;
+    let run = store::run(db, id).await?.ok_or(ServiceError::NotFound(Missing::Run(id)))?;
+    let lines = store::lines(db, id).await?;
+    Ok(view(ctx, &run, &lines, None))
 }
 
 /// Which bank file.
@@ -427,20 +444,20 @@ pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> 
     let now = ctx.now();
     let stamp = Stamp { at: now, recorded_at: now, operator: ctx.operator.clone() };
     let reference = format!("payout run {id}");
-    let mut postings = Vec::new();
-    for l in &pay {
-        let ids: Vec<i64> = l.bonuses.iter().map(|b| b.0).collect();
-        if store::mark_paid(&txn, &ids).await? != ids.len() as u64 {
-            return refuse(PayoutRefusal::BonusGone { run: id, code: l.code.clone() });
-        }
-        postings.push(Posting::payout(&l.partner_id, l.amount, stamp.clone(), &reference));
-    }
-    crate::store::ledger::post(&txn, &postings).await?;
     let paid_ids: Vec<String> = pay.iter().map(|l| l.partner_id.clone()).collect();
     let failed_ids: Vec<String> = fail.iter().map(|l| l.partner_id.clone()).collect();
+    // The failed lines' bonuses and clawbacks go back; every other bonus of the run is paid.
+    store::unbind_partners(&txn, id, &failed_ids).await?;
+    let expected: i64 = pay.iter().map(|l| l.bonuses.count).sum();
+    if store::mark_paid(&txn, id).await? != expected as u64 {
+        let code = pay.first().map(|l| l.code.clone()).unwrap_or_default();
+        return refuse(PayoutRefusal::BonusGone { run: id, code });
+    }
+    let postings: Vec<Posting> =
+        pay.iter().map(|l| Posting::payout(&l.partner_id, l.amount, stamp.clone(), &reference)).collect();
+    crate::store::ledger::post(&txn, &postings).await?;
     store::set_lines(&txn, id, &paid_ids, LineStatus::Paid).await?;
     store::set_lines(&txn, id, &failed_ids, LineStatus::Failed).await?;
-    store::unbind_partners(&txn, id, &failed_ids).await?;
     let total = pay.iter().fold(Money::ZERO, |s, l| s + l.amount);
     store::set_total(&txn, id, total).await?;
     if store::transition(&txn, id, &[RunState::Exported], RunState::Completed, &ctx.operator, ms(now)).await? != 1 {
@@ -463,5 +480,5 @@ pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> 
     )
     .await?;
     txn.commit().await?;
-    show(ctx, id).await
+    summary(ctx, id).await
 }

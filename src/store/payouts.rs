@@ -3,9 +3,9 @@
 //! Every change of a run's state is a compare-and-set on the state it leaves.
 use super::{execute, placeholders, query_all, query_one};
 use crate::domain::Money;
-use crate::domain::payout::{BankDetails, Candidate, HoldBack, Line, LineStatus, RunState};
+use crate::domain::payout::{BankDetails, Candidate, Covered, HoldBack, Line, LineStatus, RunState};
 use crate::domain::terms::Approval;
-use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
 use std::collections::BTreeMap;
 
 /// No run: the id that no run has (for "bound to any live run but this one").
@@ -22,61 +22,69 @@ fn available_by(approval: Approval) -> &'static str {
     }
 }
 
-/// A partner's bonuses and clawbacks a run would cover: (id, value) each.
-type Covered = (Vec<(i64, Money)>, Vec<(i64, Money)>);
-
-/// Everything a month's run would cover, by partner: the bonuses available by `cutoff` and the
-/// clawbacks not yet recovered, each bound to no live run but `run` (or [`NO_RUN`]), with each
-/// such partner's standing and contract.
+/// Everything a month's run would cover, by partner: the bonuses available by `cutoff` (summed
+/// by the database in one pass) and the clawbacks not yet recovered, each bound to no live run
+/// but `run` (or [`NO_RUN`]), with each such partner's standing and contract.
 pub async fn candidates<C: ConnectionTrait>(
     c: &C,
     cutoff: i64,
     approval: Approval,
     run: i64,
 ) -> Result<Vec<Candidate>, DbErr> {
-    let mut by: BTreeMap<String, Covered> = BTreeMap::new();
-    let bonuses = format!(
-        "SELECT b.partner_id, b.id, b.booked - b.reduced FROM bonus b WHERE {} \
-         AND NOT EXISTS (SELECT 1 FROM payout_item i WHERE i.bonus_id = b.id AND i.bound = TRUE AND i.run_id <> $2)",
+    let mut clawbacks: BTreeMap<String, Vec<(i64, Money)>> = BTreeMap::new();
+    let sql = "SELECT e.partner_id, e.id, -e.amount FROM ledger_entry e WHERE e.kind = 'clawback' \
+         AND NOT EXISTS (SELECT 1 FROM payout_item i WHERE i.entry_id = e.id AND i.bound = TRUE AND i.run_id <> $1)";
+    for r in query_all(c, sql, vec![run.into()]).await? {
+        let v = Money::from_tiyn(r.try_get_by_index(2)?);
+        clawbacks.entry(r.try_get_by_index(0)?).or_default().push((r.try_get_by_index(1)?, v));
+    }
+    const FACTS: &str = "p.account_id, c.code, p.name, p.status, k.number, k.iban, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM fraud_case f WHERE f.partner_id = p.account_id AND f.status = 'open') \
+         THEN 1 ELSE 0 END AS BIGINT)";
+    const JOINS: &str =
+        "JOIN promo_code c ON c.partner_id = p.account_id LEFT JOIN contract k ON k.partner_id = p.account_id";
+    let fact = |r: &QueryResult, bonuses: Covered, clawbacks: Vec<(i64, Money)>| -> Result<Candidate, DbErr> {
+        let number: Option<String> = r.try_get_by_index(4)?;
+        let iban: Option<String> = r.try_get_by_index(5)?;
+        Ok(Candidate {
+            partner_id: r.try_get_by_index(0)?,
+            code: r.try_get_by_index(1)?,
+            name: r.try_get_by_index(2)?,
+            excluded: r.try_get_by_index::<String>(3)? == "excluded",
+            contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
+            open_case: r.try_get_by_index::<i64>(6)? != 0,
+            bonuses,
+            clawbacks,
+        })
+    };
+    let mut out = Vec::new();
+    let sql = format!(
+        "SELECT {FACTS}, a.n, a.v, a.ids FROM (SELECT b.partner_id, COUNT(*) AS n, \
+         CAST(SUM(b.booked - b.reduced) AS BIGINT) AS v, CAST(SUM(b.id) AS BIGINT) AS ids FROM bonus b \
+         WHERE {} AND (b.payout_run_id IS NULL OR b.payout_run_id = $2) GROUP BY b.partner_id) a \
+         JOIN partner p ON p.account_id = a.partner_id {JOINS}",
         available_by(approval)
     );
-    for r in query_all(c, &bonuses, vec![cutoff.into(), run.into()]).await? {
-        let v = Money::from_tiyn(r.try_get_by_index(2)?);
-        by.entry(r.try_get_by_index(0)?).or_default().0.push((r.try_get_by_index(1)?, v));
+    for r in query_all(c, &sql, vec![cutoff.into(), run.into()]).await? {
+        let covered = Covered {
+            count: r.try_get_by_index(7)?,
+            value: Money::from_tiyn(r.try_get_by_index(8)?),
+            id_sum: r.try_get_by_index(9)?,
+        };
+        let partner: String = r.try_get_by_index(0)?;
+        let claws = clawbacks.remove(&partner).unwrap_or_default();
+        out.push(fact(&r, covered, claws)?);
     }
-    let clawbacks = "SELECT e.partner_id, e.id, -e.amount FROM ledger_entry e WHERE e.kind = 'clawback' \
-         AND NOT EXISTS (SELECT 1 FROM payout_item i WHERE i.entry_id = e.id AND i.bound = TRUE AND i.run_id <> $1)";
-    for r in query_all(c, clawbacks, vec![run.into()]).await? {
-        let v = Money::from_tiyn(r.try_get_by_index(2)?);
-        by.entry(r.try_get_by_index(0)?).or_default().1.push((r.try_get_by_index(1)?, v));
-    }
-    let ids: Vec<String> = by.keys().cloned().collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(900) {
-        let sql = format!(
-            "SELECT p.account_id, c.code, p.name, p.status, k.number, k.iban, \
-             CAST(CASE WHEN EXISTS (SELECT 1 FROM fraud_case f WHERE f.partner_id = p.account_id AND f.status = 'open') \
-             THEN 1 ELSE 0 END AS BIGINT) \
-             FROM partner p JOIN promo_code c ON c.partner_id = p.account_id \
-             LEFT JOIN contract k ON k.partner_id = p.account_id WHERE p.account_id IN ({})",
-            placeholders(1, chunk.len())
-        );
+    // Partners with clawbacks and no bonus this month (few).
+    let rest: Vec<String> = clawbacks.keys().cloned().collect();
+    for chunk in rest.chunks(900) {
+        let sql =
+            format!("SELECT {FACTS} FROM partner p {JOINS} WHERE p.account_id IN ({})", placeholders(1, chunk.len()));
         let vals: Vec<Value> = chunk.iter().map(|p| Value::from(p.clone())).collect();
         for r in query_all(c, &sql, vals).await? {
-            let partner_id: String = r.try_get_by_index(0)?;
-            let Some((bonuses, clawbacks)) = by.remove(&partner_id) else { continue };
-            let number: Option<String> = r.try_get_by_index(4)?;
-            let iban: Option<String> = r.try_get_by_index(5)?;
-            out.push(Candidate {
-                partner_id,
-                code: r.try_get_by_index(1)?,
-                name: r.try_get_by_index(2)?,
-                excluded: r.try_get_by_index::<String>(3)? == "excluded",
-                contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
-                open_case: r.try_get_by_index::<i64>(6)? != 0,
-                bonuses,
-                clawbacks,
-            });
+            let partner: String = r.try_get_by_index(0)?;
+            let claws = clawbacks.remove(&partner).unwrap_or_default();
+            out.push(fact(&r, Covered::default(), claws)?);
         }
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
@@ -154,10 +162,20 @@ pub async fn runs<C: ConnectionTrait>(c: &C) -> Result<Vec<Run>, DbErr> {
     query_all(c, &sql, vec![]).await?.iter().map(run_of).collect()
 }
 
+/// `(?,…)` on SQLite (bound in order), `($start,…)` on PostgreSQL.
+fn tuple(backend: DbBackend, start: usize, width: usize) -> String {
+    if backend == DbBackend::Postgres {
+        format!("({})", placeholders(start, width))
+    } else {
+        format!("({})", vec!["?"; width].join(","))
+    }
+}
+
 /// A run to write: its month (`YYYY-MM`), where the month ends (unix ms), its lines, the payable
 /// total, the content hash, and who prepares it when.
 pub struct NewRun<'a> {
     pub month: &'a str,
+    pub approval: Approval,
     pub cutoff: i64,
     pub lines: &'a [Line],
     pub total: Money,
@@ -168,7 +186,7 @@ pub struct NewRun<'a> {
 
 /// A new draft run with its lines, and the items of its payable lines bound to it; its id.
 pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, DbErr> {
-    let NewRun { month, cutoff, lines, total, hash, by, at } = *new;
+    let NewRun { month, cutoff, lines, total, hash, by, at, .. } = *new;
     let row = query_one(
         c,
         "INSERT INTO payout_run (month, state, cutoff, total, content_hash, prepared_by, prepared_at) \
@@ -178,9 +196,12 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
     .await?
     .ok_or_else(|| DbErr::Custom("the new payout run has no id".into()))?;
     let id: i64 = row.try_get_by_index(0)?;
-    for chunk in lines.chunks(80) {
-        let mut vals: Vec<Value> = Vec::new();
-        let mut rows = Vec::new();
+    // A run of a large program has a line per partner: rows by the hundred per statement, with
+    // plain `?` on SQLite (numbered placeholders make binding quadratic: see store::bulk).
+    let backend = c.get_database_backend();
+    for chunk in lines.chunks(256) {
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 13);
+        let mut rows = Vec::with_capacity(chunk.len());
         for l in chunk {
             let (number, iban) = l.contract.as_ref().map(|k| (k.contract_number.clone(), k.iban.clone())).unzip();
             let start = vals.len() + 1;
@@ -196,41 +217,49 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
                 l.clawed.tiyn().into(),
                 l.status.as_str().into(),
                 l.reason.map(HoldBack::as_str).into(),
+                l.bonuses.count.into(),
+                l.bonuses.id_sum.into(),
             ]);
-            rows.push(format!("({})", placeholders(start, 11)));
+            rows.push(tuple(backend, start, 13));
         }
-        execute(
-            c,
-            &format!(
-                "INSERT INTO payout_line (run_id, partner_id, code, name, contract_number, iban, amount, available, \
-                 clawed, status, reason) VALUES {}",
-                rows.join(", ")
-            ),
-            vals,
-        )
-        .await?;
+        let sql = format!(
+            "INSERT INTO payout_line (run_id, partner_id, code, name, contract_number, iban, amount, available, \
+             clawed, status, reason, bonus_count, bonus_id_sum) VALUES {}",
+            rows.join(", ")
+        );
+        c.execute_raw(Statement::from_sql_and_values(backend, sql, vals)).await?;
     }
-    let items: Vec<(&str, Option<i64>, Option<i64>, Money)> = lines
+    // The bonuses of the payable lines, in one statement: every one the preparation summed but
+    // those of the lines held back (just written), which stay for a later run.
+    let sql = format!(
+        "UPDATE bonus SET payout_run_id = $2 WHERE {} AND payout_run_id IS NULL AND partner_id NOT IN \
+         (SELECT l.partner_id FROM payout_line l WHERE l.run_id = $2 AND l.status <> 'payable')",
+        available_by(new.approval).replace("b.", "")
+    );
+    let bound = execute(c, &sql, vec![cutoff.into(), id.into()]).await?;
+    let payable: i64 = lines.iter().filter(|l| l.status == LineStatus::Payable).map(|l| l.bonuses.count).sum();
+    if bound != payable as u64 {
+        return Err(DbErr::Custom(format!(
+            "payout run {id}: {bound} bonuses bound, where the payable lines cover {payable}"
+        )));
+    }
+    let items: Vec<(&str, i64, Money)> = lines
         .iter()
         .filter(|l| l.status == LineStatus::Payable)
-        .flat_map(|l| {
-            let bonuses = l.bonuses.iter().map(|(b, v)| (l.partner_id.as_str(), Some(*b), None, *v));
-            let clawbacks = l.clawbacks.iter().map(|(e, v)| (l.partner_id.as_str(), None, Some(*e), *v));
-            bonuses.chain(clawbacks)
-        })
+        .flat_map(|l| l.clawbacks.iter().map(|(e, v)| (l.partner_id.as_str(), *e, *v)))
         .collect();
-    for chunk in items.chunks(150) {
+    for chunk in items.chunks(500) {
         let mut vals: Vec<Value> = Vec::new();
         let mut rows = Vec::new();
-        for (partner, bonus, entry, v) in chunk {
+        for (partner, entry, v) in chunk {
             let start = vals.len() + 1;
-            vals.extend([id.into(), (*partner).into(), (*bonus).into(), (*entry).into(), v.tiyn().into()]);
-            rows.push(format!("({}, TRUE)", placeholders(start, 5)));
+            vals.extend([id.into(), (*partner).into(), (*entry).into(), v.tiyn().into()]);
+            rows.push(format!("({}, TRUE)", placeholders(start, 4)));
         }
         execute(
             c,
             &format!(
-                "INSERT INTO payout_item (run_id, partner_id, bonus_id, entry_id, amount, bound) VALUES {}",
+                "INSERT INTO payout_item (run_id, partner_id, entry_id, amount, bound) VALUES {}",
                 rows.join(", ")
             ),
             vals,
@@ -243,8 +272,8 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
 /// A line as stored, with the bonuses and clawbacks it covers.
 pub async fn lines<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Line>, DbErr> {
     let mut out: Vec<Line> = Vec::new();
-    let sql = "SELECT partner_id, code, name, contract_number, iban, amount, available, clawed, status, reason \
-               FROM payout_line WHERE run_id = $1 ORDER BY code";
+    let sql = "SELECT partner_id, code, name, contract_number, iban, amount, available, clawed, status, reason, \
+               bonus_count, bonus_id_sum FROM payout_line WHERE run_id = $1 ORDER BY code";
     for r in query_all(c, sql, vec![run.into()]).await? {
         let partner_id: String = r.try_get_by_index(0)?;
         let status: String = r.try_get_by_index(8)?;
@@ -266,25 +295,24 @@ pub async fn lines<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Line>, DbE
                 Some(s) => Some(HoldBack::parse(&s).ok_or_else(|| unknown("hold-back reason", &s))?),
                 None => None,
             },
-            bonuses: Vec::new(),
+            bonuses: Covered {
+                count: r.try_get_by_index(10)?,
+                value: Money::from_tiyn(r.try_get_by_index(6)?),
+                id_sum: r.try_get_by_index(11)?,
+            },
             clawbacks: Vec::new(),
             partner_id,
         });
     }
-    let items = "SELECT partner_id, bonus_id, entry_id, amount FROM payout_item WHERE run_id = $1 ORDER BY id";
+    let items = "SELECT partner_id, entry_id, amount FROM payout_item WHERE run_id = $1 ORDER BY id";
     for r in query_all(c, items, vec![run.into()]).await? {
         let partner: String = r.try_get_by_index(0)?;
-        let v = Money::from_tiyn(r.try_get_by_index(3)?);
+        let v = Money::from_tiyn(r.try_get_by_index(2)?);
         if let Some(l) = out.iter_mut().find(|l| l.partner_id == partner) {
-            match (r.try_get_by_index::<Option<i64>>(1)?, r.try_get_by_index::<Option<i64>>(2)?) {
-                (Some(b), _) => l.bonuses.push((b, v)),
-                (None, Some(e)) => l.clawbacks.push((e, v)),
-                _ => {}
-            }
+            l.clawbacks.push((r.try_get_by_index(1)?, v));
         }
     }
     for l in &mut out {
-        l.bonuses.sort_unstable();
         l.clawbacks.sort_unstable();
     }
     Ok(out)
@@ -318,7 +346,37 @@ pub async fn transition<C: ConnectionTrait>(
 
 /// Lets a run's bonuses and clawbacks go (a discarded run): the next run may take them.
 pub async fn unbind<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
+    execute(c, "UPDATE bonus SET payout_run_id = NULL WHERE payout_run_id = $1", vec![run.into()]).await?;
     execute(c, "UPDATE payout_item SET bound = FALSE WHERE run_id = $1", vec![run.into()]).await
+}
+
+/// Lets the bonuses of these partners' lines go; how many.
+async fn release_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[String]) -> Result<u64, DbErr> {
+    let mut n = 0;
+    for chunk in partners.chunks(900) {
+        let mut vals: Vec<Value> = vec![run.into()];
+        vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
+        n += execute(
+            c,
+            &format!(
+                "UPDATE bonus SET payout_run_id = NULL WHERE payout_run_id = $1 AND partner_id IN ({})",
+                placeholders(2, chunk.len())
+            ),
+            vals,
+        )
+        .await?;
+    }
+    Ok(n)
+}
+
+/// The ids of the bonuses a run holds, by partner (`payout show`).
+pub async fn bonus_ids<C: ConnectionTrait>(c: &C, run: i64) -> Result<BTreeMap<String, Vec<i64>>, DbErr> {
+    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let sql = "SELECT partner_id, id FROM bonus WHERE payout_run_id = $1 ORDER BY id";
+    for r in query_all(c, sql, vec![run.into()]).await? {
+        out.entry(r.try_get_by_index(0)?).or_default().push(r.try_get_by_index(1)?);
+    }
+    Ok(out)
 }
 
 /// The first export: approved → exported, with the message id and the creation time the bank
@@ -374,8 +432,10 @@ pub async fn set_lines<C: ConnectionTrait>(
     Ok(n)
 }
 
-/// Lets the items of these partners' lines go (failed lines): the next run may take them.
+/// Lets the bonuses and clawbacks of these partners' lines go (failed lines): the next run may
+/// take them.
 pub async fn unbind_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[String]) -> Result<u64, DbErr> {
+    release_partners(c, run, partners).await?;
     let mut n = 0;
     for chunk in partners.chunks(900) {
         let mut vals: Vec<Value> = vec![run.into()];
@@ -393,22 +453,10 @@ pub async fn unbind_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[St
     Ok(n)
 }
 
-/// Compare-and-set of available bonuses to paid; the number that changed.
-pub async fn mark_paid<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<u64, DbErr> {
-    let mut n = 0;
-    for chunk in ids.chunks(900) {
-        let vals: Vec<Value> = chunk.iter().map(|&i| Value::from(i)).collect();
-        n += execute(
-            c,
-            &format!(
-                "UPDATE bonus SET state = 'paid' WHERE state = 'available' AND id IN ({})",
-                placeholders(1, chunk.len())
-            ),
-            vals,
-        )
-        .await?;
-    }
-    Ok(n)
+/// Compare-and-set of the run's available bonuses to paid; the number that changed.
+pub async fn mark_paid<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
+    execute(c, "UPDATE bonus SET state = 'paid' WHERE payout_run_id = $1 AND state = 'available'", vec![run.into()])
+        .await
 }
 
 /// A completed run's total: what its paid lines paid.
@@ -423,8 +471,8 @@ pub async fn sent<C: ConnectionTrait>(c: &C, bonuses: &[i64]) -> Result<std::col
     for chunk in bonuses.chunks(900) {
         let vals: Vec<Value> = chunk.iter().map(|&i| Value::from(i)).collect();
         let sql = format!(
-            "SELECT i.bonus_id FROM payout_item i JOIN payout_run r ON r.id = i.run_id \
-             WHERE i.bound = TRUE AND r.state IN ('exported', 'completed') AND i.bonus_id IN ({})",
+            "SELECT b.id FROM bonus b JOIN payout_run r ON r.id = b.payout_run_id \
+             WHERE r.state IN ('exported', 'completed') AND b.id IN ({})",
             placeholders(1, chunk.len())
         );
         for r in query_all(c, &sql, vals).await? {
