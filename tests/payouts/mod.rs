@@ -405,3 +405,83 @@ pub fn racing_operators_and_a_failed_line(db: &TestDb) -> R {
     );
     Ok(())
 }
+
+/// The run's bonuses that are paid, and its payout ledger entries (a run's invariants).
+fn paid_state(db: &TestDb, now: &str, run: &str) -> Result<(String, usize, usize, usize), String> {
+    let shown = db.json(now, &["payout", "show", run])?;
+    let lines = shown["lines"].as_array().cloned().unwrap_or_default();
+    let paying: Vec<&Value> =
+        lines.iter().filter(|l| l["status"] == json!("payable") || l["status"] == json!("paid")).collect();
+    let bonuses: usize = paying.iter().map(|l| l["bonus_count"].as_u64().unwrap_or(0) as usize).sum();
+    let paid = db.json(now, &["bonus", "list", "--status", "paid"])?.as_array().map(Vec::len).unwrap_or(0);
+    let mut entries = 0;
+    for l in &paying {
+        let code = l["partner"].as_str().unwrap_or_default();
+        let show = db.json(now, &["partner", "show", code])?;
+        entries +=
+            show["ledger"].as_array().map(|es| es.iter().filter(|e| e["kind"] == json!("payout")).count()).unwrap_or(0);
+    }
+    Ok((shown["state"].as_str().unwrap_or_default().to_string(), bonuses, paid, entries))
+}
+
+/// `kill -9` during the completion of a demo's run, at several moments (a database each): the
+/// run is left exported with nothing paid, or completed with every bonus paid once; completing
+/// again after the kill finishes it, once.
+pub fn a_kill_during_completion_pays_once_or_not_at_all(first: &TestDb) -> R {
+    let demo = "2026-11-25T10:00:00+05:00";
+    let dec1 = "2026-12-01T10:00:00+05:00";
+    let mut outcomes = Vec::new();
+    for (round, delay) in [0u64, 40, 120].into_iter().enumerate() {
+        let fresh;
+        let db = if round == 0 {
+            first
+        } else {
+            fresh = TestDb::new(first.backend)?;
+            &fresh
+        };
+        let out = db.run(demo, &["demo", "--partners", "40", "--clients", "600"]);
+        check!(out.code == 0, "demo: {}", out.stderr);
+        let run = db.json(dec1, &["payout", "prepare", "--month", "2026-11"])?;
+        let id = run["id"].to_string();
+        check!(db.run_as("bolat", dec1, &["payout", "approve", &id]).code == 0, "approve");
+        let x = db.path("k.csv").display().to_string();
+        check!(db.run(dec1, &["payout", "export", &id, "--format", "csv", "--out", &x]).code == 0, "export");
+        let before = paid_state(db, dec1, &id)?;
+        let mut child = std::process::Command::new(crate::common::bin())
+            .args(["payout", "complete", &id])
+            .env("REFDESK_DB", &db.url)
+            .env("REFDESK_OPERATOR", "bolat")
+            .env("REFDESK_NOW", dec1)
+            .env("XDG_DATA_HOME", std::env::temp_dir().join("refdesk-test-data"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let (state, bonuses, paid, entries) = paid_state(db, dec1, &id)?;
+        let lines = run["payable"].as_u64().unwrap_or(0) as usize;
+        match state.as_str() {
+            "exported" => {
+                check!(
+                    (paid, entries) == (before.2, before.3),
+                    "round {round}: exported, yet {paid} paid, {entries} entries"
+                )
+            }
+            "completed" => check!(
+                paid == before.2 + bonuses && entries == before.3 + lines,
+                "round {round}: completed with {paid} paid and {entries} entries"
+            ),
+            other => return Err(format!("round {round}: the run is {other}")),
+        }
+        outcomes.push(state.clone());
+        if state == "exported" {
+            check!(db.run_as("bolat", dec1, &["payout", "complete", &id]).code == 0, "complete after the kill");
+        }
+        let (state, _, paid, entries) = paid_state(db, dec1, &id)?;
+        check_eq!((state.as_str(), paid, entries), ("completed", before.2 + bonuses, before.3 + lines));
+    }
+    check!(outcomes.iter().any(|o| o == "exported"), "no kill landed before the commit: {outcomes:?}");
+    Ok(())
+}
