@@ -12,7 +12,10 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
             if json {
                 print_run_json(&payouts::show(ctx, run.id).await?);
             } else {
-                println!(
+                // INTERFACE.md: the run id alone on stdout (scripts take it); the summary for
+                // people on stderr.
+                println!("{}", run.id);
+                eprintln!(
                     "Payout run {} for {} prepared: {} payable, {} held back, {} in total; due {}.",
                     run.id,
                     run.month,

@@ -223,7 +223,11 @@ pub fn an_approval_after_a_change_is_refused(db: &TestDb) -> R {
     let gone = db.run(later, &["payout", "discard", &id]);
     check!(gone.code == 0, "discard: {}", gone.stderr);
     check_eq!(db.json(later, &["payout", "show", &id])?["state"], json!("discarded"));
-    let fresh = db.json(later, &["payout", "prepare", "--month", "2026-10"])?;
+    // Without --json, stdout is the run's id alone (scripts take it), the summary on stderr.
+    let out = db.run(later, &["payout", "prepare", "--month", "2026-10"]);
+    check!(out.code == 0 && out.stderr.contains("0 payable"), "prepare: {}", out.stderr);
+    let new_id: i64 = out.stdout.trim().parse().map_err(|_| format!("stdout is not a run id: {:?}", out.stdout))?;
+    let fresh = db.json(later, &["payout", "show", &new_id.to_string()])?;
     check!(fresh["id"] != run["id"], "a new run: {fresh}");
     check_eq!((fresh["total"].clone(), fresh["lines"].clone()), (json!("0.00"), json!([])));
     let out = db.run_as("bolat", later, &["payout", "approve", &fresh["id"].to_string()]);
