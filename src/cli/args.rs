@@ -195,6 +195,11 @@ pub enum PayoutCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Every run by month, newest first, with months that have none, and which are late
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// One run with its lines
     Show {
         run: i64,

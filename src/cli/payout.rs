@@ -26,6 +26,28 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
                 );
             }
         }
+        PayoutCmd::List { json } => {
+            let months = payouts::list(ctx).await?;
+            if json {
+                match serde_json::to_value(&months) {
+                    Ok(v) => print_json(&v),
+                    Err(e) => eprintln!("cannot write the runs as JSON: {e}"),
+                }
+            } else {
+                println!("{:<8} {:>5} {:<10} {:>20} {:<10}", "Month", "Run", "State", "Total", "Due");
+                for m in &months {
+                    println!(
+                        "{:<8} {:>5} {:<10} {:>20} {:<10}{}",
+                        m.month,
+                        m.id.map(|i| i.to_string()).unwrap_or_else(|| "—".into()),
+                        m.state.unwrap_or("missing"),
+                        m.total.map(|t| t.display(lang)).unwrap_or_else(|| "—".into()),
+                        m.due,
+                        if m.late { "  LATE" } else { "" }
+                    );
+                }
+            }
+        }
         PayoutCmd::Show { run, json } => {
             let run = payouts::show(ctx, run).await?;
             if json {

@@ -226,6 +226,12 @@ pub fn content_hash(month: &str, lines: &[Line]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a month's run is late on `today`: its due date has passed and it is not completed
+/// (or there is none).
+pub fn late(due: NaiveDate, state: Option<RunState>, today: NaiveDate) -> bool {
+    today > due && state != Some(RunState::Completed)
+}
+
 /// A month as `YYYY-MM`: its first day, or `None` when the text is not one.
 pub fn parse_month(s: &str) -> Option<NaiveDate> {
     let (y, m) = s.trim().split_once('-')?;
@@ -337,6 +343,16 @@ mod tests {
         let mut more = a.clone();
         more.bonuses.count += 1;
         assert_ne!(h, content_hash("2026-10", &[more, b]));
+    }
+
+    #[test]
+    fn a_run_is_late_after_its_due_date_until_completed() {
+        let due = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap_or_default();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default();
+        assert!(!late(due, Some(RunState::Approved), day(10)), "the due date itself is in time");
+        assert!(late(due, Some(RunState::Exported), day(11)));
+        assert!(late(due, None, day(11)), "a missing run is late too");
+        assert!(!late(due, Some(RunState::Completed), day(30)));
     }
 
     #[test]

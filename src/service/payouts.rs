@@ -482,3 +482,58 @@ pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> 
     txn.commit().await?;
     summary(ctx, id).await
 }
+
+/// A month in the list of runs: its live run (or the last discarded one), or none yet.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonthRun {
+    pub month: String,
+    pub due: NaiveDate,
+    /// The run's id and state; none when the month has no run.
+    pub id: Option<i64>,
+    pub state: Option<&'static str>,
+    pub total: Option<Money>,
+    /// Past its due date and not completed (or missing).
+    pub late: bool,
+}
+
+/// Every run, newest month first, with the months since the first run (up to last month) that
+/// have none, so that a missing run shows.
+pub async fn list(ctx: &Ctx) -> Result<Vec<MonthRun>> {
+    let today = ctx.terms.local(ctx.now()).date_naive();
+    let runs = store::runs(&ctx.store.db).await?;
+    let mut out: Vec<MonthRun> = Vec::new();
+    let live = |month: &str| runs.iter().find(|r| r.month == month && r.state.live());
+    let last_month = today.with_day(1).and_then(|d| d.checked_sub_months(Months::new(1)));
+    let first = runs.iter().filter_map(|r| payout::parse_month(&r.month)).min();
+    if let (Some(mut m), Some(last)) = (first.or(last_month), last_month) {
+        while m <= last {
+            let text = payout::month_text(m);
+            if live(&text).is_none() && !runs.iter().any(|r| r.month == text) {
+                let due = due_date(ctx, m);
+                out.push(MonthRun {
+                    month: text,
+                    due,
+                    id: None,
+                    state: None,
+                    total: None,
+                    late: payout::late(due, None, today),
+                });
+            }
+            m = m.checked_add_months(Months::new(1)).unwrap_or(last + chrono::Days::new(1));
+        }
+    }
+    for r in &runs {
+        let due = due_date(ctx, payout::parse_month(&r.month).unwrap_or_default());
+        let late = r.state.live() && payout::late(due, Some(r.state), today);
+        out.push(MonthRun {
+            month: r.month.clone(),
+            due,
+            id: Some(r.id),
+            state: Some(r.state.as_str()),
+            total: Some(r.total),
+            late,
+        });
+    }
+    out.sort_by(|a, b| b.month.cmp(&a.month).then(b.id.cmp(&a.id)));
+    Ok(out)
+}

@@ -49,6 +49,14 @@ fn line<'a>(run: &'a Value, code: &str) -> Option<&'a Value> {
 /// refused; November cannot be prepared before it ends; a month that is not one is bad input.
 pub fn the_october_run_pays_asel(db: &TestDb) -> R {
     let bonus = example_one_approved(db)?;
+    // Before it is prepared, October's run shows as missing, not yet late.
+    let months = db.json(NOV2, &["payout", "list"])?;
+    check_eq!(
+        (months[0]["month"].clone(), months[0]["state"].clone(), months[0]["late"].clone(), months[0]["due"].clone()),
+        (json!("2026-10"), Value::Null, json!(false), json!("2026-11-10"))
+    );
+    let missing = db.run("2026-11-11T10:00:00+05:00", &["payout", "list"]);
+    check!(missing.stdout.contains("missing") && missing.stdout.contains("LATE"), "{}", missing.stdout);
     let run = db.json(NOV2, &["payout", "prepare", "--month", "2026-10"])?;
     check_eq!(
         (run["month"].clone(), run["state"].clone(), run["total"].clone(), run["due"].clone()),
@@ -265,6 +273,20 @@ pub fn held_back_lines_and_one_run_per_bonus(db: &TestDb) -> R {
     check!(db.run(dec, &["payout", "discard", &oct]).code == 0, "discard October");
     let oct2 = db.json(dec, &["payout", "prepare", "--month", "2026-10"])?;
     check_eq!(oct2["lines"], json!([]));
+    // The list: November in time, October's new draft late, the discarded one beside it.
+    let months = db.json(dec, &["payout", "list"])?;
+    let seen: Vec<(Value, Value, Value)> = months
+        .as_array()
+        .map(|ms| ms.iter().map(|m| (m["month"].clone(), m["state"].clone(), m["late"].clone())).collect())
+        .unwrap_or_default();
+    check_eq!(
+        seen,
+        vec![
+            (json!("2026-11"), json!("draft"), json!(false)),
+            (json!("2026-10"), json!("draft"), json!(true)),
+            (json!("2026-10"), json!("discarded"), json!(false)),
+        ]
+    );
     Ok(())
 }
 
