@@ -4,17 +4,15 @@
 //! scripted tour of every list and filter (searches too), and prints the milliseconds from each key to the frame
 //! that shows its result (p50, p99, max, and the first frame) beside the console's resident
 //! memory (`REFDESK_BENCH_TRACE=1`: every key's figure too). Smaller: `REFDESK_BENCH_PARTNERS=2000 REFDESK_BENCH_CLIENTS=30000 cargo bench --bench console`.
+#[path = "common/demo.rs"]
+mod demo;
+
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const NOW: &str = "2026-11-25T10:00:00+05:00";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// The trace's lines so far: (key, milliseconds).
 fn trace(path: &Path) -> Vec<(String, f64)> {
@@ -55,25 +53,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() -> Result<(), String> {
     let bin = env!("CARGO_BIN_EXE_refdesk");
-    let partners = env_usize("REFDESK_BENCH_PARTNERS", 20_000);
-    let clients = env_usize("REFDESK_BENCH_CLIENTS", 300_000);
+    let partners = demo::env_usize("REFDESK_BENCH_PARTNERS", 20_000);
+    let clients = demo::env_usize("REFDESK_BENCH_CLIENTS", 300_000);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let db: PathBuf = match std::env::var_os("REFDESK_BENCH_CONSOLE_DB") {
-        Some(p) => PathBuf::from(p),
-        None => dir.path().join("console.db"),
-    };
-    if !db.exists() {
-        let t = Instant::now();
-        let out = Command::new(bin)
-            .args(["--db", &db.display().to_string(), "--operator", "bench", "--now", NOW, "demo"])
-            .args(["--partners", &partners.to_string(), "--clients", &clients.to_string()])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!("demo: {}", String::from_utf8_lossy(&out.stderr)));
-        }
-        println!("made a demo of {partners} partners and {clients} clients in {:.0?}", t.elapsed());
-    }
+    let db = demo::demo_db("REFDESK_BENCH_CONSOLE_DB", dir.path(), "console.db", partners, clients, NOW)?;
     let log = dir.path().join("frames.log");
 
     let pty = native_pty_system();

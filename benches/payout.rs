@@ -4,12 +4,13 @@
 //! partner beside the preparation of that month's run (a line per partner, the bonuses bound,
 //! the content hash, the audit entry), each three times (the run discarded between), and prints
 //! the medians side by side. Smaller: `REFDESK_BENCH_PARTNERS=10000 REFDESK_BENCH_CLIENTS=100000`.
+#[path = "common/demo.rs"]
+mod demo;
+
 use refdesk::domain::Terms;
 use refdesk::service::payouts;
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::{Store, query_all};
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The demo's clock, and the clock of the preparation (the demo's month is over by then).
@@ -17,36 +18,16 @@ const DEMO_NOW: &str = "2026-11-25T10:00:00+05:00";
 const PREPARE_NOW: &str = "2026-12-01T10:00:00+05:00";
 const MONTH: &str = "2026-11";
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
 fn main() -> Result<(), String> {
-    let bin = env!("CARGO_BIN_EXE_refdesk");
-    let partners = env_usize("REFDESK_BENCH_PARTNERS", 100_000);
-    let clients = env_usize("REFDESK_BENCH_CLIENTS", 1_000_000);
+    let partners = demo::env_usize("REFDESK_BENCH_PARTNERS", 100_000);
+    let clients = demo::env_usize("REFDESK_BENCH_CLIENTS", 1_000_000);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let db: PathBuf = match std::env::var_os("REFDESK_BENCH_PAYOUT_DB") {
-        Some(p) => PathBuf::from(p),
-        None => dir.path().join("payout.db"),
-    };
-    if !db.exists() {
-        let t = Instant::now();
-        let out = Command::new(bin)
-            .args(["--db", &db.display().to_string(), "--operator", "bench", "--now", DEMO_NOW, "demo"])
-            .args(["--partners", &partners.to_string(), "--clients", &clients.to_string()])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!("demo: {}", String::from_utf8_lossy(&out.stderr)));
-        }
-        println!("made a demo of {partners} partners and {clients} clients in {:.0?}", t.elapsed());
-    }
+    let db = demo::demo_db("REFDESK_BENCH_PAYOUT_DB", dir.path(), "payout.db", partners, clients, DEMO_NOW)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

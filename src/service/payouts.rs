@@ -207,6 +207,16 @@ async fn lines_now(ctx: &Ctx, txn: &DatabaseTransaction, cutoff: i64, run: i64) 
     Ok(candidates.into_iter().map(|c| payout::line(c, ctx.terms.min_payout)).collect())
 }
 
+/// Refuses when a preparation now would not give the run's content hash (a refund, a case, a
+/// contract or an approval changed what it would pay).
+async fn ensure_unchanged(ctx: &Ctx, txn: &DatabaseTransaction, run: &Run) -> Result<()> {
+    let now_lines = lines_now(ctx, txn, run.cutoff, run.id).await?;
+    if payout::content_hash(&run.month, &now_lines) != run.content_hash {
+        return refuse(PayoutRefusal::Changed { run: run.id });
+    }
+    Ok(())
+}
+
 /// Prepares the run of `month`: a line per partner with anything to pay or hold back.
 pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     let (first, cutoff) = month_bounds(ctx, month)?;
@@ -264,16 +274,13 @@ pub async fn approve(ctx: &Ctx, id: i64) -> Result<RunView> {
     if run.prepared_by == ctx.operator {
         return refuse(PayoutRefusal::OwnRun { run: id, by: run.prepared_by });
     }
-    let now_lines = lines_now(ctx, &txn, run.cutoff, id).await?;
-    if payout::content_hash(&run.month, &now_lines) != run.content_hash {
-        return refuse(PayoutRefusal::Changed { run: id });
-    }
+    ensure_unchanged(ctx, &txn, &run).await?;
     let at = ms(ctx.now());
     if store::transition(&txn, id, &[RunState::Draft], RunState::Approved, &ctx.operator, at).await? != 1 {
         let state = load(&txn, id).await?.state;
         return refuse(PayoutRefusal::State { run: id, state, step: Step::Approve });
     }
-    audit_step(&txn, ctx, "payout.approve", &run, None).await?;
+    audit_step(&txn, ctx, "payout.approve", &run, serde_json::json!({})).await?;
     txn.commit().await?;
     summary(ctx, id).await
 }
@@ -290,27 +297,30 @@ pub async fn discard(ctx: &Ctx, id: i64) -> Result<RunView> {
         return refuse(PayoutRefusal::State { run: id, state, step: Step::Discard });
     }
     store::unbind(&txn, id).await?;
-    audit_step(&txn, ctx, "payout.discard", &run, None).await?;
+    audit_step(&txn, ctx, "payout.discard", &run, serde_json::json!({})).await?;
     txn.commit().await?;
     summary(ctx, id).await
 }
 
-async fn audit_step(txn: &DatabaseTransaction, ctx: &Ctx, action: &str, run: &Run, reason: Option<&str>) -> Result<()> {
-    audit::append(
-        txn,
-        audit::Entry {
-            at: ms(ctx.now()),
-            operator: &ctx.operator,
-            action,
-            subject: &format!("payout run {}", run.id),
-            detail: serde_json::json!({
-                "month": run.month, "from": run.state.as_str(), "total": run.total.plain(),
-                "content_hash": run.content_hash,
-            }),
-            reason,
-        },
-    )
-    .await?;
+/// The audit entry of a step of `run` (as it was before the step), with what the step adds.
+async fn audit_step(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    action: &str,
+    run: &Run,
+    extra: serde_json::Value,
+) -> Result<()> {
+    let mut detail = serde_json::json!({
+        "month": run.month, "from": run.state.as_str(), "total": run.total.plain(),
+        "content_hash": run.content_hash,
+    });
+    if let (Some(d), serde_json::Value::Object(more)) = (detail.as_object_mut(), extra) {
+        d.extend(more);
+    }
+    let subject = format!("payout run {}", run.id);
+    let entry =
+        audit::Entry { at: ms(ctx.now()), operator: &ctx.operator, action, subject: &subject, detail, reason: None };
+    audit::append(txn, entry).await?;
     Ok(())
 }
 
@@ -351,13 +361,11 @@ pub struct Written {
 /// what it would pay now; later exports give the same bytes. Export marks nothing paid.
 pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Path) -> Result<Written> {
     let txn = ctx.store.begin_write().await?;
-    let mut run = load(&txn, id).await?;
+    let before = load(&txn, id).await?;
+    let mut run = before.clone();
     let first = run.state == RunState::Approved;
     if first {
-        let now_lines = lines_now(ctx, &txn, run.cutoff, id).await?;
-        if payout::content_hash(&run.month, &now_lines) != run.content_hash {
-            return refuse(PayoutRefusal::Changed { run: id });
-        }
+        ensure_unchanged(ctx, &txn, &run).await?;
         let message_id = crate::domain::bank_file::message_id(id, &run.month);
         let at = ms(ctx.now());
         if store::mark_exported(&txn, id, &message_id, &ctx.operator, at).await? != 1 {
@@ -376,9 +384,10 @@ pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Pat
     };
     write_atomically(out, &bytes)?;
     store::record_file(&txn, id, format == FileFormat::Pain001, &sha).await?;
-    if first {
-        audit_step(&txn, ctx, "payout.export", &run, None).await?;
-    }
+    // Every bank file written is on the record: which, where, and its digest.
+    let format_name = if format == FileFormat::Pain001 { "pain001" } else { "csv" };
+    let extra = serde_json::json!({"format": format_name, "file": out.display().to_string(), "sha256": sha});
+    audit_step(&txn, ctx, "payout.export", &before, extra).await?;
     txn.commit().await?;
     Ok(Written { file: out.display().to_string(), sha256: sha, bytes: bytes.len() })
 }
@@ -464,21 +473,9 @@ pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> 
         let state = load(&txn, id).await?.state;
         return refuse(PayoutRefusal::State { run: id, state, step: Step::Complete });
     }
-    audit::append(
-        &txn,
-        audit::Entry {
-            at: ms(now),
-            operator: &ctx.operator,
-            action: "payout.complete",
-            subject: &format!("payout run {id}"),
-            detail: serde_json::json!({
-                "month": run.month, "paid": pay.len(), "failed": fail.iter().map(|l| l.code.clone()).collect::<Vec<_>>(),
-                "total": total.plain(),
-            }),
-            reason: None,
-        },
-    )
-    .await?;
+    let failed_codes: Vec<String> = fail.iter().map(|l| l.code.clone()).collect();
+    let extra = serde_json::json!({"paid": pay.len(), "failed": failed_codes, "paid_total": total.plain()});
+    audit_step(&txn, ctx, "payout.complete", &run, extra).await?;
     txn.commit().await?;
     summary(ctx, id).await
 }

@@ -350,21 +350,15 @@ pub async fn unbind<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
     execute(c, "UPDATE payout_item SET bound = FALSE WHERE run_id = $1", vec![run.into()]).await
 }
 
-/// Lets the bonuses of these partners' lines go; how many.
-async fn release_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[String]) -> Result<u64, DbErr> {
+/// Runs `sql` (whose `$1`, `$2`… are `head`) once per chunk of `partners`, the chunk bound after
+/// `head` and named by `{partners}` in it; the rows changed.
+async fn for_partners<C: ConnectionTrait>(c: &C, sql: &str, head: &[Value], partners: &[String]) -> Result<u64, DbErr> {
     let mut n = 0;
     for chunk in partners.chunks(900) {
-        let mut vals: Vec<Value> = vec![run.into()];
+        let mut vals: Vec<Value> = head.to_vec();
         vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
-        n += execute(
-            c,
-            &format!(
-                "UPDATE bonus SET payout_run_id = NULL WHERE payout_run_id = $1 AND partner_id IN ({})",
-                placeholders(2, chunk.len())
-            ),
-            vals,
-        )
-        .await?;
+        let list = placeholders(head.len() + 1, chunk.len());
+        n += execute(c, &sql.replace("{partners}", &list), vals).await?;
     }
     Ok(n)
 }
@@ -408,49 +402,26 @@ pub async fn record_file<C: ConnectionTrait>(c: &C, id: i64, pain001: bool, sha:
     .await
 }
 
-/// Sets the status of a run's lines of these partners.
+/// Sets the status of a run's payable lines of these partners.
 pub async fn set_lines<C: ConnectionTrait>(
     c: &C,
     run: i64,
     partners: &[String],
     status: LineStatus,
 ) -> Result<u64, DbErr> {
-    let mut n = 0;
-    for chunk in partners.chunks(900) {
-        let mut vals: Vec<Value> = vec![run.into(), status.as_str().into()];
-        vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
-        n += execute(
-            c,
-            &format!(
-                "UPDATE payout_line SET status = $2 WHERE run_id = $1 AND status = 'payable' AND partner_id IN ({})",
-                placeholders(3, chunk.len())
-            ),
-            vals,
-        )
-        .await?;
-    }
-    Ok(n)
+    let sql =
+        "UPDATE payout_line SET status = $2 WHERE run_id = $1 AND status = 'payable' AND partner_id IN ({partners})";
+    for_partners(c, sql, &[run.into(), status.as_str().into()], partners).await
 }
 
 /// Lets the bonuses and clawbacks of these partners' lines go (failed lines): the next run may
 /// take them.
 pub async fn unbind_partners<C: ConnectionTrait>(c: &C, run: i64, partners: &[String]) -> Result<u64, DbErr> {
-    release_partners(c, run, partners).await?;
-    let mut n = 0;
-    for chunk in partners.chunks(900) {
-        let mut vals: Vec<Value> = vec![run.into()];
-        vals.extend(chunk.iter().map(|p| Value::from(p.clone())));
-        n += execute(
-            c,
-            &format!(
-                "UPDATE payout_item SET bound = FALSE WHERE run_id = $1 AND partner_id IN ({})",
-                placeholders(2, chunk.len())
-            ),
-            vals,
-        )
-        .await?;
-    }
-    Ok(n)
+    let head = [Value::from(run)];
+    let bonuses = "UPDATE bonus SET payout_run_id = NULL WHERE payout_run_id = $1 AND partner_id IN ({partners})";
+    for_partners(c, bonuses, &head, partners).await?;
+    let items = "UPDATE payout_item SET bound = FALSE WHERE run_id = $1 AND partner_id IN ({partners})";
+    for_partners(c, items, &head, partners).await
 }
 
 /// Compare-and-set of the run's available bonuses to paid; the number that changed.
