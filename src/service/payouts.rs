@@ -420,6 +420,11 @@ fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let fail = |e: std::io::Error| ServiceError::Unwritable { file: out.display().to_string(), error: e.to_string() };
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    // Said plainly, rather than in the words of the temporary file that could not be made there.
+    if !dir.is_dir() {
+        let error = format!("there is no directory {}", dir.display());
+        return Err(ServiceError::Unwritable { file: out.display().to_string(), error });
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
