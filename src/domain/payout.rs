@@ -232,6 +232,43 @@ pub fn late(due: NaiveDate, state: Option<RunState>, today: NaiveDate) -> bool {
     today > due && state != Some(RunState::Completed)
 }
 
+/// The run of the month starting `first` is due on the payout day of the month after.
+pub fn due(first: NaiveDate, payout_day: u32) -> NaiveDate {
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    next.with_day(payout_day).unwrap_or(next)
+}
+
+/// The months a run is owed for, as of `today`: from the first month with a run (last month when
+/// there is none) to last month, each with its live run's state (`None`: missing).
+fn owed(runs: &[(NaiveDate, RunState)], today: NaiveDate) -> Vec<(NaiveDate, Option<RunState>)> {
+    let this_month = today.with_day(1).unwrap_or(today);
+    let Some(last) = this_month.checked_sub_months(chrono::Months::new(1)) else { return vec![] };
+    let mut m = runs.iter().map(|r| r.0).min().unwrap_or(last).min(last);
+    let mut out = Vec::new();
+    while m <= last {
+        let live = runs.iter().find(|r| r.0 == m && r.1.live()).map(|r| r.1);
+        out.push((m, live));
+        let Some(next) = m.checked_add_months(chrono::Months::new(1)) else { break };
+        m = next;
+    }
+    out
+}
+
+/// The month the next run pays (its first day): the earliest owed month whose run is not
+/// completed; this month when every one is.
+pub fn next_month(runs: &[(NaiveDate, RunState)], today: NaiveDate) -> NaiveDate {
+    owed(runs, today)
+        .into_iter()
+        .find(|(_, s)| *s != Some(RunState::Completed))
+        .map(|(m, _)| m)
+        .unwrap_or_else(|| today.with_day(1).unwrap_or(today))
+}
+
+/// The owed months whose run is late (past its due date and not completed, or missing).
+pub fn late_months(runs: &[(NaiveDate, RunState)], today: NaiveDate, payout_day: u32) -> Vec<NaiveDate> {
+    owed(runs, today).into_iter().filter(|(m, s)| late(due(*m, payout_day), *s, today)).map(|(m, _)| m).collect()
+}
+
 /// A month as `YYYY-MM`: its first day, or `None` when the text is not one.
 pub fn parse_month(s: &str) -> Option<NaiveDate> {
     let (y, m) = s.trim().split_once('-')?;

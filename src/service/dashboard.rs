@@ -59,14 +59,8 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         .map(|(month, (revenue, bonuses, new_clients))| MonthFigures { month: *month, revenue, bonuses, new_clients })
         .collect();
     let get = |s: ShownBonusState| totals.iter().find(|t| t.0 == s).map(|t| (t.1, t.2)).unwrap_or((0, Money::ZERO));
-    // The run for last month is due on this month's payout day; once that has passed, the run
-    // for this month is next.
-    let day = ctx.terms.payout_day;
-    let (pay_month, due) = if today.day() <= day {
-        (this_month.checked_sub_months(Months::new(1)).unwrap_or(this_month), this_month.with_day(day))
-    } else {
-        (this_month, this_month.checked_add_months(Months::new(1)).and_then(|m| m.with_day(day)))
-    };
+    // The earliest month whose run is not completed (late, or due next), else this month.
+    let (pay_month, due) = super::payout_views::next_month(ctx).await?;
     let current = months.last().cloned();
     Ok(Dashboard {
         partners,
@@ -78,7 +72,7 @@ pub async fn load(ctx: &Ctx) -> Result<Dashboard> {
         frozen: get(ShownBonusState::Frozen),
         available: get(ShownBonusState::Available),
         paid: get(ShownBonusState::Paid),
-        next_payout_due: due.unwrap_or(today),
+        next_payout_due: due,
         next_payout_month: pay_month,
         open_cases,
         months,

@@ -9,6 +9,7 @@ pub mod import;
 pub mod operators;
 pub mod partners;
 pub mod payments;
+pub mod payout_views;
 pub mod payouts;
 
 use crate::domain::Terms;

@@ -149,7 +149,7 @@ pub struct RunView {
     pub lines: Vec<LineView>,
 }
 
-fn line_view(l: &Line, ids: Option<&BTreeMap<String, Vec<i64>>>) -> LineView {
+pub(super) fn line_view(l: &Line, ids: Option<&BTreeMap<String, Vec<i64>>>) -> LineView {
     LineView {
         partner: l.code.clone(),
         name: l.name.clone(),
@@ -166,7 +166,7 @@ fn line_view(l: &Line, ids: Option<&BTreeMap<String, Vec<i64>>>) -> LineView {
     }
 }
 
-fn view(ctx: &Ctx, run: &Run, lines: &[Line], ids: Option<&BTreeMap<String, Vec<i64>>>) -> RunView {
+pub(super) fn view(ctx: &Ctx, run: &Run, lines: &[Line], ids: Option<&BTreeMap<String, Vec<i64>>>) -> RunView {
     let first = payout::parse_month(&run.month).unwrap_or_default();
     RunView {
         id: run.id,
@@ -188,8 +188,7 @@ fn view(ctx: &Ctx, run: &Run, lines: &[Line], ids: Option<&BTreeMap<String, Vec<
 
 /// The run of month M is due on the payout day of M+1.
 pub fn due_date(ctx: &Ctx, first: NaiveDate) -> NaiveDate {
-    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-    next.with_day(ctx.terms.payout_day).unwrap_or(next)
+    payout::due(first, ctx.terms.payout_day)
 }
 
 /// The month's first day and where it ends (the next month's local midnight, unix ms).

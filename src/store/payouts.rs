@@ -104,6 +104,7 @@ pub struct Run {
     pub prepared_at: i64,
     pub approved_by: Option<String>,
     pub approved_at: Option<i64>,
+    pub exported_by: Option<String>,
     pub exported_at: Option<i64>,
     pub message_id: Option<String>,
     pub csv_sha256: Option<String>,
@@ -116,7 +117,7 @@ pub struct Run {
 
 const RUN_COLS: &str = "id, month, state, cutoff, total, content_hash, prepared_by, prepared_at, approved_by, \
      approved_at, exported_at, completed_at, discarded_by, discarded_at, message_id, csv_sha256, pain001_sha256, \
-     completed_by";
+     completed_by, exported_by";
 
 fn run_of(r: &QueryResult) -> Result<Run, DbErr> {
     let id: i64 = r.try_get_by_index(0)?;
@@ -142,6 +143,7 @@ fn run_of(r: &QueryResult) -> Result<Run, DbErr> {
         csv_sha256: r.try_get_by_index(15)?,
         pain001_sha256: r.try_get_by_index(16)?,
         completed_by: r.try_get_by_index(17)?,
+        exported_by: r.try_get_by_index(18)?,
     })
 }
 
@@ -269,46 +271,109 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
     Ok(id)
 }
 
-/// A line as stored, with the bonuses and clawbacks it covers.
-pub async fn lines<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Line>, DbErr> {
-    let mut out: Vec<Line> = Vec::new();
-    let sql = "SELECT partner_id, code, name, contract_number, iban, amount, available, clawed, status, reason, \
-               bonus_count, bonus_id_sum FROM payout_line WHERE run_id = $1 ORDER BY code";
+const LINE_COLS: &str = "partner_id, code, name, contract_number, iban, amount, available, clawed, status, reason, \
+     bonus_count, bonus_id_sum";
+
+/// A line of `run` from a row of [`LINE_COLS`], without its clawbacks.
+fn line_of(run: i64, r: &QueryResult) -> Result<Line, DbErr> {
+    let partner_id: String = r.try_get_by_index(0)?;
+    let status: String = r.try_get_by_index(8)?;
+    let reason: Option<String> = r.try_get_by_index(9)?;
+    let number: Option<String> = r.try_get_by_index(3)?;
+    let iban: Option<String> = r.try_get_by_index(4)?;
+    let unknown = |what: &str, v: &str| {
+        DbErr::Custom(format!("payout run {run}, partner {partner_id}: the {what} {v:?} is not one refdesk knows"))
+    };
+    Ok(Line {
+        code: r.try_get_by_index(1)?,
+        name: r.try_get_by_index(2)?,
+        contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
+        amount: Money::from_tiyn(r.try_get_by_index(5)?),
+        available: Money::from_tiyn(r.try_get_by_index(6)?),
+        clawed: Money::from_tiyn(r.try_get_by_index(7)?),
+        status: LineStatus::parse(&status).ok_or_else(|| unknown("line status", &status))?,
+        reason: match reason {
+            Some(s) => Some(HoldBack::parse(&s).ok_or_else(|| unknown("hold-back reason", &s))?),
+            None => None,
+        },
+        bonuses: Covered {
+            count: r.try_get_by_index(10)?,
+            value: Money::from_tiyn(r.try_get_by_index(6)?),
+            id_sum: r.try_get_by_index(11)?,
+        },
+        clawbacks: Vec::new(),
+        partner_id,
+    })
+}
+
+/// A page of a run's lines in the order of its key (the partner's account id), after `after`,
+/// of one status or all; without their clawbacks (the console's run detail).
+pub async fn lines_page<C: ConnectionTrait>(
+    c: &C,
+    run: i64,
+    status: Option<LineStatus>,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Vec<Line>, DbErr> {
+    let mut sql = format!("SELECT {LINE_COLS} FROM payout_line WHERE run_id = $1");
+    let mut vals: Vec<Value> = vec![run.into()];
+    if let Some(s) = status {
+        vals.push(s.as_str().into());
+        sql.push_str(&format!(" AND status = ${}", vals.len()));
+    }
+    if let Some(a) = after {
+        vals.push(a.into());
+        sql.push_str(&format!(" AND partner_id > ${}", vals.len()));
+    }
+    vals.push((limit as i64).into());
+    sql.push_str(&format!(" ORDER BY partner_id LIMIT ${}", vals.len()));
+    query_all(c, &sql, vals).await?.iter().map(|r| line_of(run, r)).collect()
+}
+
+/// A run's lines counted and summed by status and hold-back reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineTotal {
+    pub status: LineStatus,
+    pub reason: Option<HoldBack>,
+    pub count: i64,
+    pub amount: Money,
+    pub available: Money,
+}
+
+pub async fn line_totals<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<LineTotal>, DbErr> {
+    let sql = "SELECT status, reason, COUNT(*), CAST(SUM(amount) AS BIGINT), CAST(SUM(available) AS BIGINT) \
+               FROM payout_line WHERE run_id = $1 GROUP BY status, reason ORDER BY status, reason";
+    let mut out = Vec::new();
     for r in query_all(c, sql, vec![run.into()]).await? {
-        let partner_id: String = r.try_get_by_index(0)?;
-        let status: String = r.try_get_by_index(8)?;
-        let reason: Option<String> = r.try_get_by_index(9)?;
-        let number: Option<String> = r.try_get_by_index(3)?;
-        let iban: Option<String> = r.try_get_by_index(4)?;
-        let unknown = |what: &str, v: &str| {
-            DbErr::Custom(format!("payout run {run}, partner {partner_id}: the {what} {v:?} is not one refdesk knows"))
-        };
-        out.push(Line {
-            code: r.try_get_by_index(1)?,
-            name: r.try_get_by_index(2)?,
-            contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
-            amount: Money::from_tiyn(r.try_get_by_index(5)?),
-            available: Money::from_tiyn(r.try_get_by_index(6)?),
-            clawed: Money::from_tiyn(r.try_get_by_index(7)?),
-            status: LineStatus::parse(&status).ok_or_else(|| unknown("line status", &status))?,
+        let status: String = r.try_get_by_index(0)?;
+        let reason: Option<String> = r.try_get_by_index(1)?;
+        let unknown = |v: &str| DbErr::Custom(format!("payout run {run}: {v:?} is not a line status or reason"));
+        out.push(LineTotal {
+            status: LineStatus::parse(&status).ok_or_else(|| unknown(&status))?,
             reason: match reason {
-                Some(s) => Some(HoldBack::parse(&s).ok_or_else(|| unknown("hold-back reason", &s))?),
+                Some(s) => Some(HoldBack::parse(&s).ok_or_else(|| unknown(&s))?),
                 None => None,
             },
-            bonuses: Covered {
-                count: r.try_get_by_index(10)?,
-                value: Money::from_tiyn(r.try_get_by_index(6)?),
-                id_sum: r.try_get_by_index(11)?,
-            },
-            clawbacks: Vec::new(),
-            partner_id,
+            count: r.try_get_by_index(2)?,
+            amount: Money::from_tiyn(r.try_get_by_index(3)?),
+            available: Money::from_tiyn(r.try_get_by_index(4)?),
         });
     }
+    Ok(out)
+}
+
+/// A line as stored, with the bonuses and clawbacks it covers.
+pub async fn lines<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Line>, DbErr> {
+    let sql = format!("SELECT {LINE_COLS} FROM payout_line WHERE run_id = $1 ORDER BY code");
+    let mut out: Vec<Line> =
+        query_all(c, &sql, vec![run.into()]).await?.iter().map(|r| line_of(run, r)).collect::<Result<_, _>>()?;
+    let at: std::collections::HashMap<String, usize> =
+        out.iter().enumerate().map(|(i, l)| (l.partner_id.clone(), i)).collect();
     let items = "SELECT partner_id, entry_id, amount FROM payout_item WHERE run_id = $1 ORDER BY id";
     for r in query_all(c, items, vec![run.into()]).await? {
         let partner: String = r.try_get_by_index(0)?;
         let v = Money::from_tiyn(r.try_get_by_index(2)?);
-        if let Some(l) = out.iter_mut().find(|l| l.partner_id == partner) {
+        if let Some(l) = at.get(&partner).and_then(|&i| out.get_mut(i)) {
             l.clawbacks.push((r.try_get_by_index(1)?, v));
         }
     }

@@ -5,10 +5,13 @@ use super::i18n::K;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
 use crate::domain::partner::Status;
+use crate::domain::payout::LineStatus;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::export::ExportOf;
 use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
+use crate::service::payout_views::{NextRun, RunHead};
+use crate::service::payouts::{LineView, MonthRun, RunView, Written};
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
@@ -18,10 +21,11 @@ pub enum Screen {
     Dashboard,
     Partners,
     Bonuses,
+    Payouts,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses];
+    pub const ALL: [Screen; 4] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts];
 
     /// Its name on the tab bar and in the help's title.
     pub fn title(self) -> K {
@@ -29,6 +33,7 @@ impl Screen {
             Screen::Dashboard => K::TabDashboard,
             Screen::Partners => K::TabPartners,
             Screen::Bonuses => K::TabBonuses,
+            Screen::Payouts => K::TabPayouts,
         }
     }
 
@@ -100,6 +105,10 @@ pub enum Action {
     Approve,
     ApproveAll,
     Void,
+    /// p: prepare the highlighted month's payout run.
+    Prepare,
+    /// C: complete the exported payout run (its lines paid, those marked failed not).
+    Complete,
     Yes,
     No,
     /// A key typed into the focused text field.
@@ -128,6 +137,18 @@ pub enum Action {
     Previewed(u64, Result<Preview, String>),
     Approved(u64, Result<Preview, String>),
     Voided(u64, Vec<i64>, Result<Money, String>),
+    /// The payout runs by month.
+    RunsLoaded(u64, Result<Vec<MonthRun>, String>),
+    /// A payout run's head (for its detail, or for the dialog of a step on it).
+    RunLoaded(u64, Result<Box<RunHead>, String>),
+    /// A page of a payout run's lines, each with its partner's account id (the page's key).
+    RunLinesLoaded(u64, Result<Vec<(String, LineView)>, String>),
+    /// The next payout run and its expected total (the dashboard's).
+    NextRunLoaded(u64, Result<Box<NextRun>, String>),
+    /// A payout step still running after this many seconds.
+    PayoutWorking(u64, u64),
+    /// A payout step done, or why not.
+    PayoutStepped(u64, Result<StepDone, String>),
     /// The export's file name and rows, or why there is none (one sentence).
     Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
@@ -142,7 +163,12 @@ impl Action {
     /// the keys, which go to the screen shown.
     pub fn owner(&self) -> Option<Screen> {
         match self {
-            Action::DashboardLoaded(..) => Some(Screen::Dashboard),
+            Action::DashboardLoaded(..) | Action::NextRunLoaded(..) => Some(Screen::Dashboard),
+            Action::RunsLoaded(..)
+            | Action::RunLoaded(..)
+            | Action::RunLinesLoaded(..)
+            | Action::PayoutWorking(..)
+            | Action::PayoutStepped(..) => Some(Screen::Payouts),
             Action::PartnersLoaded(..)
             | Action::PartnersCounted(..)
             | Action::DetailLoaded(..)
@@ -201,14 +227,47 @@ pub enum Ask {
     Approve(Vec<i64>),
     /// Void these bonuses, for the reason typed.
     Void(Vec<i64>),
+    /// A step of a payout run.
+    Payout(RunStep),
 }
 
 impl Ask {
     fn owner(&self) -> Screen {
         match self {
             Ask::Approve(_) | Ask::Void(_) => Screen::Bonuses,
+            Ask::Payout(_) => Screen::Payouts,
         }
     }
+}
+
+/// A step of a payout run's life, as the console asks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunStep {
+    /// The month's run (`YYYY-MM`).
+    Prepare(String),
+    Approve(i64),
+    /// The bank files, under these names in the directory refdesk was started from (no
+    /// pain.001 file for a run that pays nothing).
+    Export {
+        run: i64,
+        csv: String,
+        pain001: Option<String>,
+    },
+    /// Every payable line paid but those of these partners' codes.
+    Complete {
+        run: i64,
+        failed: Vec<String>,
+    },
+    Discard(i64),
+}
+
+/// What a payout step did.
+#[derive(Clone, Debug)]
+pub enum StepDone {
+    /// The run as it is after the step (prepared, approved, completed, discarded).
+    Run(Box<RunView>),
+    /// The bank files written.
+    Exported { run: i64, files: Vec<Written> },
 }
 
 /// Service calls for the run loop to make; each answers with the matching action.
@@ -278,6 +337,29 @@ pub enum Effect {
         req: u64,
         ids: Vec<i64>,
         reason: String,
+    },
+    LoadRuns {
+        req: u64,
+    },
+    LoadRun {
+        req: u64,
+        id: i64,
+    },
+    /// A page of a run's lines of one status (or all), after the partner `after`.
+    LoadRunLines {
+        req: u64,
+        id: i64,
+        status: Option<LineStatus>,
+        after: Option<String>,
+        limit: u64,
+    },
+    LoadNextRun {
+        req: u64,
+    },
+    /// A payout step; `Action::PayoutWorking` every second while it runs.
+    PayoutStep {
+        req: u64,
+        step: RunStep,
     },
     /// Writes a list to a CSV file in the directory refdesk was started from.
     Export(ExportOf),

@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn switching_screens_loads_each_once() {
         let mut app = app(Lang::En);
-        assert!(matches!(app.start().as_slice(), [Effect::LoadDashboard { .. }]));
+        assert!(matches!(app.start().as_slice(), [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]));
         assert!(matches!(
             app.update(Action::GoTo(Screen::Partners)).as_slice(),
             [Effect::LoadPartners { .. }, Effect::CountPartners { .. }]
@@ -345,10 +345,15 @@ mod tests {
             [Effect::LoadBonuses { .. }, Effect::CountBonuses { .. }]
         ));
         assert_eq!(app.screen, Screen::Bonuses);
-        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadDashboard { .. }]));
+        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadRuns { .. }]));
+        assert_eq!(app.screen, Screen::Payouts);
+        assert!(matches!(
+            app.update(Action::NextScreen).as_slice(),
+            [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]
+        ));
         assert_eq!(app.screen, Screen::Dashboard);
         app.update(Action::PrevScreen);
-        assert_eq!(app.screen, Screen::Bonuses);
+        assert_eq!(app.screen, Screen::Payouts);
     }
 
     #[test]

@@ -77,6 +77,21 @@ pub fn dashboard() -> Dashboard {
     }
 }
 
+/// The next run as the dashboard reads it: November's, not prepared, counted so far.
+pub fn next_run() -> crate::service::payout_views::NextRun {
+    crate::service::payout_views::NextRun {
+        month: "2026-11".into(),
+        due: day(2026, 12, 10),
+        run: None,
+        total: Money::kzt(2_975_000),
+        payable: 104,
+        held_back: 14,
+        held_back_value: Money::kzt(125_000),
+        so_far: true,
+        late: vec![],
+    }
+}
+
 fn partner(code: &str, name: &str, status: Status, pending: i64, available: i64, i: i64) -> PartnerRow {
     PartnerRow {
         account_id: format!("P-{:05}", i + 1),

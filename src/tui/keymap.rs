@@ -6,7 +6,7 @@ use super::action::Action;
 use std::path::Path;
 
 /// Every action a key can be bound to: its name in the file, its default key, the action.
-pub const NAMES: [(&str, char, Action); 19] = [
+pub const NAMES: [(&str, char, Action); 21] = [
     ("quit", 'q', Action::QuitOrBack),
     ("help", '?', Action::Help),
     ("palette", ':', Action::Palette),
@@ -22,6 +22,8 @@ pub const NAMES: [(&str, char, Action); 19] = [
     ("approve", 'a', Action::Approve),
     ("approve_all", 'A', Action::ApproveAll),
     ("void", 'v', Action::Void),
+    ("prepare", 'p', Action::Prepare),
+    ("complete", 'C', Action::Complete),
     ("down", 'j', Action::Down),
     ("up", 'k', Action::Up),
     ("first", 'g', Action::Home),

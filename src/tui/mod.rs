@@ -23,6 +23,8 @@ mod widgets;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod payouts_tests;
+#[cfg(test)]
 mod sizes;
 #[cfg(test)]
 mod tests;
@@ -297,6 +299,34 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 }
                 Action::Approved(req, r.map_err(text))
             }
+            Effect::LoadRuns { req } => Action::RunsLoaded(req, service::payouts::list(&ctx).await.map_err(text)),
+            Effect::LoadRun { req, id } => {
+                Action::RunLoaded(req, service::payout_views::head(&ctx, id).await.map(Box::new).map_err(text))
+            }
+            Effect::LoadRunLines { req, id, status, after, limit } => Action::RunLinesLoaded(
+                req,
+                service::payout_views::lines_page(&ctx, id, status, after.as_deref(), limit).await.map_err(text),
+            ),
+            Effect::LoadNextRun { req } => {
+                Action::NextRunLoaded(req, service::payout_views::next_run(&ctx).await.map(Box::new).map_err(text))
+            }
+            Effect::PayoutStep { req, step } => {
+                // The step runs while the screen is told, each second, that it still does.
+                let work = payout_step(&ctx, step);
+                tokio::pin!(work);
+                let started = std::time::Instant::now();
+                let mut every = tokio::time::interval(Duration::from_secs(1));
+                every.tick().await;
+                let res = loop {
+                    tokio::select! {
+                        r = &mut work => break r,
+                        _ = every.tick() => {
+                            let _ = tx.send(Action::PayoutWorking(req, started.elapsed().as_secs()));
+                        }
+                    }
+                };
+                Action::PayoutStepped(req, res.map_err(text))
+            }
             Effect::Export(of) => Action::Exported(export(&ctx, lang, &of).await),
             // Written by `run_effects`, never sent here.
             Effect::Copy(_) => return,
@@ -310,6 +340,38 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
         };
         let _ = tx.send(action);
     });
+}
+
+/// A payout step as the CLI takes it; bank files go to the directory refdesk was started from.
+async fn payout_step(ctx: &Ctx, step: action::RunStep) -> service::Result<action::StepDone> {
+    use action::{RunStep, StepDone};
+    use service::payouts::{self, FileFormat};
+    let run = |r: payouts::RunView| StepDone::Run(Box::new(r));
+    let done = match step {
+        RunStep::Prepare(month) => run(payouts::prepare(ctx, &month).await?),
+        RunStep::Approve(id) => run(payouts::approve(ctx, id).await?),
+        RunStep::Discard(id) => run(payouts::discard(ctx, id).await?),
+        RunStep::Complete { run: id, failed } => run(payouts::complete(ctx, id, &failed).await?),
+        RunStep::Export { run: id, csv, pain001 } => {
+            let dir = std::env::current_dir()
+                .map_err(|e| service::ServiceError::Unwritable { file: ".".into(), error: e.to_string() })?;
+            let mut files = Vec::new();
+            if let Some(xml) = pain001 {
+                files.push(payouts::export(ctx, id, FileFormat::Pain001, &dir.join(xml)).await?);
+            }
+            files.push(payouts::export(ctx, id, FileFormat::Csv, &dir.join(csv)).await?);
+            StepDone::Exported { run: id, files }
+        }
+    };
+    tracing::info!(operator = %ctx.operator, step = ?done_name(&done), "payout step done");
+    Ok(done)
+}
+
+fn done_name(done: &action::StepDone) -> String {
+    match done {
+        action::StepDone::Run(r) => format!("run {} {}", r.id, r.state),
+        action::StepDone::Exported { run, files } => format!("run {run} exported to {} files", files.len()),
+    }
 }
 
 /// Writes a list to CSV in the directory refdesk was started from: the file's name and rows, or

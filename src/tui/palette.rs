@@ -24,18 +24,20 @@ pub struct Item {
     pub run: Vec<Action>,
 }
 
-/// The actions the keys have, with their words and key; the screens come first, from
-/// `Screen::ALL`.
-const ACTIONS: [(K, &str, Action); 9] = [
-    (K::PalSearch, "/", Action::Search),
-    (K::PalFilter, "f", Action::Filter),
-    (K::PalSort, "s", Action::Sort),
-    (K::PalSortDirection, "S", Action::SortDirection),
-    (K::PalChart, "c", Action::ToggleChart),
-    (K::PalReload, "r", Action::Reload),
-    (K::PalHelp, "?", Action::Help),
-    (K::PalBack, "Esc", Action::Back),
-    (K::PalQuit, "q", Action::Quit),
+/// The actions the keys have, with their words, key, and the screen they belong to (shown
+/// first; `None`: the screen shown); the screens come first, from `Screen::ALL`.
+const ACTIONS: [(K, &str, Option<Screen>, Action); 11] = [
+    (K::PalSearch, "/", None, Action::Search),
+    (K::PalFilter, "f", None, Action::Filter),
+    (K::PalSort, "s", None, Action::Sort),
+    (K::PalSortDirection, "S", None, Action::SortDirection),
+    (K::PalChart, "c", Some(Screen::Dashboard), Action::ToggleChart),
+    (K::PalPrepare, "p", Some(Screen::Payouts), Action::Prepare),
+    (K::PalComplete, "C", Some(Screen::Payouts), Action::Complete),
+    (K::PalReload, "r", None, Action::Reload),
+    (K::PalHelp, "?", None, Action::Help),
+    (K::PalBack, "Esc", None, Action::Back),
+    (K::PalQuit, "q", None, Action::Quit),
 ];
 
 /// The bonuses' filters, each reached in one step (`f` cycles through them).
@@ -64,7 +66,7 @@ fn words(lang: Lang) -> Vec<String> {
         let standing = f.map(|s| i18n::status(lang, s)).unwrap_or(t(lang, K::All));
         format!("{}: {} {standing}", t(lang, K::TabPartners), t(lang, K::PalFilterWord))
     });
-    let actions = ACTIONS.iter().map(|(k, _, _)| t(lang, *k).to_string());
+    let actions = ACTIONS.iter().map(|(k, _, _, _)| t(lang, *k).to_string());
     screens.chain(filters).chain(standings).chain(actions).collect()
 }
 
@@ -79,7 +81,9 @@ pub fn items(lang: Lang) -> Vec<Item> {
     let filters = BONUS_FILTERS.iter().map(|f| ("f", vec![Action::GoTo(Screen::Bonuses), Action::BonusFilter(*f)]));
     let standings =
         PARTNER_FILTERS.iter().map(|f| ("f", vec![Action::GoTo(Screen::Partners), Action::PartnerFilter(*f)]));
-    let actions = ACTIONS.iter().map(|(_, key, run)| (*key, vec![run.clone()]));
+    let actions = ACTIONS.iter().map(|(_, key, screen, run)| {
+        (*key, screen.iter().map(|s| Action::GoTo(*s)).chain([run.clone()]).collect::<Vec<_>>())
+    });
     let runs = screens.chain(filters).chain(standings).chain(actions);
     words(lang)
         .into_iter()

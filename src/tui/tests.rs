@@ -29,8 +29,10 @@ fn sized(lang: Lang, w: u16, h: u16) -> App {
 fn dashboard_app(lang: Lang, w: u16, h: u16) -> App {
     let mut app = sized(lang, w, h);
     let fx = app.start();
-    let Some(Effect::LoadDashboard { req }) = fx.first().cloned() else { panic!("{fx:?}") };
+    let [Effect::LoadDashboard { req }, Effect::LoadNextRun { req: next }] = fx.as_slice() else { panic!("{fx:?}") };
+    let (req, next) = (*req, *next);
     app.update(Action::DashboardLoaded(req, Ok(Box::new(dashboard()))));
+    app.update(Action::NextRunLoaded(next, Ok(Box::new(next_run()))));
     app
 }
 

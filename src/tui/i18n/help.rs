@@ -10,6 +10,8 @@ pub enum HelpFor {
     Detail,
     Bonuses,
     BonusDetail,
+    Payouts,
+    PayoutRun,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -24,7 +26,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
         HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
-        HelpFor::Dashboard | HelpFor::Detail | HelpFor::BonusDetail => vec![],
+        HelpFor::Dashboard | HelpFor::Detail | HelpFor::BonusDetail | HelpFor::Payouts | HelpFor::PayoutRun => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
@@ -101,9 +103,33 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("e", pick("export the whole list to CSV", "выгрузить весь список в CSV")),
             ("y", pick("copy the bonus id", "копировать номер бонуса")),
         ],
+        HelpFor::Payouts => vec![
+            ("j k ↓ ↑", pick("move over the months", "перемещение по месяцам")),
+            ("Enter", pick("open the month's run: lines, reasons, totals", "открыть выплату: строки, причины, итоги")),
+            ("p", pick("prepare the run of a month that has none", "подготовить выплату месяца, у которого её нет")),
+            (
+                "a",
+                pick("approve a draft (another operator than its preparer)", "одобрить черновик (не тот, кто готовил)"),
+            ),
+            ("e", pick("export an approved run: pain.001 and CSV files", "выгрузить одобренную: файлы pain.001 и CSV")),
+            ("C", pick("complete an exported run: its lines paid", "завершить выгруженную: строки выплачены")),
+            ("v", pick("discard a run not yet exported", "отменить ещё не выгруженную выплату")),
+            ("r", pick("reload", "обновить")),
+            ("y", pick("copy the run's number", "копировать номер выплаты")),
+        ],
+        HelpFor::PayoutRun => vec![
+            ("j k ↓ ↑", pick("scroll the lines", "прокрутка строк")),
+            ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            ("f", pick("lines: all → payable → held back → paid → failed", "строки: все → к выплате → … → не прошла")),
+            (pick("Space", "Пробел"), pick("mark a payable line failed (exported run)", "отметить строку «не прошла»")),
+            ("a e C v", pick("approve / export / complete / discard", "одобрить / выгрузить / завершить / отменить")),
+            ("r", pick("reload", "обновить")),
+            ("y", pick("copy the partner's code", "копировать код партнёра")),
+            ("Esc q", pick("back to the runs", "назад к выплатам")),
+        ],
     });
     out.extend([
-        ("1 2 3", pick("dashboard / partners / bonuses", "обзор / партнёры / бонусы")),
+        ("1 2 3 4", pick("dashboard / partners / bonuses / payouts", "обзор / партнёры / бонусы / выплаты")),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
         (":", pick("commands: every screen and action", "команды: все экраны и действия")),
         ("?", pick("this help", "эта справка")),

@@ -8,6 +8,7 @@ mod errors;
 mod formats;
 mod help;
 mod names;
+mod payouts;
 mod sentences;
 mod tools;
 
@@ -18,6 +19,11 @@ pub use help::{HelpFor, help};
 pub use names::{
     bonus_base, happened, ledger_bucket, ledger_kind, payout_method, refund_mark, sort, state, state_filter, status,
     status_filter,
+};
+pub use payouts::{
+    approve_run_question, approved_run, complete_question, completed_run, discard_question, discarded_run,
+    export_question, exported_run, hold_back, late_runs, line_filter, line_status, month_has_run, month_words,
+    next_run_state, prepare_question, prepared, run_note, run_state, working,
 };
 pub use sentences::{
     Found, amounts_in, approve_all_question, approve_one, approve_question, approved, chart_title, found, help_title,

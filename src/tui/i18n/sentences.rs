@@ -3,7 +3,7 @@ use super::catalog::{K, t};
 use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState;
 
-fn plural_ru(n: usize, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+pub(super) fn plural_ru(n: usize, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
     let (m10, m100) = (n % 10, n % 100);
     if m10 == 1 && m100 != 11 {
         one

@@ -42,6 +42,8 @@ pub enum Reloaded {
     /// The detail of the partner with this code.
     Partner(String),
     Bonus(i64),
+    /// The payout runs (and the run open, if any).
+    Payouts,
 }
 
 /// `Reloaded 50 partners, page 3`, `Reloaded the dashboard`, `Reloaded the detail of ASEL25`.
@@ -65,6 +67,8 @@ pub fn reloaded(lang: Lang, what: &Reloaded) -> String {
         (Lang::Ru, Reloaded::Partner(code)) => format!("Карточка {code} обновлена"),
         (Lang::En, Reloaded::Bonus(id)) => format!("Reloaded bonus {id}"),
         (Lang::Ru, Reloaded::Bonus(id)) => format!("Бонус {id} обновлён"),
+        (Lang::En, Reloaded::Payouts) => "Reloaded the payout runs".into(),
+        (Lang::Ru, Reloaded::Payouts) => "Выплаты обновлены".into(),
     }
 }
 

@@ -2,6 +2,7 @@
 use crate::domain::bonus::ShownBonusState;
 use crate::domain::{Lang, Money};
 use crate::service::dashboard::Dashboard;
+use crate::service::payout_views::NextRun;
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{self, Cell, Column, money, whole};
 use crate::tui::component::{Component, Cx, MsgKind, Read};
@@ -24,6 +25,9 @@ pub enum Chart {
 #[derive(Debug, Default)]
 pub struct DashboardState {
     pub figures: Read<Dashboard>,
+    /// The next payout run and what it is expected to pay: read beside the figures, as it
+    /// takes longer on a large program (the rest does not wait for it).
+    pub next: Read<NextRun>,
     pub chart: Chart,
     /// The reload asked for with `r`, whose answer says so on the message line.
     pub announce: Option<u64>,
@@ -31,7 +35,7 @@ pub struct DashboardState {
 
 impl DashboardState {
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        vec![Effect::LoadDashboard { req: self.figures.ask(cx) }]
+        vec![Effect::LoadDashboard { req: self.figures.ask(cx) }, Effect::LoadNextRun { req: self.next.ask(cx) }]
     }
 }
 
@@ -42,6 +46,10 @@ impl Component for DashboardState {
                 if self.figures.answer(cx, req, res) && self.announce.take_if(|r| *r == req).is_some() {
                     cx.say(MsgKind::Info, i18n::reloaded(cx.view.lang, &i18n::Reloaded::Dashboard));
                 }
+                vec![]
+            }
+            Action::NextRunLoaded(req, res) => {
+                self.next.answer(cx, req, res);
                 vec![]
             }
             Action::ToggleChart => {
@@ -78,8 +86,8 @@ impl Component for DashboardState {
         let [left, chart] =
             Layout::horizontal([Constraint::Length(42.min(area.width)), Constraint::Fill(1)]).areas(area);
         let [program, bonuses, _] =
-            Layout::vertical([Constraint::Length(8), Constraint::Length(8), Constraint::Fill(1)]).areas(left);
-        render_program(view, d, frame, program);
+            Layout::vertical([Constraint::Length(11), Constraint::Length(8), Constraint::Fill(1)]).areas(left);
+        render_program(view, d, self.next.data.as_ref(), frame, program);
         render_bonuses(view, d, frame, bonuses);
         render_chart(view, d, self.chart, frame, chart);
     }
@@ -98,7 +106,7 @@ impl Component for DashboardState {
     }
 }
 
-fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
+fn render_program(view: &View, d: &Dashboard, next: Option<&NextRun>, frame: &mut Frame, area: Rect) {
     let lang = view.lang;
     let month = d.months.last().map(|m| i18n::month_year(lang, m.month)).unwrap_or_default();
     let rows: Vec<(K, String)> = vec![
@@ -108,6 +116,10 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         (K::OpenCases, i18n::open_cases(lang, d.open_cases)),
         (K::NextPayout, i18n::date(lang, d.next_payout_due)),
         (K::PaysFor, i18n::month_year(lang, d.next_payout_month)),
+        // Counted beside the rest: `…` until it is read, never a figure cut or guessed.
+        (K::NextRun, next.map(|n| i18n::next_run_state(lang, n.run)).unwrap_or_else(|| "…".into())),
+        (K::ExpectedTotal, next.map(|n| expected(lang, n)).unwrap_or_else(|| "…".into())),
+        (K::LateRuns, next.map(|n| i18n::late_runs(lang, &n.late)).unwrap_or_else(|| "…".into())),
     ];
     // The labels' column fits the longest label of either language, so that the values stand
     // in one column in both, two spaces clear of the labels.
@@ -126,7 +138,8 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
                 Span::raw(pad(t(lang, *k), label_w + 1)),
                 Span::styled(whole(v, value_w), Style::new().add_modifier(Modifier::BOLD)),
             ];
-            if *k == K::OpenCases && d.open_cases > 0 {
+            let late = *k == K::LateRuns && next.is_some_and(|n| !n.late.is_empty());
+            if (*k == K::OpenCases && d.open_cases > 0) || late {
                 spans[1] = Span::styled(whole(v, value_w), view.theme.error());
             }
             Line::from(spans)
@@ -134,6 +147,12 @@ fn render_program(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {
         .collect();
     let title = format!("{} — {month}", t(lang, K::Program));
     frame.render_widget(Paragraph::new(lines).block(boxed(view.theme, fit(&title, inner_w.saturating_sub(2)))), area);
+}
+
+/// `75 000,00 ₸` once prepared; `75 000,00 ₸ so far` while the month is not over.
+fn expected(lang: Lang, n: &NextRun) -> String {
+    let total = n.total.display(lang);
+    if n.so_far { format!("{total} {}", t(lang, K::SoFar)) } else { total }
 }
 
 fn render_bonuses(view: &View, d: &Dashboard, frame: &mut Frame, area: Rect) {

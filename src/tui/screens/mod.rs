@@ -7,6 +7,8 @@ pub mod dashboard;
 pub mod partner_detail;
 pub mod partner_sections;
 pub mod partners;
+pub mod payout_run;
+pub mod payouts;
 
 use super::action::Screen;
 use super::component::Component;
@@ -17,6 +19,7 @@ pub struct Screens {
     pub dashboard: dashboard::DashboardState,
     pub partners: partners::PartnersState,
     pub bonuses: bonuses::BonusesState,
+    pub payouts: payouts::PayoutsState,
 }
 
 impl Screens {
@@ -25,6 +28,7 @@ impl Screens {
             Screen::Dashboard => &self.dashboard,
             Screen::Partners => &self.partners,
             Screen::Bonuses => &self.bonuses,
+            Screen::Payouts => &self.payouts,
         }
     }
 
@@ -33,6 +37,7 @@ impl Screens {
             Screen::Dashboard => &mut self.dashboard,
             Screen::Partners => &mut self.partners,
             Screen::Bonuses => &mut self.bonuses,
+            Screen::Payouts => &mut self.payouts,
         }
     }
 }
