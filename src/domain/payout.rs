@@ -311,6 +311,31 @@ mod tests {
     }
 
     #[test]
+    fn the_next_run_is_the_earliest_month_owed_and_late_ones_are_named() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let today = d(2026, 11, 25);
+        // No run yet: last month is owed, due on the 10th of this month, so late.
+        assert_eq!(next_month(&[], today), d(2026, 10, 1));
+        assert_eq!(late_months(&[], today, 10), vec![d(2026, 10, 1)]);
+        assert_eq!(late_months(&[], d(2026, 11, 10), 10), vec![], "due today is not late");
+        // September completed, October exported: October is next, and late.
+        let runs = [(d(2026, 9, 1), RunState::Completed), (d(2026, 10, 1), RunState::Exported)];
+        assert_eq!(next_month(&runs, today), d(2026, 10, 1));
+        assert_eq!(late_months(&runs, today, 10), vec![d(2026, 10, 1)]);
+        // A discarded run leaves its month owed; a gap is owed too.
+        let runs = [(d(2026, 7, 1), RunState::Completed), (d(2026, 9, 1), RunState::Discarded)];
+        assert_eq!(next_month(&runs, today), d(2026, 8, 1));
+        assert_eq!(late_months(&runs, today, 10), vec![d(2026, 8, 1), d(2026, 9, 1), d(2026, 10, 1)]);
+        // Everything completed up to last month: this month is next, nothing late.
+        let runs = [(d(2026, 10, 1), RunState::Completed)];
+        assert_eq!(next_month(&runs, today), d(2026, 11, 1));
+        assert!(late_months(&runs, today, 10).is_empty());
+        // Across the year's end.
+        assert_eq!(next_month(&[], d(2027, 1, 5)), d(2026, 12, 1));
+        assert_eq!(due(d(2026, 12, 1), 10), d(2027, 1, 10));
+    }
+
+    #[test]
     fn the_october_run_pays_asel_her_bonus() {
         let l = line(asel(), Money::ZERO);
         assert_eq!((l.status, l.reason, l.amount), (LineStatus::Payable, None, m("25000.00")));
