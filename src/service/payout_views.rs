@@ -63,16 +63,16 @@ pub async fn head(ctx: &Ctx, id: i64) -> Result<RunHead> {
     })
 }
 
-/// A page of a run's lines (all, or of one status), after the partner `after`.
+/// A page of a run's lines (all, or of one status) in the codes' order, after the code `after`.
 pub async fn lines_page(
     ctx: &Ctx,
     id: i64,
     status: Option<LineStatus>,
     after: Option<&str>,
     limit: u64,
-) -> Result<Vec<(String, LineView)>> {
+) -> Result<Vec<LineView>> {
     let lines = store::lines_page(&ctx.store.db, id, status, after, limit).await?;
-    Ok(lines.iter().map(|l| (l.partner_id.clone(), line_view(l, None))).collect())
+    Ok(lines.iter().map(|l| line_view(l, None)).collect())
 }
 
 /// The next payout run: the month it pays, when it is due, and what it is expected to pay.

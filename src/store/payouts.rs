@@ -306,8 +306,9 @@ fn line_of(run: i64, r: &QueryResult) -> Result<Line, DbErr> {
     })
 }
 
-/// A page of a run's lines in the order of its key (the partner's account id), after `after`,
-/// of one status or all; without their clawbacks (the console's run detail).
+/// A page of a run's lines in the partners' codes' order, after the code `after`, of one status
+/// or all; without their clawbacks (the console's run detail). The run's lines are found by the
+/// key's run prefix and the page's few taken in order (a top-N sort, no index on the code).
 pub async fn lines_page<C: ConnectionTrait>(
     c: &C,
     run: i64,
@@ -323,10 +324,10 @@ pub async fn lines_page<C: ConnectionTrait>(
     }
     if let Some(a) = after {
         vals.push(a.into());
-        sql.push_str(&format!(" AND partner_id > ${}", vals.len()));
+        sql.push_str(&format!(" AND code > ${}", vals.len()));
     }
     vals.push((limit as i64).into());
-    sql.push_str(&format!(" ORDER BY partner_id LIMIT ${}", vals.len()));
+    sql.push_str(&format!(" ORDER BY code LIMIT ${}", vals.len()));
     query_all(c, &sql, vals).await?.iter().map(|r| line_of(run, r)).collect()
 }
 

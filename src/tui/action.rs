@@ -141,8 +141,8 @@ pub enum Action {
     RunsLoaded(u64, Result<Vec<MonthRun>, String>),
     /// A payout run's head (for its detail, or for the dialog of a step on it).
     RunLoaded(u64, Result<Box<RunHead>, String>),
-    /// A page of a payout run's lines, each with its partner's account id (the page's key).
-    RunLinesLoaded(u64, Result<Vec<(String, LineView)>, String>),
+    /// A page of a payout run's lines.
+    RunLinesLoaded(u64, Result<Vec<LineView>, String>),
     /// The next payout run and its expected total (the dashboard's).
     NextRunLoaded(u64, Result<Box<NextRun>, String>),
     /// A payout step still running after this many seconds.
@@ -345,7 +345,7 @@ pub enum Effect {
         req: u64,
         id: i64,
     },
-    /// A page of a run's lines of one status (or all), after the partner `after`.
+    /// A page of a run's lines of one status (or all), after the partner's code `after`.
     LoadRunLines {
         req: u64,
         id: i64,

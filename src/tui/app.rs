@@ -134,6 +134,7 @@ impl App {
         let mut cx =
             Cx::new(view, self.height, &mut self.next_req, &mut self.message, &mut self.dialog, &mut self.redraw);
         cx.width = self.width;
+        cx.operator.clone_from(&self.operator);
         let out = f(self.screens.get_mut(screen), &mut cx);
         if cx.has_written() {
             for s in Screen::ALL {

@@ -86,6 +86,8 @@ pub struct Cx<'a> {
     pub height: u16,
     /// The terminal's columns, which set how long text wraps (the bonus detail scrolls by them).
     pub width: u16,
+    /// Who is at the keyboard (a run's preparer may not approve it).
+    pub operator: String,
     next_req: &'a mut u64,
     message: &'a mut Option<Message>,
     dialog: &'a mut Option<Dialog>,
@@ -102,7 +104,7 @@ impl<'a> Cx<'a> {
         dialog: &'a mut Option<Dialog>,
         redraw: &'a mut bool,
     ) -> Cx<'a> {
-        Cx { view, height, width: 80, next_req, message, dialog, redraw, wrote: false }
+        Cx { view, height, width: 80, operator: String::new(), next_req, message, dialog, redraw, wrote: false }
     }
 
     /// A new request id: an answer is taken only with the id its screen last asked with.

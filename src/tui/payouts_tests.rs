@@ -53,12 +53,12 @@ pub fn months() -> Vec<MonthRun> {
     ]
 }
 
-fn line(code: &str, name: &str, amount: i64, status: LineStatus, reason: Option<HoldBack>) -> (String, LineView) {
+fn line(code: &str, name: &str, amount: i64, status: LineStatus, reason: Option<HoldBack>) -> LineView {
     let iban = (reason != Some(HoldBack::NoContract)).then(|| format!("KZ86125KZT50040{code:0>5}"));
-    let v = LineView {
+    LineView {
         partner: code.into(),
         name: name.into(),
-        amount: Money::kzt(if status == LineStatus::HeldBack { 0 } else { amount }),
+        amount: Money::kzt(amount),
         available: Money::kzt(amount),
         clawed_back: Money::ZERO,
         status: status.as_str(),
@@ -68,11 +68,10 @@ fn line(code: &str, name: &str, amount: i64, status: LineStatus, reason: Option<
         bonus_count: 1,
         bonuses: None,
         clawbacks: vec![],
-    };
-    (format!("acc-{code}"), v)
+    }
 }
 
-pub fn lines() -> Vec<(String, LineView)> {
+pub fn lines() -> Vec<LineView> {
     vec![
         line("ASEL25", "Асель Нурланова", 25_000, LineStatus::Payable, None),
         line("BOLAT7", "Bolat Seitkali", 1_125_000, LineStatus::Payable, None),
@@ -95,7 +94,7 @@ pub fn head(id: i64, state: RunState) -> RunHead {
             state: state.as_str(),
             cutoff: "2026-11-01T00:00:00+05:00".into(),
             due: day(2026, 11, 10),
-            prepared_by: "aigerim.ops".into(),
+            prepared_by: "dana.ops".into(),
             prepared_at: "2026-11-02T09:15:00+05:00".into(),
             approved_by: (state != RunState::Draft).then(|| "bolat.fin".into()),
             approved_at: (state != RunState::Draft).then(|| "2026-11-03T11:40:00+05:00".into()),
@@ -204,6 +203,19 @@ fn each_step_names_its_run_count_and_total_and_takes_y_only() {
     step_dialog(&mut app, Action::Approve, RunState::Draft);
     let fx = app.update(Action::Yes);
     assert!(matches!(fx.as_slice(), [Effect::PayoutStep { step: RunStep::Approve(3), .. }]), "{fx:?}");
+
+    // The preparer is told at once that another operator must approve, with no dialog.
+    let mut app = detail_app(Lang::En, 80, 24, RunState::Draft);
+    let fx = app.update(Action::Approve);
+    let Some(Effect::LoadRun { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
+    let mut own = head(3, RunState::Draft);
+    own.run.prepared_by = "aigerim.ops".into();
+    app.update(Action::RunLoaded(req, Ok(Box::new(own))));
+    assert!(app.dialog.is_none());
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("Refused: payout run 3 was prepared by aigerim.ops; another operator must approve it")
+    );
 
     // Export names both files; the run pays, so the pain.001 file comes first.
     let mut app = detail_app(Lang::En, 80, 24, RunState::Approved);

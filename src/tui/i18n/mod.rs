@@ -23,7 +23,7 @@ pub use names::{
 pub use payouts::{
     approve_run_question, approved_run, complete_question, completed_run, discard_question, discarded_run,
     export_question, exported_run, hold_back, late_runs, line_filter, line_status, month_has_run, month_words,
-    next_run_state, prepare_question, prepared, run_note, run_state, working,
+    months_count, next_run_state, prepare_question, prepared, run_note, run_state, working,
 };
 pub use sentences::{
     Found, amounts_in, approve_all_question, approve_one, approve_question, approved, chart_title, found, help_title,

@@ -50,6 +50,15 @@ pub fn hold_back(lang: Lang, h: HoldBack) -> &'static str {
     )
 }
 
+/// `4 months`, `1 month`; `4 месяца`.
+pub fn months_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => format!("{n} {}", super::sentences::plural_ru(n, "месяц", "месяца", "месяцев")),
+        Lang::En if n == 1 => "1 month".into(),
+        Lang::En => format!("{n} months"),
+    }
+}
+
 /// A month `YYYY-MM` in words (`November 2026`); the text itself when it is not a month.
 pub fn month_words(lang: Lang, month: &str) -> String {
     parse_month(month).map(|m| month_year(lang, m)).unwrap_or_else(|| month.to_string())

@@ -35,8 +35,8 @@ const FIRST_ROW: usize = 4;
 pub struct RunDetail {
     pub id: i64,
     pub head: Read<RunHead>,
-    /// The lines read, each with its partner's account id (the key pages are read after).
-    pub lines: Vec<(String, LineView)>,
+    /// The lines read, in the codes' order (pages are read after the last code).
+    pub lines: Vec<LineView>,
     /// More lines follow the last one read.
     pub more: bool,
     /// The first page for the filter asked last: the rows shown are a superseded filter's.
@@ -89,10 +89,10 @@ impl RunDetail {
         if self.scroll.sel + visible < self.lines.len() {
             return vec![];
         }
-        let Some((after, _)) = self.lines.last() else { return vec![] };
+        let Some(after) = self.lines.last().map(|l| l.partner.clone()) else { return vec![] };
         let req = cx.req();
         self.page_pending = Some(req);
-        vec![Effect::LoadRunLines { req, id: self.id, status: self.filter, after: Some(after.clone()), limit: PAGE }]
+        vec![Effect::LoadRunLines { req, id: self.id, status: self.filter, after: Some(after), limit: PAGE }]
     }
 
     pub fn waiting(&self) -> bool {
@@ -101,7 +101,7 @@ impl RunDetail {
 
     /// The highlighted line, when the lines shown are the current filter's.
     pub fn current(&self) -> Option<&LineView> {
-        if self.first_pending.is_some() { None } else { self.lines.get(self.scroll.sel).map(|l| &l.1) }
+        if self.first_pending.is_some() { None } else { self.lines.get(self.scroll.sel) }
     }
 
     pub fn state(&self) -> Option<RunState> {
@@ -133,7 +133,7 @@ impl RunDetail {
                         if first {
                             let keep = self.current_code();
                             self.lines = page;
-                            let at = keep.and_then(|c| self.lines.iter().position(|l| l.1.partner == c));
+                            let at = keep.and_then(|c| self.lines.iter().position(|l| l.partner == c));
                             self.scroll = Scroll::default().moved(at.unwrap_or(0) as isize, self.lines.len(), 1);
                             self.scroll = self.scroll.moved(0, self.lines.len(), visible_rows(cx.height));
                         } else {
@@ -156,7 +156,7 @@ impl RunDetail {
     }
 
     fn current_code(&self) -> Option<String> {
-        self.lines.get(self.scroll.sel).map(|l| l.1.partner.clone())
+        self.lines.get(self.scroll.sel).map(|l| l.partner.clone())
     }
 
     fn key(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
@@ -262,7 +262,7 @@ impl RunDetail {
         let rows: Vec<Vec<Cell>> = self
             .lines
             .iter()
-            .map(|(_, l)| {
+            .map(|l| {
                 let status = LineStatus::parse(l.status);
                 let status_word = status.map(|s| i18n::line_status(lang, s)).unwrap_or(l.status);
                 let style = match status {
@@ -285,7 +285,12 @@ impl RunDetail {
                     Cell::new(clean(&l.partner)),
                     Cell::new(clean(&l.name)),
                     money(view, l.available),
-                    money(view, l.amount),
+                    // A held-back line pays nothing: what it would net is not a sum to pay.
+                    if status == Some(LineStatus::HeldBack) {
+                        Cell::new(t(lang, K::Missing))
+                    } else {
+                        money(view, l.amount)
+                    },
                     Cell::styled(status_word, style),
                     Cell::new(reason),
                     money(view, l.clawed_back),

@@ -134,8 +134,14 @@ impl PayoutsState {
             Asked::Complete => (&[RunState::Exported], Step::Complete),
             Asked::Discard => (&[RunState::Draft, RunState::Approved], Step::Discard),
         };
-        if !from.contains(&state) {
-            let why = PayoutRefusal::State { run: r.id, state, step: service_step };
+        let why = if !from.contains(&state) {
+            Some(PayoutRefusal::State { run: r.id, state, step: service_step })
+        } else if step == Asked::Approve && r.prepared_by == cx.operator {
+            Some(PayoutRefusal::OwnRun { run: r.id, by: r.prepared_by.clone() })
+        } else {
+            None
+        };
+        if let Some(why) = why {
             cx.say(MsgKind::Error, i18n::refused(lang, &why.text(lang == Lang::Ru)));
             return;
         }
@@ -354,7 +360,7 @@ impl Component for PayoutsState {
         let late = runs.iter().filter(|m| m.late).count();
         let mut spans = vec![
             Span::styled(t(lang, K::TabPayouts), theme.title()),
-            Span::raw(format!(" · {} {}", runs.len(), t(lang, K::RunsMonths))),
+            Span::raw(format!(" · {}", i18n::months_count(lang, runs.len()))),
         ];
         if late > 0 {
             spans.push(Span::styled(format!(" · {} {late}", t(lang, K::Late)), theme.error()));
