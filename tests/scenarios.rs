@@ -982,6 +982,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_refund_after_export_claws_back", payouts::a_refund_after_export_claws_back),
     ("racing_operators_and_a_failed_line", payouts::racing_operators_and_a_failed_line),
     ("a_kill_during_completion_pays_once_or_not_at_all", payouts::a_kill_during_completion_pays_once_or_not_at_all),
+    ("what_the_console_reads_of_a_run", payouts::what_the_console_reads_of_a_run),
 ];
 
 fn main() {

@@ -1,6 +1,9 @@
 //! Payout runs through the CLI, on both backends: worked example 1's October run, the second
 //! operator's approval, an approval after a change, one live run a month, a month not over, held
 //! back lines, and a bonus bound to one run only.
+mod console;
+pub use console::what_the_console_reads_of_a_run;
+
 use super::{R, client, example_one, import, pay, refund};
 use crate::common::TestDb;
 use crate::{check, check_eq};

@@ -134,8 +134,8 @@ impl RunDetail {
                             let keep = self.current_code();
                             self.lines = page;
                             let at = keep.and_then(|c| self.lines.iter().position(|l| l.partner == c));
-                            self.scroll = Scroll::default().moved(at.unwrap_or(0) as isize, self.lines.len(), 1);
-                            self.scroll = self.scroll.moved(0, self.lines.len(), visible_rows(cx.height));
+                            let (n, visible) = (self.lines.len(), visible_rows(cx.height));
+                            self.scroll = Scroll::default().moved(at.unwrap_or(0) as isize, n, visible);
                         } else {
                             self.lines.extend(page);
                         }
