@@ -1,6 +1,7 @@
 //! End to end: the real binary in a pseudo-terminal, driven as an operator would drive it over
 //! SSH — open the demo, go to the partners screen, open a partner and read it; and drive it
-//! with the Russian keyboard layout on; reach a screen through the command palette.
+//! with the Russian keyboard layout on; reach a screen through the command palette; prepare a
+//! payout run.
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -192,4 +193,29 @@ fn the_palette_reaches_a_screen() -> Result<(), String> {
         quits(&mut child, "q")?;
     }
     Ok(())
+}
+
+/// A payout run prepared from the console over the demo: screen 4 shows October owed, `p` asks
+/// to prepare it and `y` does; the new run opens with its lines; its preparer's `a` is refused
+/// in words.
+#[test]
+fn a_payout_run_is_prepared_from_the_console() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Next payout due", 120)?;
+    key("4")?;
+    let list = screen.wait_for("Payouts ·", 30)?;
+    assert!(list.contains("LATE: no run"), "October's run is past due and missing:\n{list}");
+    key("p")?;
+    screen.wait_for("Prepare the payout run for October 2026", 30)?;
+    key("y")?;
+    let run = screen.wait_for("Payout run 1 · October 2026 · draft", 60)?;
+    assert!(run.contains("prepared:"), "the message line says what was prepared:\n{run}");
+    assert!(run.contains("Payable"), "the run's figures are shown:\n{run}");
+    key("a")?;
+    screen.wait_for("another operator must approve it", 30)?;
+    key("\x1b")?;
+    screen.wait_for("1 month", 30)?;
+    key("q")?;
+    quits(&mut child, "q")
 }
