@@ -85,8 +85,10 @@ pub async fn run(
         Approval::Auto => ShownBonusState::Available,
     };
     let query = BonusQuery { state: Some(released), ..Default::default() };
-    let mut ids: Vec<i64> = bonuses::list(&three_days_ago, &query).await?.iter().map(|b| b.id).collect();
-    ids.sort_unstable();
+    let mut rows: Vec<(i64, i64)> =
+        bonuses::list(&three_days_ago, &query).await?.iter().map(|b| (b.id, b.release_at)).collect();
+    rows.sort_unstable();
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     // A few are voided by hand before approval, as operators do when a client complains.
     let mut rng = SmallRng::seed_from_u64(splitmix(seed ^ 0x76_6f69_6473));
     let (to_void, to_approve): (Vec<i64>, Vec<i64>) = ids.iter().partition(|_| rng.random_bool(VOIDED_BY_HAND));
@@ -95,8 +97,20 @@ pub async fn run(
     }
     report.voided = to_void.len();
     if !to_approve.is_empty() && ctx.terms.approval == Approval::Manual {
-        let approver = Ctx { operator: "dauren.ops".into(), ..ctx.clone() };
-        report.approved = bonuses::approve(&approver, Some(&to_approve)).await?.ids.len();
+        // Approved in the morning two days after each hold ended, as a day's queue is: so that
+        // each month's payout run finds the bonuses that became available in it.
+        let released: std::collections::HashMap<i64, i64> = rows.iter().copied().collect();
+        let mut by_morning: std::collections::BTreeMap<chrono::DateTime<chrono::Utc>, Vec<i64>> = Default::default();
+        for id in &to_approve {
+            let release = crate::store::from_ms(released.get(id).copied().unwrap_or_default());
+            let day = ctx.terms.local(release).date_naive() + chrono::Days::new(2);
+            let morning = (ctx.terms.start_of_day(day) + chrono::Duration::hours(10)).min(ctx.now());
+            by_morning.entry(morning).or_default().push(*id);
+        }
+        for (morning, ids) in by_morning {
+            let approver = Ctx { operator: "dauren.ops".into(), clock: Clock::Fixed(morning), ..ctx.clone() };
+            report.approved += bonuses::approve(&approver, Some(&ids)).await?.ids.len();
+        }
     }
     Ok(report)
 }
