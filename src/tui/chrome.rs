@@ -4,7 +4,7 @@ use super::action::Screen;
 use super::app::App;
 use super::component::MsgKind;
 use super::i18n::{self, K, t};
-use super::widgets::{boxed, centered, clean, fit, input_field};
+use super::widgets::{boxed, centered, clean, fit, fit_words, input_field};
 use crate::domain::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -112,7 +112,8 @@ fn message_line(app: &App, frame: &mut Frame, area: Rect) {
                 MsgKind::Ok => theme.ok(),
                 MsgKind::Error => theme.error(),
             };
-            Line::styled(fit(&m.text, width), style)
+            // A message carries figures: it is cut between words, never inside one.
+            Line::styled(fit_words(&m.text, width), style)
         }
         None => Line::styled(fit(t(app.lang, app.current().hint()), width), theme.dim()),
     };

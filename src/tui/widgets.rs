@@ -76,6 +76,16 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines.into_iter().map(|l| fit(&l, width)).collect()
 }
 
+/// `s` on one line of `width` columns, cut between words (then ending in `…`), so that a figure
+/// in a sentence is shown whole or not at all.
+pub fn fit_words(s: &str, width: usize) -> String {
+    if clean(s).width() <= width {
+        return fit(s, width);
+    }
+    let first = wrap(s, width.saturating_sub(2)).into_iter().next().unwrap_or_default();
+    format!("{first} …")
+}
+
 /// `s` padded with spaces to `width` columns (or cut to them).
 pub fn pad(s: &str, width: usize) -> String {
     let mut out = fit(s, width);
@@ -249,6 +259,14 @@ mod tests {
         );
         assert_eq!(wrap("Сумма 25\u{a0}000,00\u{a0}₸", 12), ["Сумма", "25\u{a0}000,00\u{a0}₸"]);
         assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn a_message_is_cut_between_words_never_inside_a_figure() {
+        let m = "Payout run 1 for October 2026 prepared: 134 payable, 79,745,833.33 KZT";
+        assert_eq!(fit_words(m, 80), m);
+        assert_eq!(fit_words(m, 60), "Payout run 1 for October 2026 prepared: 134 payable, …");
+        assert_eq!(fit_words(m, 68), "Payout run 1 for October 2026 prepared: 134 payable, 79,745,833.33 …");
     }
 
     #[test]
