@@ -179,7 +179,7 @@ fn snapshots_of_the_runs_and_a_run() {
 #[test]
 fn the_list_says_late_and_missing_in_words() {
     let text = screen_text(&payouts_app(Lang::En, 80, 24));
-    assert!(text.contains("Payouts · 4 months · late 2"), "{text}");
+    assert!(text.contains("Payouts · 3 months · late 2"), "{text}");
     let oct = text.lines().find(|l| l.contains("October 2026")).unwrap_or_default();
     assert!(oct.contains("exported") && oct.contains("1,425,000.00") && oct.contains("LATE"), "{oct}");
     let aug = text.lines().find(|l| l.contains("August 2026")).unwrap_or_default();

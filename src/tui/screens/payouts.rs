@@ -358,9 +358,11 @@ impl Component for PayoutsState {
             return;
         };
         let late = runs.iter().filter(|m| m.late).count();
+        // A month may have discarded runs beside its live one: months, not rows.
+        let months = runs.iter().map(|m| m.month.as_str()).collect::<std::collections::BTreeSet<_>>().len();
         let mut spans = vec![
             Span::styled(t(lang, K::TabPayouts), theme.title()),
-            Span::raw(format!(" · {}", i18n::months_count(lang, runs.len()))),
+            Span::raw(format!(" · {}", i18n::months_count(lang, months))),
         ];
         if late > 0 {
             spans.push(Span::styled(format!(" · {} {late}", t(lang, K::Late)), theme.error()));
