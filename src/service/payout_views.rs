@@ -146,20 +146,64 @@ pub async fn next_run(ctx: &Ctx) -> Result<NextRun> {
     }
     let end = first.checked_add_months(Months::new(1)).unwrap_or(first);
     let end_ms = ms(ctx.terms.start_of_day(end));
-    let cutoff = end_ms.min(ms(now));
+    // To the minute: the dashboard is read again and again, and only a change (an audit entry)
+    // or the clock moves what a preparation would pay.
+    let cutoff = end_ms.min(ms(now) / 60_000 * 60_000);
+    let key = Expected {
+        database: ctx.store.describe(),
+        cutoff,
+        approval: ctx.terms.approval,
+        min_payout: ctx.terms.min_payout,
+        last_change: crate::store::audit::last_id(db).await?,
+    };
+    if let Some((total, payable, held_back, held_back_value)) = remembered(&key) {
+        return Ok(NextRun {
+            month,
+            due,
+            run: None,
+            total,
+            payable,
+            held_back,
+            held_back_value,
+            so_far: cutoff < end_ms,
+            late,
+        });
+    }
     let candidates = store::candidates(db, cutoff, ctx.terms.approval, NO_RUN).await?;
     let lines: Vec<_> = candidates.into_iter().map(|c| payout::line(c, ctx.terms.min_payout)).collect();
     let payable = lines.iter().filter(|l| l.status == LineStatus::Payable).count() as i64;
     let held: Vec<_> = lines.iter().filter(|l| l.status == LineStatus::HeldBack).collect();
-    Ok(NextRun {
-        month,
-        due,
-        run: None,
-        total: payout::total(&lines),
-        payable,
-        held_back: held.len() as i64,
-        held_back_value: held.iter().fold(Money::ZERO, |s, l| s + l.available),
-        so_far: cutoff < end_ms,
-        late,
-    })
+    let figures =
+        (payout::total(&lines), payable, held.len() as i64, held.iter().fold(Money::ZERO, |s, l| s + l.available));
+    remember(key, figures);
+    let (total, payable, held_back, held_back_value) = figures;
+    Ok(NextRun { month, due, run: None, total, payable, held_back, held_back_value, so_far: cutoff < end_ms, late })
+}
+
+/// What an expected total was computed from: the database, where the month is cut, the terms
+/// that decide a line, and the last change written.
+#[derive(Clone, Debug, PartialEq)]
+struct Expected {
+    database: String,
+    cutoff: i64,
+    approval: crate::domain::terms::Approval,
+    min_payout: Money,
+    last_change: Option<i64>,
+}
+
+type Figures = (Money, i64, i64, Money);
+
+/// The last expected total computed in this process (the console's dashboard asks for it each
+/// time it is shown; a program of 100 000 partners takes a second to sum).
+static LAST: std::sync::Mutex<Option<(Expected, Figures)>> = std::sync::Mutex::new(None);
+
+fn remembered(key: &Expected) -> Option<Figures> {
+    let last = LAST.lock().ok()?;
+    last.as_ref().filter(|(k, _)| k == key).map(|(_, f)| *f)
+}
+
+fn remember(key: Expected, figures: Figures) {
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((key, figures));
+    }
 }
