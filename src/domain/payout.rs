@@ -240,7 +240,7 @@ pub fn due(first: NaiveDate, payout_day: u32) -> NaiveDate {
 
 /// The months a run is owed for, as of `today`: from the first month with a run (last month when
 /// there is none) to last month, each with its live run's state (`None`: missing).
-fn owed(runs: &[(NaiveDate, RunState)], today: NaiveDate) -> Vec<(NaiveDate, Option<RunState>)> {
+pub fn owed(runs: &[(NaiveDate, RunState)], today: NaiveDate) -> Vec<(NaiveDate, Option<RunState>)> {
     let this_month = today.with_day(1).unwrap_or(today);
     let Some(last) = this_month.checked_sub_months(chrono::Months::new(1)) else { return vec![] };
     let mut m = runs.iter().map(|r| r.0).min().unwrap_or(last).min(last);

@@ -7,7 +7,7 @@ use crate::domain::Money;
 use crate::domain::payout::{self, HoldBack, Line, LineStatus, RunState};
 use crate::store::audit;
 use crate::store::payouts::{self as store, NO_RUN, NewRun, Run};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -497,32 +497,28 @@ pub struct MonthRun {
     pub late: bool,
 }
 
-/// Every run, newest month first, with the months since the first run (up to last month) that
-/// have none, so that a missing run shows.
+/// Every run, newest month first, with the months owed a run that have no live one (since the
+/// first run, up to last month), so that a missing run shows.
 pub async fn list(ctx: &Ctx) -> Result<Vec<MonthRun>> {
     let today = ctx.terms.local(ctx.now()).date_naive();
     let runs = store::runs(&ctx.store.db).await?;
-    let mut out: Vec<MonthRun> = Vec::new();
-    let live = |month: &str| runs.iter().find(|r| r.month == month && r.state.live());
-    let last_month = today.with_day(1).and_then(|d| d.checked_sub_months(Months::new(1)));
-    let first = runs.iter().filter_map(|r| payout::parse_month(&r.month)).min();
-    if let (Some(mut m), Some(last)) = (first.or(last_month), last_month) {
-        while m <= last {
-            let text = payout::month_text(m);
-            if live(&text).is_none() && !runs.iter().any(|r| r.month == text) {
-                let due = due_date(ctx, m);
-                out.push(MonthRun {
-                    month: text,
-                    due,
-                    id: None,
-                    state: None,
-                    total: None,
-                    late: payout::late(due, None, today),
-                });
+    let months: Vec<(NaiveDate, RunState)> =
+        runs.iter().filter_map(|r| Some((payout::parse_month(&r.month)?, r.state))).collect();
+    let mut out: Vec<MonthRun> = payout::owed(&months, today)
+        .into_iter()
+        .filter(|(_, live)| live.is_none())
+        .map(|(m, _)| {
+            let due = due_date(ctx, m);
+            MonthRun {
+                month: payout::month_text(m),
+                due,
+                id: None,
+                state: None,
+                total: None,
+                late: payout::late(due, None, today),
             }
-            m = m.checked_add_months(Months::new(1)).unwrap_or(last + chrono::Days::new(1));
-        }
-    }
+        })
+        .collect();
     for r in &runs {
         let due = due_date(ctx, payout::parse_month(&r.month).unwrap_or_default());
         let late = r.state.live() && payout::late(due, Some(r.state), today);
@@ -535,6 +531,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<MonthRun>> {
             late,
         });
     }
-    out.sort_by(|a, b| b.month.cmp(&a.month).then(b.id.cmp(&a.id)));
+    // Newest month first; in a month, the missing run (what is to be done) before its discarded ones.
+    out.sort_by(|a, b| b.month.cmp(&a.month).then(a.id.is_some().cmp(&b.id.is_some())).then(b.id.cmp(&a.id)));
     Ok(out)
 }
