@@ -983,6 +983,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("racing_operators_and_a_failed_line", payouts::racing_operators_and_a_failed_line),
     ("a_kill_during_completion_pays_once_or_not_at_all", payouts::a_kill_during_completion_pays_once_or_not_at_all),
     ("what_the_console_reads_of_a_run", payouts::what_the_console_reads_of_a_run),
+    ("pending_runs_never_share_a_bonus", payouts::pending_runs_never_share_a_bonus),
 ];
 
 fn main() {

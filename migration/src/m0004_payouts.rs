@@ -2,7 +2,8 @@
 //! and clawback entries each payable line covers. The database itself holds the rules that must
 //! never break: at most one live run a month, and no bonus or clawback bound to two runs. A bonus
 //! is bound by its own column `payout_run_id` (one column: one run at most), set for all the
-//! bonuses of a run in one statement; clawback entries, append-only, are bound by a row each.
+//! bonuses of a run in one statement at its first export (before, a run's bonuses are its own by
+//! rule: see refdesk's store::payouts); clawback entries, append-only, are bound by a row each.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -142,8 +143,8 @@ impl MigrationTrait for Migration {
         // go (bound = false) for the next run; a paid one keeps it for good (recovered).
         db.execute_unprepared("CREATE UNIQUE INDEX ux_payout_item_entry ON payout_item (entry_id) WHERE bound = TRUE")
             .await?;
-        // A bonus's run: NULL while no live run holds it; a discarded run and a failed line clear
-        // it, a paid bonus keeps its run.
+        // A bonus's run: NULL until the first export of the run that pays it; a failed line
+        // clears it, a paid bonus keeps its run.
         // No index on it: binding a month's bonuses would write one entry per bonus, and the
         // steps that look a run's bonuses up (discard, completion) are rare and read them in
         // one pass.

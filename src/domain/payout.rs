@@ -39,6 +39,12 @@ impl RunState {
     pub fn live(self) -> bool {
         self != RunState::Discarded
     }
+
+    /// Live but not exported yet (draft or approved): its bonuses are its own by rule, not yet
+    /// bound to it (the first export binds them).
+    pub fn pending(self) -> bool {
+        matches!(self, RunState::Draft | RunState::Approved)
+    }
 }
 
 /// A line's standing in its run.

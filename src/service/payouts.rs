@@ -234,8 +234,7 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     let lines = lines_now(ctx, &txn, cutoff, NO_RUN).await?;
     let total = payout::total(&lines);
     let hash = payout::content_hash(&month, &lines);
-    let approval = ctx.terms.approval;
-    let new = NewRun { month: &month, approval, cutoff, lines: &lines, total, hash: &hash, by: &ctx.operator, at: now };
+    let new = NewRun { month: &month, cutoff, lines: &lines, total, hash: &hash, by: &ctx.operator, at: now };
     let id = store::insert(&txn, &new).await?;
     let payable = lines.iter().filter(|l| l.status == LineStatus::Payable).count();
     audit::append(
@@ -328,7 +327,7 @@ pub async fn show(ctx: &Ctx, id: i64) -> Result<RunView> {
     let db = &ctx.store.db;
     let run = store::run(db, id).await?.ok_or(ServiceError::NotFound(Missing::Run(id)))?;
     let lines = store::lines(db, id).await?;
-    let ids = store::bonus_ids(db, id).await?;
+    let ids = store::bonus_ids(db, &run, ctx.terms.approval).await?;
     Ok(view(ctx, &run, &lines, Some(&ids)))
 }
 
@@ -356,15 +355,22 @@ pub struct Written {
 }
 
 /// Writes a bank file of an approved (or already exported) run. The first export fixes the
-/// message id and creation time and moves the run to exported, only while the run still holds
+/// message id and creation time, binds the run's bonuses to it (the point of no return: until
+/// then they were its own by rule) and moves the run to exported, only while the run still holds
 /// what it would pay now; later exports give the same bytes. Export marks nothing paid.
 pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Path) -> Result<Written> {
     let txn = ctx.store.begin_write().await?;
     let before = load(&txn, id).await?;
     let mut run = before.clone();
     let first = run.state == RunState::Approved;
+    let lines = store::lines(&txn, id).await?;
     if first {
         ensure_unchanged(ctx, &txn, &run).await?;
+        // Exactly the bonuses the payable lines cover, or nothing: the transaction is dropped.
+        let covered: i64 = lines.iter().filter(|l| l.status == LineStatus::Payable).map(|l| l.bonuses.count).sum();
+        if store::bind(&txn, &run, ctx.terms.approval).await? != covered as u64 {
+            return refuse(PayoutRefusal::Changed { run: id });
+        }
         let message_id = crate::domain::bank_file::message_id(id, &run.month);
         let at = ms(ctx.now());
         if store::mark_exported(&txn, id, &message_id, &ctx.operator, at).await? != 1 {
@@ -375,7 +381,6 @@ pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Pat
     } else if !matches!(run.state, RunState::Exported | RunState::Completed) {
         return refuse(PayoutRefusal::State { run: id, state: run.state, step: Step::Export });
     }
-    let lines = store::lines(&txn, id).await?;
     let bytes = render(ctx, &run, &lines, format)?;
     let sha: String = {
         use sha2::{Digest, Sha256};

@@ -12,19 +12,82 @@ use std::collections::BTreeMap;
 pub const NO_RUN: i64 = -1;
 
 /// When a bonus counts as available (the SQL form, over alias `b`, of "became available by the
-/// end of the month", the end bound to `$1`): approved by then; with automatic approval, released
-/// by then.
-fn available_by(approval: Approval) -> &'static str {
+/// end of the month", the end being the SQL expression `cutoff`): approved by then; with
+/// automatic approval, released by then.
+fn available_by(approval: Approval, cutoff: &str) -> String {
     match approval {
-        Approval::Manual => "b.state = 'available' AND b.approved_at <= $1",
+        Approval::Manual => format!("b.state = 'available' AND b.approved_at <= {cutoff}"),
         // The service books the releases due before it prepares (bonuses::auto_release).
-        Approval::Auto => "b.state = 'available' AND b.release_at <= $1",
+        Approval::Auto => format!("b.state = 'available' AND b.release_at <= {cutoff}"),
     }
 }
 
-/// Everything a month's run would cover, by partner: the bonuses available by `cutoff` (summed
-/// by the database in one pass) and the clawbacks not yet recovered, each bound to no live run
-/// but `run` (or [`NO_RUN`]), with each such partner's standing and contract.
+/// A run not yet exported but live (draft or approved). Its bonuses are not bound to it (the
+/// first export binds them): they are defined by rule, [`claimed_by`], and guarded by the run's
+/// content hash, which approval and the first export check again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub id: i64,
+    pub cutoff: i64,
+}
+
+/// The runs not yet exported, oldest first (there are a few at most: one a month).
+pub async fn pending<C: ConnectionTrait>(c: &C) -> Result<Vec<Pending>, DbErr> {
+    let sql = "SELECT id, cutoff FROM payout_run WHERE state IN ('draft', 'approved') ORDER BY id";
+    let mut out = Vec::new();
+    for r in query_all(c, sql, vec![]).await? {
+        out.push(Pending { id: r.try_get_by_index(0)?, cutoff: r.try_get_by_index(1)? });
+    }
+    Ok(out)
+}
+
+/// The pending runs that come before `run` (lower ids: the earliest run wins a bonus); for a new
+/// run ([`NO_RUN`]), all of them.
+async fn earlier<C: ConnectionTrait>(c: &C, run: i64) -> Result<Vec<Pending>, DbErr> {
+    let all = pending(c).await?;
+    Ok(all.into_iter().filter(|p| p.id != run && (run == NO_RUN || p.id < run)).collect())
+}
+
+/// SQL over alias `b`: the bonuses pending run `p` reaches, earlier runs aside: available by its
+/// cutoff, of a partner with a payable line in it. Ids and cutoffs are numbers from the
+/// database, written into the text.
+fn reach(approval: Approval, p: Pending) -> String {
+    format!("({} AND {})", available_by(approval, &p.cutoff.to_string()), payable_in(p.id))
+}
+
+/// SQL over alias `b`: the bonus's partner has a payable line in run `run`.
+fn payable_in(run: i64) -> String {
+    format!("b.partner_id IN (SELECT l.partner_id FROM payout_line l WHERE l.run_id = {run} AND l.status = 'payable')")
+}
+
+/// The rule, written once: SQL over alias `b` of the bonuses free for `run` (or a new run,
+/// [`NO_RUN`]) ending at `cutoff` (an SQL expression): available by then, bound to no run (or to
+/// `run` itself) and reached by none of the `earlier` pending runs. With no pending run besides
+/// (the common case) it is the bare condition of the month's aggregate and nothing more.
+fn free_for(approval: Approval, cutoff: &str, run: i64, earlier: &[Pending]) -> String {
+    let mut sql = available_by(approval, cutoff);
+    if run == NO_RUN {
+        sql.push_str(" AND b.payout_run_id IS NULL");
+    } else {
+        sql.push_str(&format!(" AND (b.payout_run_id IS NULL OR b.payout_run_id = {run})"));
+    }
+    for p in earlier {
+        sql.push_str(" AND NOT ");
+        sql.push_str(&reach(approval, *p));
+    }
+    sql
+}
+
+/// SQL over alias `b` of the bonuses pending run `p` claims: those free for it that it reaches
+/// (the bonuses of its payable lines).
+fn claimed_by(approval: Approval, p: Pending, earlier: &[Pending]) -> String {
+    format!("{} AND {}", free_for(approval, &p.cutoff.to_string(), p.id, earlier), payable_in(p.id))
+}
+
+/// Everything a month's run would cover, by partner: the bonuses free for `run` (or a new run,
+/// [`NO_RUN`]) by `cutoff` ([`free_for`]: bound to no run and claimed by no earlier pending run;
+/// summed by the database in one pass) and the clawbacks not yet recovered and bound to no live
+/// run but `run`, with each such partner's standing and contract.
 pub async fn candidates<C: ConnectionTrait>(
     c: &C,
     cutoff: i64,
@@ -58,14 +121,15 @@ pub async fn candidates<C: ConnectionTrait>(
         })
     };
     let mut out = Vec::new();
+    let earlier = earlier(c, run).await?;
     let sql = format!(
         "SELECT {FACTS}, a.n, a.v, a.ids FROM (SELECT b.partner_id, COUNT(*) AS n, \
          CAST(SUM(b.booked - b.reduced) AS BIGINT) AS v, CAST(SUM(b.id) AS BIGINT) AS ids FROM bonus b \
-         WHERE {} AND (b.payout_run_id IS NULL OR b.payout_run_id = $2) GROUP BY b.partner_id) a \
+         WHERE {} GROUP BY b.partner_id) a \
          JOIN partner p ON p.account_id = a.partner_id {JOINS}",
-        available_by(approval)
+        free_for(approval, "$1", run, &earlier)
     );
-    for r in query_all(c, &sql, vec![cutoff.into(), run.into()]).await? {
+    for r in query_all(c, &sql, vec![cutoff.into()]).await? {
         let covered = Covered {
             count: r.try_get_by_index(7)?,
             value: Money::from_tiyn(r.try_get_by_index(8)?),
@@ -177,7 +241,6 @@ fn tuple(backend: DbBackend, start: usize, width: usize) -> String {
 /// total, the content hash, and who prepares it when.
 pub struct NewRun<'a> {
     pub month: &'a str,
-    pub approval: Approval,
     pub cutoff: i64,
     pub lines: &'a [Line],
     pub total: Money,
@@ -186,9 +249,10 @@ pub struct NewRun<'a> {
     pub at: i64,
 }
 
-/// A new draft run with its lines, and the items of its payable lines bound to it; its id.
+/// A new draft run with its lines and the clawback items of its payable lines (bound to it: they
+/// are few); its id. Its bonuses are left as they are: see [`bind`].
 pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, DbErr> {
-    let NewRun { month, cutoff, lines, total, hash, by, at, .. } = *new;
+    let NewRun { month, cutoff, lines, total, hash, by, at } = *new;
     let row = query_one(
         c,
         "INSERT INTO payout_run (month, state, cutoff, total, content_hash, prepared_by, prepared_at) \
@@ -231,20 +295,8 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
         );
         c.execute_raw(Statement::from_sql_and_values(backend, sql, vals)).await?;
     }
-    // The bonuses of the payable lines, in one statement: every one the preparation summed but
-    // those of the lines held back (just written), which stay for a later run.
-    let sql = format!(
-        "UPDATE bonus SET payout_run_id = $2 WHERE {} AND payout_run_id IS NULL AND partner_id NOT IN \
-         (SELECT l.partner_id FROM payout_line l WHERE l.run_id = $2 AND l.status <> 'payable')",
-        available_by(new.approval).replace("b.", "")
-    );
-    let bound = execute(c, &sql, vec![cutoff.into(), id.into()]).await?;
-    let payable: i64 = lines.iter().filter(|l| l.status == LineStatus::Payable).map(|l| l.bonuses.count).sum();
-    if bound != payable as u64 {
-        return Err(DbErr::Custom(format!(
-            "payout run {id}: {bound} bonuses bound, where the payable lines cover {payable}"
-        )));
-    }
+    // The bonuses of the payable lines are not bound here: they are the run's by rule
+    // ([`claimed_by`]) until its first export binds them ([`bind`]).
     let items: Vec<(&str, i64, Money)> = lines
         .iter()
         .filter(|l| l.status == LineStatus::Payable)
@@ -410,7 +462,9 @@ pub async fn transition<C: ConnectionTrait>(
     .await
 }
 
-/// Lets a run's bonuses and clawbacks go (a discarded run): the next run may take them.
+/// Lets a run's bonuses and clawbacks go (a discarded run): the next run may take them. A run
+/// not yet exported has no bonus bound (none since they are bound at the first export; a draft
+/// prepared before that, by an earlier refdesk, may have).
 pub async fn unbind<C: ConnectionTrait>(c: &C, run: i64) -> Result<u64, DbErr> {
     execute(c, "UPDATE bonus SET payout_run_id = NULL WHERE payout_run_id = $1", vec![run.into()]).await?;
     execute(c, "UPDATE payout_item SET bound = FALSE WHERE run_id = $1", vec![run.into()]).await
@@ -429,14 +483,39 @@ async fn for_partners<C: ConnectionTrait>(c: &C, sql: &str, head: &[Value], part
     Ok(n)
 }
 
-/// The ids of the bonuses a run holds, by partner (`payout show`).
-pub async fn bonus_ids<C: ConnectionTrait>(c: &C, run: i64) -> Result<BTreeMap<String, Vec<i64>>, DbErr> {
+/// The ids of the bonuses a run holds, by partner (`payout show`): those it claims by rule while
+/// it is not exported, those bound to it after.
+pub async fn bonus_ids<C: ConnectionTrait>(
+    c: &C,
+    run: &Run,
+    approval: Approval,
+) -> Result<BTreeMap<String, Vec<i64>>, DbErr> {
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    let sql = "SELECT partner_id, id FROM bonus WHERE payout_run_id = $1 ORDER BY id";
-    for r in query_all(c, sql, vec![run.into()]).await? {
+    let rows = if run.state.pending() {
+        let p = Pending { id: run.id, cutoff: run.cutoff };
+        let earlier = earlier(c, run.id).await?;
+        let sql =
+            format!("SELECT b.partner_id, b.id FROM bonus b WHERE {} ORDER BY b.id", claimed_by(approval, p, &earlier));
+        query_all(c, &sql, vec![]).await?
+    } else {
+        let sql = "SELECT partner_id, id FROM bonus WHERE payout_run_id = $1 ORDER BY id";
+        query_all(c, sql, vec![run.id.into()]).await?
+    };
+    for r in rows {
         out.entry(r.try_get_by_index(0)?).or_default().push(r.try_get_by_index(1)?);
     }
     Ok(out)
+}
+
+/// Binds a pending run's bonuses to it (its first export, once the run is checked unchanged):
+/// every bonus it claims gets its `payout_run_id`, in one statement; the number bound, which the
+/// caller compares with what the payable lines cover. A bound bonus is no other run's to claim
+/// (until a failed line lets it go).
+pub async fn bind<C: ConnectionTrait>(c: &C, run: &Run, approval: Approval) -> Result<u64, DbErr> {
+    let p = Pending { id: run.id, cutoff: run.cutoff };
+    let earlier = earlier(c, run.id).await?;
+    let sql = format!("UPDATE bonus AS b SET payout_run_id = {} WHERE {}", run.id, claimed_by(approval, p, &earlier));
+    execute(c, &sql, vec![]).await
 }
 
 /// The first export: approved → exported, with the message id and the creation time the bank

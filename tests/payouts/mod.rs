@@ -1,10 +1,10 @@
 //! Payout runs through the CLI, on both backends: worked example 1's October run, the second
 //! operator's approval, an approval after a change, one live run a month, a month not over, held
-//! back lines, and a bonus bound to one run only.
+//! back lines, a bonus in one run only (two drafts of different months included).
 mod console;
 pub use console::what_the_console_reads_of_a_run;
 
-use super::{R, client, example_one, import, pay, refund};
+use super::{R, client, example_one, import, partner, pay, refund};
 use crate::common::TestDb;
 use crate::{check, check_eq};
 use serde_json::{Value, json};
@@ -512,5 +512,145 @@ pub fn a_kill_during_completion_pays_once_or_not_at_all(first: &TestDb) -> R {
         check_eq!((state.as_str(), paid, entries), ("completed", before.2 + bonuses, before.3 + lines));
     }
     check!(outcomes.iter().any(|o| o == "exported"), "no kill landed before the commit: {outcomes:?}");
+    Ok(())
+}
+
+/// The bonus ids `payout show` lists for run `id`, by partner code.
+fn shown_ids(db: &TestDb, now: &str, id: &str) -> Result<Vec<(String, Vec<i64>)>, String> {
+    let shown = db.json(now, &["payout", "show", id])?;
+    let lines = shown["lines"].as_array().cloned().unwrap_or_default();
+    Ok(lines
+        .iter()
+        .map(|l| {
+            let ids = l["bonuses"].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+            (l["partner"].as_str().unwrap_or_default().to_string(), ids)
+        })
+        .collect())
+}
+
+/// Where each of these bonuses is bound (`bonus.payout_run_id`), read from the database.
+fn bound_to(db: &TestDb, bonuses: &[i64]) -> Result<Vec<Option<i64>>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let store = refdesk::store::Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for b in bonuses {
+            let row = refdesk::store::query_one(
+                &store.db,
+                "SELECT payout_run_id FROM bonus WHERE id = $1",
+                vec![(*b).into()],
+            )
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or(format!("no bonus {b}"))?;
+            out.push(row.try_get_by_index::<Option<i64>>(0).map_err(|e| e.to_string())?);
+        }
+        Ok(out)
+    })
+}
+
+/// Two months prepared and left pending: October (prepared 2026-11-02: Asel payable with her
+/// October bonus, Bota held back without a contract), then November (prepared 2026-12-01, Asel
+/// with a second bonus approved in November). The two runs and the bonuses: Asel's October and
+/// November ones, Bota's October one.
+fn two_pending_months(db: &TestDb) -> Result<(Value, Value, [i64; 3]), String> {
+    let asel_oct = example_one_approved(db)?["id"].as_i64().ok_or("no bonus id")?;
+    import(
+        db,
+        "bota.ndjson",
+        &[
+            partner("b1", "2026-10-01T09:30:00+05:00", "A2", "Бота Серикова", "BOTA10", "+7 705 111 22 33"),
+            client("bota-c", "2026-10-04T12:00:00+05:00", "C3", Some("BOTA10")),
+            pay("b3", "2026-10-06T10:00:00+05:00", "PAY3", "C3", "P100", "100000", "75000", Some("BOTA10")),
+        ],
+    )?;
+    let oct21 = "2026-10-21T09:00:00+05:00";
+    let held = db.json(oct21, &["bonus", "list", "--partner", "BOTA10"])?;
+    let bota_oct = held[0]["id"].as_i64().ok_or("no bonus for Bota")?;
+    let out = db.run_as("bolat", oct21, &["bonus", "approve", &bota_oct.to_string()]);
+    check!(out.code == 0, "approve Bota's bonus: {}", out.stderr);
+    let oct = db.json(NOV2, &["payout", "prepare", "--month", "2026-10"])?;
+    check_eq!(line(&oct, "ASEL25").map(|l| l["status"].clone()), Some(json!("payable")));
+    check_eq!(line(&oct, "BOTA10").map(|l| l["reason"].clone()), Some(json!("no_contract")));
+
+    import(
+        db,
+        "nov.ndjson",
+        &[
+            client("c2", "2026-11-06T10:00:00+05:00", "C2", Some("ASEL25")),
+            pay("y2", "2026-11-06T11:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")),
+        ],
+    )?;
+    let nov21 = "2026-11-21T10:00:00+05:00";
+    let due = db.json(nov21, &["bonus", "list", "--partner", "ASEL25", "--status", "due"])?;
+    let asel_nov = due[0]["id"].as_i64().ok_or("no November bonus")?;
+    let out = db.run_as("bolat", nov21, &["bonus", "approve", &asel_nov.to_string()]);
+    check!(out.code == 0, "approve Asel's second bonus: {}", out.stderr);
+    let nov = db.json(DEC1, &["payout", "prepare", "--month", "2026-11"])?;
+    Ok((oct, nov, [asel_oct, asel_nov, bota_oct]))
+}
+
+const DEC1: &str = "2026-12-01T10:00:00+05:00";
+
+/// Two runs not yet exported, of different months, never cover the same bonus: October's draft
+/// claims Asel's October bonus (her line in it is payable), so November's run, prepared beside
+/// it, covers only her November one, while Bota's October bonus, held back in October (a held
+/// back line claims nothing), is in November's line for her, held back again. `payout show`
+/// lists disjoint bonuses, nothing is bound before an export, and exporting October then
+/// November binds each run its own. On a second database, discarding October lets November's
+/// rule reach Asel's October bonus: November no longer matches, and its approval is refused.
+pub fn pending_runs_never_share_a_bonus(db: &TestDb) -> R {
+    let (oct, nov, [asel_oct, asel_nov, bota_oct]) = two_pending_months(db)?;
+    let asel = line(&nov, "ASEL25").cloned().unwrap_or_default();
+    check_eq!(
+        (asel["status"].clone(), asel["bonus_count"].clone(), asel["available"].clone()),
+        (json!("payable"), json!(1), json!("50000.00"))
+    );
+    let bota = line(&nov, "BOTA10").cloned().unwrap_or_default();
+    check_eq!(
+        (bota["status"].clone(), bota["bonus_count"].clone(), bota["available"].clone()),
+        (json!("held_back"), json!(1), json!("25000.00"))
+    );
+    let (oid, nid) = (oct["id"].to_string(), nov["id"].to_string());
+    let want_oct = vec![("ASEL25".to_string(), vec![asel_oct]), ("BOTA10".to_string(), vec![])];
+    let want_nov = vec![("ASEL25".to_string(), vec![asel_nov]), ("BOTA10".to_string(), vec![])];
+    check_eq!(shown_ids(db, DEC1, &oid)?, want_oct);
+    check_eq!(shown_ids(db, DEC1, &nid)?, want_nov);
+    check_eq!(bound_to(db, &[asel_oct, asel_nov, bota_oct])?, vec![None, None, None]);
+
+    // Both approved while both are pending, then exported, October first: each binds its own.
+    check!(db.run_as("bolat", DEC1, &["payout", "approve", &oid]).code == 0, "approve October");
+    let out = db.run_as("bolat", DEC1, &["payout", "approve", &nid]);
+    check!(out.code == 0, "approve November beside October: {}", out.stderr);
+    let dec2 = "2026-12-02T10:00:00+05:00";
+    for (id, name) in [(&oid, "oct.csv"), (&nid, "nov.csv")] {
+        let f = db.path(name).display().to_string();
+        let out = db.run_as("carl", dec2, &["payout", "export", id, "--format", "csv", "--out", &f]);
+        check!(out.code == 0, "export {id}: {}", out.stderr);
+    }
+    let (o, n) = (oct["id"].as_i64(), nov["id"].as_i64());
+    check_eq!(bound_to(db, &[asel_oct, asel_nov, bota_oct])?, vec![o, n, None]);
+    check_eq!(shown_ids(db, dec2, &oid)?, want_oct);
+    check_eq!(shown_ids(db, dec2, &nid)?, want_nov);
+    for id in [&oid, &nid] {
+        check!(db.run_as("bolat", dec2, &["payout", "complete", id]).code == 0, "complete {id}");
+    }
+    let paid = db.json(dec2, &["bonus", "list", "--status", "paid"])?;
+    let mut ids: Vec<i64> =
+        paid.as_array().map(|a| a.iter().filter_map(|b| b["id"].as_i64()).collect()).unwrap_or_default();
+    ids.sort_unstable();
+    check_eq!(ids, vec![asel_oct, asel_nov]);
+    let bal = db.json(dec2, &["partner", "show", "ASEL25"])?["balance"].clone();
+    check_eq!((bal["paid"].clone(), bal["net"].clone()), (json!("75000.00"), json!("0.00")));
+
+    // Discarding October lets its bonuses go to the next run that reaches them: November's.
+    let db = &TestDb::new(db.backend)?;
+    let (oct, nov, _) = two_pending_months(db)?;
+    let (oid, nid) = (oct["id"].to_string(), nov["id"].to_string());
+    check!(db.run(DEC1, &["payout", "discard", &oid]).code == 0, "discard October");
+    let out = db.run_as("bolat", DEC1, &["payout", "approve", &nid]);
+    check_eq!(out.code, 1);
+    check!(out.stderr.contains(&format!("payout run {nid} no longer matches what it would pay now")), "{}", out.stderr);
+    check_eq!(db.json(DEC1, &["payout", "show", &nid])?["state"], json!("draft"));
     Ok(())
 }
