@@ -206,14 +206,19 @@ pub fn total(lines: &[Line]) -> Money {
 /// bank details, amounts, standing and the exact bonuses and clawbacks it covers. Any change to
 /// what the run would pay, to whom or where, changes it.
 pub fn content_hash(month: &str, lines: &[Line]) -> String {
+    use std::fmt::Write as _;
     let mut sorted: Vec<&Line> = lines.iter().collect();
-    sorted.sort_by(|a, b| a.partner_id.cmp(&b.partner_id));
+    sorted.sort_unstable_by(|a, b| a.partner_id.cmp(&b.partner_id));
     let mut h = Sha256::new();
-    h.update(format!("refdesk payout run v1\nmonth {month}\n"));
+    // The text is written into one buffer, hashed a few kilobytes at a time (a large run has a
+    // line per partner: no string made per line).
+    let mut text = String::with_capacity(16 * 1024);
+    let _ = write!(text, "refdesk payout run v1\nmonth {month}\n");
     for l in sorted {
         let (number, iban) = l.contract.as_ref().map_or(("", ""), |k| (k.contract_number.as_str(), k.iban.as_str()));
-        h.update(format!(
-            "line {:?} {:?} {:?} {number:?} {iban:?} {} {} {} {} {}\n",
+        let _ = writeln!(
+            text,
+            "line {:?} {:?} {:?} {number:?} {iban:?} {} {} {} {} {}",
             l.partner_id,
             l.code,
             l.name,
@@ -222,13 +227,18 @@ pub fn content_hash(month: &str, lines: &[Line]) -> String {
             l.clawed.tiyn(),
             l.status.as_str(),
             l.reason.map_or("-", HoldBack::as_str)
-        ));
+        );
         let b = &l.bonuses;
-        h.update(format!(" bonuses {} {} {}\n", b.count, b.value.tiyn(), b.id_sum));
+        let _ = writeln!(text, " bonuses {} {} {}", b.count, b.value.tiyn(), b.id_sum);
         for (id, v) in &l.clawbacks {
-            h.update(format!(" clawback {id} {}\n", v.tiyn()));
+            let _ = writeln!(text, " clawback {id} {}", v.tiyn());
+        }
+        if text.len() >= 15 * 1024 {
+            h.update(text.as_bytes());
+            text.clear();
         }
     }
+    h.update(text.as_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -411,6 +421,26 @@ mod tests {
         let mut more = a.clone();
         more.bonuses.count += 1;
         assert_ne!(h, content_hash("2026-10", &[more, b]));
+    }
+
+    /// The hash of a run is kept in the database and checked again later: its bytes must not
+    /// change from one build to the next (a draft would no longer match).
+    #[test]
+    fn the_hash_of_a_known_run_is_pinned() {
+        let a = line(asel(), Money::ZERO);
+        let clawed = Candidate {
+            partner_id: "B2".into(),
+            code: "BOTA26".into(),
+            name: "Бота \"Б\"\u{301}".into(),
+            contract: None,
+            clawbacks: vec![(40, m("100.00")), (41, m("0.01"))],
+            ..asel()
+        };
+        let b = line(clawed, Money::ZERO);
+        assert_eq!(
+            content_hash("2026-10", &[b, a]),
+            "5a392da2b91b2b151221a087f891049bccbdcb513974a137a1d038cb76e370cd"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ use super::{execute, placeholders, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::payout::{BankDetails, Candidate, Covered, HoldBack, Line, LineStatus, RunState};
 use crate::domain::terms::Approval;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+use futures_util::StreamExt;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, StreamTrait, Value};
 use std::collections::BTreeMap;
 
 /// No run: the id that no run has (for "bound to any live run but this one").
@@ -88,7 +89,7 @@ fn claimed_by(approval: Approval, p: Pending, earlier: &[Pending]) -> String {
 /// [`NO_RUN`]) by `cutoff` ([`free_for`]: bound to no run and claimed by no earlier pending run;
 /// summed by the database in one pass) and the clawbacks not yet recovered and bound to no live
 /// run but `run`, with each such partner's standing and contract.
-pub async fn candidates<C: ConnectionTrait>(
+pub async fn candidates<C: ConnectionTrait + StreamTrait>(
     c: &C,
     cutoff: i64,
     approval: Approval,
@@ -101,7 +102,8 @@ pub async fn candidates<C: ConnectionTrait>(
         let v = Money::from_tiyn(r.try_get_by_index(2)?);
         clawbacks.entry(r.try_get_by_index(0)?).or_default().push((r.try_get_by_index(1)?, v));
     }
-    const FACTS: &str = "p.account_id, c.code, p.name, p.status, k.number, k.iban, \
+    const FACTS: &str = "p.account_id, c.code, p.name, \
+         CAST(CASE WHEN p.status = 'excluded' THEN 1 ELSE 0 END AS BIGINT), k.number, k.iban, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM fraud_case f WHERE f.partner_id = p.account_id AND f.status = 'open') \
          THEN 1 ELSE 0 END AS BIGINT)";
     const JOINS: &str =
@@ -113,7 +115,7 @@ pub async fn candidates<C: ConnectionTrait>(
             partner_id: r.try_get_by_index(0)?,
             code: r.try_get_by_index(1)?,
             name: r.try_get_by_index(2)?,
-            excluded: r.try_get_by_index::<String>(3)? == "excluded",
+            excluded: r.try_get_by_index::<i64>(3)? != 0,
             contract: number.zip(iban).map(|(contract_number, iban)| BankDetails { contract_number, iban }),
             open_case: r.try_get_by_index::<i64>(6)? != 0,
             bonuses,
@@ -129,15 +131,25 @@ pub async fn candidates<C: ConnectionTrait>(
          JOIN partner p ON p.account_id = a.partner_id {JOINS}",
         free_for(approval, "$1", run, &earlier)
     );
-    for r in query_all(c, &sql, vec![cutoff.into()]).await? {
-        let covered = Covered {
-            count: r.try_get_by_index(7)?,
-            value: Money::from_tiyn(r.try_get_by_index(8)?),
-            id_sum: r.try_get_by_index(9)?,
-        };
-        let partner: String = r.try_get_by_index(0)?;
-        let claws = clawbacks.remove(&partner).unwrap_or_default();
-        out.push(fact(&r, covered, claws)?);
+    {
+        // Taken as the database sends them: a large program has a line per partner, which are
+        // not held all at once as rows.
+        let stmt = super::stmt(ConnectionTrait::get_database_backend(c), &sql, vec![cutoff.into()]);
+        let rows = c.stream_raw(stmt).await?;
+        let mut rows = std::pin::pin!(rows);
+        while let Some(r) = rows.next().await {
+            let r = r?;
+            let covered = Covered {
+                count: r.try_get_by_index(7)?,
+                value: Money::from_tiyn(r.try_get_by_index(8)?),
+                id_sum: r.try_get_by_index(9)?,
+            };
+            let mut candidate = fact(&r, covered, Vec::new())?;
+            if let Some(claws) = clawbacks.remove(&candidate.partner_id) {
+                candidate.clawbacks = claws;
+            }
+            out.push(candidate);
+        }
     }
     // Partners with clawbacks and no bonus this month (few).
     let rest: Vec<String> = clawbacks.keys().cloned().collect();
@@ -151,7 +163,7 @@ pub async fn candidates<C: ConnectionTrait>(
             out.push(fact(&r, Covered::default(), claws)?);
         }
     }
-    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
 }
 
@@ -264,8 +276,11 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
     let id: i64 = row.try_get_by_index(0)?;
     // A run of a large program has a line per partner: rows by the hundred per statement, with
     // plain `?` on SQLite (numbered placeholders make binding quadratic: see store::bulk).
+    // In the order of the key (run, partner): each row goes at the end of the index.
     let backend = c.get_database_backend();
-    for chunk in lines.chunks(256) {
+    let mut by_partner: Vec<&Line> = lines.iter().collect();
+    by_partner.sort_unstable_by(|a, b| a.partner_id.cmp(&b.partner_id));
+    for chunk in by_partner.chunks(256) {
         let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 13);
         let mut rows = Vec::with_capacity(chunk.len());
         for l in chunk {
