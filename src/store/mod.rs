@@ -11,6 +11,7 @@ pub mod ledger;
 mod nodelay;
 pub mod partners;
 pub mod payments;
+pub mod payout_lines;
 pub mod payouts;
 pub mod program;
 
