@@ -50,7 +50,7 @@ impl PayoutRefusal {
                 ),
                 format!(
                     "у месяца {month} уже есть выплата {run} ({}); чтобы подготовить месяц заново, отмените её",
-                    state.as_str()
+                    state_words(*state).1
                 ),
             ),
             PayoutRefusal::MonthNotOver { month, ends } => (
@@ -94,11 +94,22 @@ impl PayoutRefusal {
                 };
                 (
                     format!("payout run {run} is {}: {en_step}", state.as_str()),
-                    format!("выплата {run} в состоянии {}: {ru_step}", state.as_str()),
+                    format!("выплата {run} ({}): {ru_step}", state_words(*state).1),
                 )
             }
         };
         if ru { r } else { en }
+    }
+}
+
+/// A run's state in words: (English, Russian). The English word is the state's name.
+pub fn state_words(s: RunState) -> (&'static str, &'static str) {
+    match s {
+        RunState::Draft => ("draft", "черновик"),
+        RunState::Approved => ("approved", "одобрена"),
+        RunState::Exported => ("exported", "выгружена"),
+        RunState::Completed => ("completed", "завершена"),
+        RunState::Discarded => ("discarded", "отменена"),
     }
 }
 

@@ -316,8 +316,8 @@ fn prepare_asks_for_a_month_without_a_run_and_opens_the_new_run() {
     assert_eq!(
         app.message.as_ref().map(|m| m.text.as_str()),
         Some(
-            "Payout run 7 for August 2026 prepared: 3 payable, 2 held back, 1,425,000.00 KZT; another operator \
-             approves it"
+            "Payout run 7 for August 2026 prepared: 1,425,000.00 KZT to pay on 3 lines, 2 held back; another \
+             operator approves it"
         )
     );
 }

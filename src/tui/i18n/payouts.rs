@@ -7,16 +7,7 @@ use crate::domain::payout::{HoldBack, LineStatus, RunState, parse_month};
 use chrono::NaiveDate;
 
 pub fn run_state(lang: Lang, s: RunState) -> &'static str {
-    pick(
-        lang,
-        match s {
-            RunState::Draft => ("draft", "черновик"),
-            RunState::Approved => ("approved", "одобрена"),
-            RunState::Exported => ("exported", "выгружена"),
-            RunState::Completed => ("completed", "завершена"),
-            RunState::Discarded => ("discarded", "отменена"),
-        },
-    )
+    pick(lang, crate::service::payouts::state_words(s))
 }
 
 pub fn line_status(lang: Lang, s: LineStatus) -> &'static str {
@@ -201,10 +192,10 @@ pub fn prepared(lang: Lang, run: i64, month: &str, payable: usize, held: usize, 
         lang,
         (
             format!(
-                "Payout run {run} for {m} prepared: {payable} payable, {held} held back, {total}; another operator approves it"
+                "Payout run {run} for {m} prepared: {total} to pay on {payable} lines, {held} held back; another operator approves it"
             ),
             format!(
-                "Выплата {run} за {m} подготовлена: к выплате {payable}, удержано {held}, всего {total}; одобряет другой оператор"
+                "Выплата {run} за {m} подготовлена: {total} к выплате, строк: {payable}, удержано {held}; одобряет другой оператор"
             ),
         ),
     )
