@@ -6,6 +6,7 @@ mod m0001_core;
 mod m0002_append_only;
 mod m0003_figures;
 mod m0004_payouts;
+mod m0005_available;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_append_only::Migration),
             Box::new(m0003_figures::Migration),
             Box::new(m0004_payouts::Migration),
+            Box::new(m0005_available::Migration),
         ]
     }
 }

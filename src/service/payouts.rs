@@ -8,9 +8,10 @@ use crate::domain::payout::{self, HoldBack, Line, LineStatus, RunState};
 use crate::store::audit;
 use crate::store::payouts::{self as store, NO_RUN, NewRun, Run};
 use chrono::{Months, NaiveDate};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Why a run cannot be prepared, approved or discarded now (exit 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,11 +243,17 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     if let Some(r) = store::live_run_of(&txn, &month).await? {
         return refuse(PayoutRefusal::MonthTaken { month, run: r.id, state: r.state });
     }
-    let lines = lines_now(ctx, &txn, cutoff, NO_RUN).await?;
+    let lines = Arc::new(lines_now(ctx, &txn, cutoff, NO_RUN).await?);
     let total = payout::total(&lines);
-    let hash = payout::content_hash(&month, &lines);
-    let new = NewRun { month: &month, cutoff, lines: &lines, total, hash: &hash, by: &ctx.operator, at: now };
-    let id = store::insert(&txn, &new).await?;
+    let id = store::insert(&txn, &NewRun { month: &month, cutoff, total, by: &ctx.operator, at: now }).await?;
+    // The hash is computed on another core while the database writes the lines.
+    let hashing = tokio::task::spawn_blocking({
+        let (month, lines) = (month.clone(), lines.clone());
+        move || payout::content_hash(&month, &lines)
+    });
+    store::insert_lines(&txn, id, &lines).await?;
+    let hash = hashing.await.map_err(|e| DbErr::Custom(format!("the run's content hash was not computed: {e}")))?;
+    store::set_content_hash(&txn, id, &hash).await?;
     let payable = lines.iter().filter(|l| l.status == LineStatus::Payable).count();
     audit::append(
         &txn,
@@ -265,6 +272,9 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     .await?;
     let run = load(&txn, id).await?;
     txn.commit().await?;
+    // Shown in the codes' order, as `payout show` gives them (the hash is done with them).
+    let mut lines = Arc::try_unwrap(lines).unwrap_or_else(|shared| (*shared).clone());
+    lines.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     Ok(view(ctx, &run, &lines, None))
 }
 
