@@ -18,14 +18,19 @@ impl Screen {
 
     /// Waits until the screen shows `needle`; fails with the screen as it is.
     fn wait_for(&self, needle: &str, secs: u64) -> Result<String, String> {
+        self.wait_until(&format!("{needle:?}"), secs, |t| t.contains(needle))
+    }
+
+    /// The screen once `shows` holds of it (`what` names it when it never does).
+    fn wait_until(&self, what: &str, secs: u64, shows: impl Fn(&str) -> bool) -> Result<String, String> {
         let start = Instant::now();
         loop {
             let t = self.text();
-            if t.contains(needle) {
+            if shows(&t) {
                 return Ok(t);
             }
             if start.elapsed() > Duration::from_secs(secs) {
-                return Err(format!("the screen never showed {needle:?}; it shows:\n{t}"));
+                return Err(format!("the screen never showed {what}; it shows:\n{t}"));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -107,8 +112,11 @@ fn demo_console_shows_a_partner() -> Result<(), String> {
     screen.wait_for("Next payout due", 30)?;
 
     key("2")?;
-    let list = screen.wait_for("sort: name", 30)?;
-    // The first partner row: "> CODE  Name …" under the header.
+    // The header comes at once, the rows when the page is read: the first partner row is
+    // "> CODE  Name …" under the header.
+    let list = screen.wait_until("a highlighted partner", 30, |t| {
+        t.contains("sort: name") && t.lines().any(|l| l.starts_with("> "))
+    })?;
     let row = list.lines().find(|l| l.starts_with("> ")).ok_or(format!("no highlighted partner:\n{list}"))?.to_string();
     let code = row.split_whitespace().nth(1).ok_or("no code in the row")?.to_string();
     assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "code {code:?} in {row:?}");
