@@ -4,6 +4,7 @@
 mod common;
 #[path = "figures/mod.rs"]
 mod figures;
+mod fraud;
 #[path = "ground/mod.rs"]
 mod ground;
 mod payouts;
@@ -984,6 +985,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_kill_during_completion_pays_once_or_not_at_all", payouts::a_kill_during_completion_pays_once_or_not_at_all),
     ("what_the_console_reads_of_a_run", payouts::what_the_console_reads_of_a_run),
     ("pending_runs_never_share_a_bonus", payouts::pending_runs_never_share_a_bonus),
+    ("self_referral_cases_are_decided_once", fraud::self_referral_cases_are_decided_once),
+    ("a_case_voids_its_bonuses_or_stops_the_code", fraud::a_case_voids_its_bonuses_or_stops_the_code),
+    ("an_exclusion_takes_the_partner_out_of_a_draft_run", fraud::an_exclusion_takes_the_partner_out_of_a_draft_run),
 ];
 
 fn main() {

@@ -46,6 +46,9 @@ pub enum Command {
     /// Payout runs: prepare, show, approve, discard
     #[command(subcommand)]
     Payout(PayoutCmd),
+    /// Abuse cases: list, decide
+    #[command(subcommand)]
+    Fraud(FraudCmd),
 }
 
 #[derive(Args, Debug)]
@@ -231,4 +234,37 @@ pub enum PayoutCmd {
 pub enum BankFormat {
     Csv,
     Pain001,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FraudCmd {
+    /// The abuse cases, oldest first
+    List {
+        #[arg(long, value_enum)]
+        status: Option<CaseFilter>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide an open case, once: dismiss, void its bonuses, deactivate the code, exclude the partner
+    Decide {
+        case: i64,
+        #[arg(long, value_enum)]
+        action: DecisionArg,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CaseFilter {
+    Open,
+    Decided,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DecisionArg {
+    Dismiss,
+    Void,
+    Deactivate,
+    Exclude,
 }

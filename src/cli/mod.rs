@@ -1,6 +1,7 @@
 //! The CLI: thin commands over the services, printing text for people or `--json` for scripts.
 pub mod args;
 mod bonus_show;
+mod fraud;
 mod payout;
 
 use crate::domain::bonus::ShownBonusState;
@@ -49,6 +50,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: Command) -> Exit {
         Command::Payment(p) => payment(ctx, lang, p).await,
         Command::Bonus(b) => bonus(ctx, lang, b).await,
         Command::Payout(p) => payout::run(ctx, lang, p).await,
+        Command::Fraud(f) => fraud::run(ctx, lang, f).await,
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@ pub mod bank_file;
 pub mod bonus;
 pub mod codes;
 pub mod event;
+pub mod fraud;
 pub mod identity;
 pub mod ledger;
 pub mod money;

@@ -83,6 +83,7 @@ pub enum Purpose {
     VoidBonus,
     DeactivateCode,
     ExcludePartner,
+    DecideCase,
 }
 
 /// What is wrong with a field's value.
@@ -112,16 +113,37 @@ pub enum Missing {
     Partner(String),
     Payment(String),
     Run(i64),
+    Case(i64),
 }
 
 /// A change refused by the current state of the program.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Conflict {
-    CodeTaken { code: String, owner: String },
-    NoFreeCode { name: String },
+    CodeTaken {
+        code: String,
+        owner: String,
+    },
+    NoFreeCode {
+        name: String,
+    },
     AccountExists(String),
-    CodeDeactivated { code: String, by: String, at: Option<DateTime<FixedOffset>> },
-    Excluded { code: String, by: String, at: Option<DateTime<FixedOffset>> },
+    CodeDeactivated {
+        code: String,
+        by: String,
+        at: Option<DateTime<FixedOffset>>,
+    },
+    Excluded {
+        code: String,
+        by: String,
+        at: Option<DateTime<FixedOffset>>,
+    },
+    /// A case already decided (its status as stored: dismissed, voided, deactivated, excluded).
+    CaseDecided {
+        case: i64,
+        status: &'static str,
+        by: String,
+        at: Option<DateTime<FixedOffset>>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +226,9 @@ impl ServiceError {
             ServiceError::NotFound(Missing::Run(id)) => {
                 pick(format!("there is no payout run {id}"), format!("выплаты {id} нет"))
             }
+            ServiceError::NotFound(Missing::Case(id)) => {
+                pick(format!("there is no abuse case {id}"), format!("дела о нарушении {id} нет"))
+            }
             ServiceError::Payout(r) => r.text(ru),
             ServiceError::Bonus(r) => {
                 if ru {
@@ -241,6 +266,7 @@ fn problem_text(p: &Problem, ru: bool) -> String {
                 Purpose::VoidBonus => ("say why the bonus is voided", "укажите, почему бонус аннулируется"),
                 Purpose::DeactivateCode => ("say why the code is deactivated", "укажите, почему код отключается"),
                 Purpose::ExcludePartner => ("say why the partner is excluded", "укажите, почему партнёр исключается"),
+                Purpose::DecideCase => ("say why the case is decided so", "укажите причину решения по делу"),
             };
             (en.to_string(), r.to_string())
         }
@@ -329,6 +355,19 @@ fn conflict_text(c: &Conflict, ru: bool) -> String {
             format!("partner {code} was already excluded by {by} at {}", when(at)),
             format!("партнёра {code} уже исключил {by} в {}", when(at)),
         ),
+        Conflict::CaseDecided { case, status, by, at } => {
+            let ru_status = match *status {
+                "dismissed" => "закрыто без нарушения",
+                "voided" => "бонусы аннулированы",
+                "deactivated" => "код отключён",
+                "excluded" => "партнёр исключён",
+                other => other,
+            };
+            (
+                format!("abuse case {case} was already decided by {by} at {}: {status}", when(at)),
+                format!("по делу {case} уже решил {by} в {}: {ru_status}", when(at)),
+            )
+        }
     };
     if ru { r } else { en }
 }
@@ -348,6 +387,7 @@ mod tests {
             Purpose::VoidBonus,
             Purpose::DeactivateCode,
             Purpose::ExcludePartner,
+            Purpose::DecideCase,
         ] {
             all.push(ServiceError::invalid(Field::Reason, Problem::Missing(purpose)));
         }
@@ -376,6 +416,7 @@ mod tests {
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
         all.push(ServiceError::NotFound(Missing::Payment("PAY9".into())));
         all.push(ServiceError::NotFound(Missing::Run(9)));
+        all.push(ServiceError::NotFound(Missing::Case(9)));
         {
             use crate::domain::payout::RunState;
             use crate::service::payouts::{PayoutRefusal, Step};
@@ -417,6 +458,7 @@ mod tests {
                 Conflict::AccountExists("M-ASEL25".into()),
                 Conflict::CodeDeactivated { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
                 Conflict::Excluded { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
+                Conflict::CaseDecided { case: 4, status: "dismissed", by: "anna".into(), at: Some(t) },
             ]
             .into_iter()
             .map(ServiceError::Refused),

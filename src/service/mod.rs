@@ -5,6 +5,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod error;
 pub mod export;
+pub mod fraud;
 pub mod import;
 pub mod operators;
 pub mod partners;

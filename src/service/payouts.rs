@@ -253,7 +253,7 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     });
     store::insert_lines(&txn, id, &lines).await?;
     let hash = hashing.await.map_err(|e| DbErr::Custom(format!("the run's content hash was not computed: {e}")))?;
-    store::set_content_hash(&txn, id, &hash).await?;
+    store::set_figures(&txn, id, total, &hash).await?;
     let payable = lines.iter().filter(|l| l.status == LineStatus::Payable).count();
     audit::append(
         &txn,
@@ -276,6 +276,40 @@ pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
     let mut lines = Arc::try_unwrap(lines).unwrap_or_else(|shared| (*shared).clone());
     lines.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     Ok(view(ctx, &run, &lines, None))
+}
+
+/// A draft run whose lines were written again ([`refresh_drafts`]): its total before and after.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Refreshed {
+    pub run: i64,
+    pub month: String,
+    pub before: Money,
+    pub after: Money,
+}
+
+/// Writes every draft run's lines again as a preparation now would give them, inside the
+/// caller's transaction: after a partner's exclusion its line is gone (or held back), and the
+/// draft stays approvable. Approved runs are left as their approver saw them (their export
+/// refuses while they differ from a preparation now).
+pub(crate) async fn refresh_drafts(ctx: &Ctx, txn: &DatabaseTransaction) -> Result<Vec<Refreshed>> {
+    let mut out = Vec::new();
+    for p in store::pending(txn).await? {
+        let run = load(txn, p.id).await?;
+        if run.state != RunState::Draft {
+            continue;
+        }
+        let lines = lines_now(ctx, txn, run.cutoff, run.id).await?;
+        let hash = payout::content_hash(&run.month, &lines);
+        if hash == run.content_hash {
+            continue;
+        }
+        let total = payout::total(&lines);
+        store::clear_lines(txn, run.id).await?;
+        store::insert_lines(txn, run.id, &lines).await?;
+        store::set_figures(txn, run.id, total, &hash).await?;
+        out.push(Refreshed { run: run.id, month: run.month, before: run.total, after: total });
+    }
+    Ok(out)
 }
 
 async fn load(txn: &DatabaseTransaction, id: i64) -> Result<Run> {

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod contracts;
 pub mod entity;
 pub mod figures;
+pub mod fraud;
 pub mod import;
 pub mod ledger;
 mod nodelay;

@@ -317,7 +317,7 @@ pub struct NewRun<'a> {
 }
 
 /// A new draft run's head; its id. Its lines follow ([`insert_lines`]), then its content hash
-/// ([`set_content_hash`]), which is computed while the lines are written.
+/// ([`set_figures`]), which is computed while the lines are written.
 pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, DbErr> {
     let NewRun { month, cutoff, total, by, at } = *new;
     let row = query_one(
@@ -331,9 +331,21 @@ pub async fn insert<C: ConnectionTrait>(c: &C, new: &NewRun<'_>) -> Result<i64, 
     row.try_get_by_index(0)
 }
 
-/// The content hash of a run just written.
-pub async fn set_content_hash<C: ConnectionTrait>(c: &C, id: i64, hash: &str) -> Result<(), DbErr> {
-    execute(c, "UPDATE payout_run SET content_hash = $2 WHERE id = $1", vec![id.into(), hash.into()]).await?;
+/// A run's total and content hash, once its lines are written.
+pub async fn set_figures<C: ConnectionTrait>(c: &C, id: i64, total: Money, hash: &str) -> Result<(), DbErr> {
+    execute(
+        c,
+        "UPDATE payout_run SET total = $2, content_hash = $3 WHERE id = $1",
+        vec![id.into(), total.tiyn().into(), hash.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes the lines of a draft run and its clawback items, for its lines to be written again.
+pub async fn clear_lines<C: ConnectionTrait>(c: &C, id: i64) -> Result<(), DbErr> {
+    execute(c, "DELETE FROM payout_item WHERE run_id = $1", vec![id.into()]).await?;
+    execute(c, "DELETE FROM payout_line WHERE run_id = $1", vec![id.into()]).await?;
     Ok(())
 }
 

@@ -33,7 +33,7 @@ fn contract(db: &TestDb) -> R {
 }
 
 /// Worked example 1 up to the approval of Asel's bonus on 2026-10-20 (by bolat).
-fn example_one_approved(db: &TestDb) -> Result<Value, String> {
+pub(crate) fn example_one_approved(db: &TestDb) -> Result<Value, String> {
     import(db, "e.ndjson", &example_one())?;
     contract(db)?;
     let held = db.json("2026-10-20T09:00:00+05:00", &["bonus", "list", "--partner", "ASEL25"])?;

@@ -6,11 +6,12 @@ use crate::domain::codes::{first_free_code, validate_code};
 use crate::domain::identity::{clean_text, normalize_email, normalize_iin, normalize_phone, validate_iin};
 use crate::domain::partner::search_key;
 use crate::service::bonuses::void_in;
+use crate::service::payouts;
 use crate::service::{Conflict, Ctx, Field, Problem, Purpose, Result, ServiceError, from_ms, ms};
 use crate::store::entity::{account, partner, promo_code};
 use crate::store::{audit, bonuses, partners as store};
 use chrono::{DateTime, FixedOffset};
-use sea_orm::Set;
+use sea_orm::{DatabaseTransaction, Set};
 
 pub struct NewPartner {
     pub name: String,
@@ -135,7 +136,8 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
     Ok(())
 }
 
-/// Excludes a partner: the code is deactivated and every unpaid bonus voided, in one transaction.
+/// Excludes a partner: the code is deactivated, every unpaid bonus voided and its line taken out
+/// of any draft payout run, in one transaction.
 pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Money)> {
     let reason = clean_text(reason);
     if reason.is_empty() {
@@ -144,14 +146,11 @@ pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Mone
     let (p, c) = find(ctx, code).await?;
     let txn = ctx.store.begin_write().await?;
     let now = ms(ctx.now());
-    if !store::exclude(&txn, &p.account_id, now, &ctx.operator, &reason).await? {
+    let Some(done) = exclude_in(ctx, &txn, &p.account_id, &c.code, &reason).await? else {
         let cur = store::partner(&txn, &p.account_id).await?;
         let (by, at) = cur.map(|x| (x.status_by.unwrap_or_default(), x.status_at)).unwrap_or_default();
         return Err(ServiceError::Refused(Conflict::Excluded { code: c.code, by, at: local(ctx, at) }));
-    }
-    store::deactivate_code(&txn, &c.code, now, &ctx.operator, &reason).await?;
-    let ids = bonuses::unpaid_of(&txn, &p.account_id).await?;
-    let total = void_in(ctx, &txn, &ids, &format!("partner excluded: {reason}")).await?;
+    };
     audit::append(
         &txn,
         audit::Entry {
@@ -159,11 +158,44 @@ pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Mone
             operator: &ctx.operator,
             action: "partner.exclude",
             subject: &c.code,
-            detail: serde_json::json!({"voided": ids, "total": total.plain()}),
+            detail: done.detail(),
             reason: Some(&reason),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok((ids.len(), total))
+    Ok((done.voided.len(), done.total))
+}
+
+/// What an exclusion did.
+pub(crate) struct Exclusion {
+    pub voided: Vec<i64>,
+    pub total: Money,
+    pub drafts: Vec<payouts::Refreshed>,
+}
+
+impl Exclusion {
+    pub(crate) fn detail(&self) -> serde_json::Value {
+        serde_json::json!({"voided": self.voided, "total": self.total.plain(), "draft_runs": self.drafts})
+    }
+}
+
+/// Excludes partner `account_id` (code `code`) inside the caller's transaction: none when it was
+/// already excluded.
+pub(crate) async fn exclude_in(
+    ctx: &Ctx,
+    txn: &DatabaseTransaction,
+    account_id: &str,
+    code: &str,
+    reason: &str,
+) -> Result<Option<Exclusion>> {
+    let now = ms(ctx.now());
+    if !store::exclude(txn, account_id, now, &ctx.operator, reason).await? {
+        return Ok(None);
+    }
+    store::deactivate_code(txn, code, now, &ctx.operator, reason).await?;
+    let voided = bonuses::unpaid_of(txn, account_id).await?;
+    let total = void_in(ctx, txn, &voided, &format!("partner excluded: {reason}")).await?;
+    let drafts = payouts::refresh_drafts(ctx, txn).await?;
+    Ok(Some(Exclusion { voided, total, drafts }))
 }

@@ -1,6 +1,6 @@
 //! Partners: the list (keyset-paged, searchable), the detail with balance and statistics, and
 //! the operator's changes (add, contract, code deactivation, exclusion).
-mod changes;
+pub(crate) mod changes;
 mod detail;
 mod list;
 

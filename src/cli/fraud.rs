@@ -1,0 +1,69 @@
+//! `refdesk fraud …`: the abuse cases listed, and an operator's decision on one.
+use super::args::{CaseFilter, DecisionArg, FraudCmd};
+use super::{Exit, print_json};
+use crate::domain::Lang;
+use crate::domain::fraud::Decision;
+use crate::service::fraud;
+use crate::service::{self, Ctx};
+use crate::store::fraud::Which;
+
+pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> {
+    match cmd {
+        FraudCmd::List { status, json } => {
+            let which = match status {
+                None => Which::All,
+                Some(CaseFilter::Open) => Which::Open,
+                Some(CaseFilter::Decided) => Which::Decided,
+            };
+            let cases = fraud::list(ctx, which).await?;
+            if json {
+                match serde_json::to_value(&cases) {
+                    Ok(v) => print_json(&v),
+                    Err(e) => eprintln!("cannot write the cases as JSON: {e}"),
+                }
+            } else {
+                println!("{:>5} {:<14} {:<18} {:<11} {:<25} Evidence", "Case", "Partner", "Kind", "Status", "Opened");
+                for c in &cases {
+                    println!(
+                        "{:>5} {:<14} {:<18} {:<11} {:<25} {}",
+                        c.id, c.partner, c.kind, c.status, c.opened_at, c.evidence
+                    );
+                }
+            }
+        }
+        FraudCmd::Decide { case, action, reason } => {
+            let decision = match action {
+                DecisionArg::Dismiss => Decision::Dismiss,
+                DecisionArg::Void => Decision::Void,
+                DecisionArg::Deactivate => Decision::Deactivate,
+                DecisionArg::Exclude => Decision::Exclude,
+            };
+            let d = fraud::decide(ctx, case, decision, &reason).await?;
+            let mut said = format!("Abuse case {} of {} decided: {}", d.case, d.partner, d.status);
+            if !d.voided.is_empty() {
+                said.push_str(&format!(
+                    "; {} bonus(es) voided, {} in total",
+                    d.voided.len(),
+                    d.voided_total.display(lang)
+                ));
+            } else if decision != Decision::Dismiss {
+                said.push_str("; no unpaid bonus to void");
+            }
+            if d.code_deactivated {
+                said.push_str(&format!("; code {} deactivated", d.partner));
+            }
+            if d.excluded {
+                said.push_str("; partner excluded");
+            }
+            for (run, before, after) in &d.draft_runs {
+                said.push_str(&format!(
+                    "; draft payout run {run} prepared again: {} → {}",
+                    before.display(lang),
+                    after.display(lang)
+                ));
+            }
+            println!("{said}.");
+        }
+    }
+    Ok(0)
+}

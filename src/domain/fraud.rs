@@ -1,0 +1,200 @@
+//! Abuse cases (RULES.md "Abuse"): what a case is about, where it stands, and what each decision
+//! does. An open case freezes its partner's bonuses (no approval, held back from payout runs);
+//! a decision ends it once and for all.
+
+/// The signal that opened a case (INTERFACE.md: `kind` of `fraud list`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaseKind {
+    SelfReferral,
+    SharedIdentity,
+    RegistrationBurst,
+    RefundRate,
+    PriceMismatch,
+    ReferralRing,
+}
+
+impl CaseKind {
+    pub const ALL: [CaseKind; 6] = [
+        CaseKind::SelfReferral,
+        CaseKind::SharedIdentity,
+        CaseKind::RegistrationBurst,
+        CaseKind::RefundRate,
+        CaseKind::PriceMismatch,
+        CaseKind::ReferralRing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseKind::SelfReferral => "self_referral",
+            CaseKind::SharedIdentity => "shared_identity",
+            CaseKind::RegistrationBurst => "registration_burst",
+            CaseKind::RefundRate => "refund_rate",
+            CaseKind::PriceMismatch => "price_mismatch",
+            CaseKind::ReferralRing => "referral_ring",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseKind> {
+        CaseKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a case stands: open, or the decision that ended it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaseStatus {
+    Open,
+    Dismissed,
+    Voided,
+    Deactivated,
+    Excluded,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 5] =
+        [CaseStatus::Open, CaseStatus::Dismissed, CaseStatus::Voided, CaseStatus::Deactivated, CaseStatus::Excluded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Dismissed => "dismissed",
+            CaseStatus::Voided => "voided",
+            CaseStatus::Deactivated => "deactivated",
+            CaseStatus::Excluded => "excluded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// An operator's decision on an open case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// No abuse: the case ends and the partner's bonuses are no longer frozen by it.
+    Dismiss,
+    /// Abuse: the bonuses the case names are voided.
+    Void,
+    /// As `Void`, and the partner's code stops earning.
+    Deactivate,
+    /// The partner leaves the program: code deactivated, every unpaid bonus voided, its line
+    /// taken out of any draft payout run (paid bonuses are left to the clawback rules).
+    Exclude,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 4] = [Decision::Dismiss, Decision::Void, Decision::Deactivate, Decision::Exclude];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Dismiss => "dismiss",
+            Decision::Void => "void",
+            Decision::Deactivate => "deactivate",
+            Decision::Exclude => "exclude",
+        }
+    }
+
+    /// The status a case ends in.
+    pub fn status(self) -> CaseStatus {
+        match self {
+            Decision::Dismiss => CaseStatus::Dismissed,
+            Decision::Void => CaseStatus::Voided,
+            Decision::Deactivate => CaseStatus::Deactivated,
+            Decision::Exclude => CaseStatus::Excluded,
+        }
+    }
+
+    /// What the decision changes beyond the case itself.
+    pub fn effects(self) -> Effects {
+        match self {
+            Decision::Dismiss => Effects { void: Voids::Nothing, deactivate_code: false, exclude: false },
+            Decision::Void => Effects { void: Voids::CaseBonuses, deactivate_code: false, exclude: false },
+            Decision::Deactivate => Effects { void: Voids::CaseBonuses, deactivate_code: true, exclude: false },
+            Decision::Exclude => Effects { void: Voids::EveryUnpaid, deactivate_code: true, exclude: true },
+        }
+    }
+}
+
+/// Which bonuses a decision voids (only unpaid ones: a paid bonus is left to the clawback rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Voids {
+    Nothing,
+    /// Those the case's evidence names.
+    CaseBonuses,
+    /// Every unpaid bonus of the partner.
+    EveryUnpaid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effects {
+    pub void: Voids,
+    pub deactivate_code: bool,
+    /// The partner is excluded and taken out of draft payout runs.
+    pub exclude: bool,
+}
+
+/// Whether a case in `status` can be decided: only an open one, once.
+pub fn decidable(status: CaseStatus) -> bool {
+    status == CaseStatus::Open
+}
+
+/// The bonus ids a case's evidence names (`bonus_ids`, or a single `bonus_id`), in order, once
+/// each. Evidence that names none (a self-referral's payment earned nothing) gives none.
+pub fn named_bonuses(evidence: &serde_json::Value) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    if let Some(list) = evidence.get("bonus_ids").and_then(|v| v.as_array()) {
+        ids.extend(list.iter().filter_map(|v| v.as_i64()));
+    }
+    if let Some(id) = evidence.get("bonus_id").and_then(|v| v.as_i64()) {
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_read_back() {
+        for k in CaseKind::ALL {
+            assert_eq!(CaseKind::parse(k.as_str()), Some(k));
+        }
+        for s in CaseStatus::ALL {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(CaseKind::parse("spam"), None);
+        assert_eq!(CaseStatus::parse("closed"), None);
+    }
+
+    #[test]
+    fn each_decision_ends_the_case_in_its_own_status_with_its_effects() {
+        let statuses: Vec<CaseStatus> = Decision::ALL.iter().map(|d| d.status()).collect();
+        assert_eq!(
+            statuses,
+            [CaseStatus::Dismissed, CaseStatus::Voided, CaseStatus::Deactivated, CaseStatus::Excluded]
+        );
+        assert_eq!(Decision::Dismiss.effects().void, Voids::Nothing);
+        assert!(!Decision::Void.effects().deactivate_code);
+        assert!(Decision::Deactivate.effects().deactivate_code && !Decision::Deactivate.effects().exclude);
+        let e = Decision::Exclude.effects();
+        assert!(e.exclude && e.deactivate_code && e.void == Voids::EveryUnpaid);
+    }
+
+    #[test]
+    fn only_an_open_case_is_decided() {
+        for s in CaseStatus::ALL {
+            assert_eq!(decidable(s), s == CaseStatus::Open, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_bonuses_a_case_names() {
+        let e = serde_json::json!({"bonus_ids": [7, 3, 7], "bonus_id": 5, "payment_id": "P1"});
+        assert_eq!(named_bonuses(&e), vec![3, 5, 7]);
+        assert!(named_bonuses(&serde_json::json!({"payment_id": "P1", "shared": ["phone"]})).is_empty());
+        assert!(named_bonuses(&serde_json::json!("not an object")).is_empty());
+    }
+}

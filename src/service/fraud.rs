@@ -1,0 +1,145 @@
+//! Abuse cases: the list, and an operator's decision on one (RULES.md "Abuse"). A decision is one
+//! transaction with one audit entry: the case ends (once: a second decision is refused with who
+//! took the first), and what the decision does to the partner's bonuses, code and standing is done
+//! with it or not at all.
+use super::partners::changes::exclude_in;
+use super::{Conflict, Ctx, Missing, Problem, Purpose, Result, ServiceError, bonuses::void_in, from_ms, ms, rfc3339};
+use crate::domain::Money;
+use crate::domain::fraud::{self, Decision, Voids};
+use crate::domain::identity::clean_text;
+use crate::store::fraud::{self as store, Case, Which};
+use crate::store::{audit, bonuses, partners};
+use serde::Serialize;
+
+/// A case as `fraud list --json` gives it (INTERFACE.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    /// The partner's promo code.
+    pub partner: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub opened_at: String,
+    pub payment_id: Option<String>,
+    pub evidence: serde_json::Value,
+    pub decided_at: Option<String>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+fn view(ctx: &Ctx, c: &Case) -> CaseView {
+    CaseView {
+        id: c.id,
+        partner: c.code.clone(),
+        kind: c.kind.as_str(),
+        status: c.status.as_str(),
+        opened_at: rfc3339(&ctx.terms, c.opened_at),
+        payment_id: c.payment_id.clone(),
+        // Evidence is written by refdesk's signals as JSON; text that is not is shown as text.
+        evidence: serde_json::from_str(&c.evidence).unwrap_or_else(|_| serde_json::Value::String(c.evidence.clone())),
+        decided_at: c.decided_at.map(|t| rfc3339(&ctx.terms, t)),
+        decided_by: c.decided_by.clone(),
+        reason: c.decision_reason.clone(),
+    }
+}
+
+/// The cases, oldest first: every one, the open ones or the decided ones.
+pub async fn list(ctx: &Ctx, which: Which) -> Result<Vec<CaseView>> {
+    Ok(store::cases(&ctx.store.db, which).await?.iter().map(|c| view(ctx, c)).collect())
+}
+
+pub async fn show(ctx: &Ctx, id: i64) -> Result<CaseView> {
+    let case = store::case(&ctx.store.db, id).await?.ok_or(ServiceError::NotFound(Missing::Case(id)))?;
+    Ok(view(ctx, &case))
+}
+
+/// What a decision did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decided {
+    pub case: i64,
+    pub partner: String,
+    pub status: &'static str,
+    /// The bonuses voided, and their value.
+    pub voided: Vec<i64>,
+    pub voided_total: Money,
+    pub code_deactivated: bool,
+    pub excluded: bool,
+    /// Draft payout runs written again without the excluded partner: (run, total before, after).
+    pub draft_runs: Vec<(i64, Money, Money)>,
+}
+
+/// Decides open case `id`. Dismiss ends it; void voids the unpaid bonuses its evidence names;
+/// deactivate does that and stops the partner's code; exclude excludes the partner (code
+/// stopped, every unpaid bonus voided, out of draft runs). Paid bonuses are left to the
+/// clawback rules.
+pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Result<Decided> {
+    let reason = clean_text(reason);
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(super::Field::Reason, Problem::Missing(Purpose::DecideCase)));
+    }
+    let txn = ctx.store.begin_write().await?;
+    let case = store::case(&txn, id).await?.ok_or(ServiceError::NotFound(Missing::Case(id)))?;
+    let status = decision.status();
+    let now = ms(ctx.now());
+    if !fraud::decidable(case.status) || !store::decide(&txn, id, status, now, &ctx.operator, &reason).await? {
+        let cur = store::case(&txn, id).await?.unwrap_or(case);
+        return Err(ServiceError::Refused(Conflict::CaseDecided {
+            case: id,
+            status: cur.status.as_str(),
+            by: cur.decided_by.unwrap_or_default(),
+            at: cur.decided_at.map(|t| ctx.terms.local(from_ms(t))),
+        }));
+    }
+    let effects = decision.effects();
+    let why = format!("abuse case {id} ({}): {reason}", case.kind.as_str());
+    let mut done = Decided {
+        case: id,
+        partner: case.code.clone(),
+        status: status.as_str(),
+        voided: Vec::new(),
+        voided_total: Money::ZERO,
+        code_deactivated: false,
+        excluded: false,
+        draft_runs: Vec::new(),
+    };
+    if effects.exclude {
+        // Already excluded by hand while the case was open: the decision only ends the case.
+        if let Some(ex) = exclude_in(ctx, &txn, &case.partner_id, &case.code, &why).await? {
+            done.voided = ex.voided;
+            done.voided_total = ex.total;
+            done.code_deactivated = true;
+            done.excluded = true;
+            done.draft_runs = ex.drafts.iter().map(|d| (d.run, d.before, d.after)).collect();
+        }
+    } else {
+        if effects.void == Voids::CaseBonuses {
+            let evidence: serde_json::Value = serde_json::from_str(&case.evidence).unwrap_or_default();
+            let named = fraud::named_bonuses(&evidence);
+            done.voided = store::unpaid_among(&txn, &case.partner_id, &named).await?;
+            done.voided_total = void_in(ctx, &txn, &done.voided, &why).await?;
+        }
+        if effects.deactivate_code {
+            done.code_deactivated = partners::deactivate_code(&txn, &case.code, now, &ctx.operator, &why).await?;
+        }
+    }
+    audit::append(
+        &txn,
+        audit::Entry {
+            at: now,
+            operator: &ctx.operator,
+            action: "fraud.decide",
+            subject: &format!("case {id}"),
+            detail: serde_json::json!({
+                "partner": case.code, "kind": case.kind.as_str(), "decision": decision.as_str(),
+                "voided": done.voided, "voided_total": done.voided_total.plain(),
+                "code_deactivated": done.code_deactivated, "excluded": done.excluded,
+                "draft_runs": done.draft_runs.iter().map(|(r, b, a)| serde_json::json!({"run": r, "before": b.plain(), "after": a.plain()})).collect::<Vec<_>>(),
+                "open_cases_left": bonuses::open_cases(&txn, &case.partner_id).await?,
+            }),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(done)
+}
