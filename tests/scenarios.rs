@@ -988,6 +988,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("self_referral_cases_are_decided_once", fraud::self_referral_cases_are_decided_once),
     ("a_case_voids_its_bonuses_or_stops_the_code", fraud::a_case_voids_its_bonuses_or_stops_the_code),
     ("an_exclusion_takes_the_partner_out_of_a_draft_run", fraud::an_exclusion_takes_the_partner_out_of_a_draft_run),
+    (
+        "each_signal_opens_its_case_and_not_below_its_threshold",
+        fraud::each_signal_opens_its_case_and_not_below_its_threshold,
+    ),
 ];
 
 fn main() {

@@ -46,7 +46,7 @@ pub enum Command {
     /// Payout runs: prepare, show, approve, discard
     #[command(subcommand)]
     Payout(PayoutCmd),
-    /// Abuse cases: list, decide
+    /// Abuse cases: scan, list, decide
     #[command(subcommand)]
     Fraud(FraudCmd),
 }
@@ -238,6 +238,11 @@ pub enum BankFormat {
 
 #[derive(Subcommand, Debug)]
 pub enum FraudCmd {
+    /// Run every abuse signal over the whole database: cases opened, or evidence added to open ones
+    Scan {
+        #[arg(long)]
+        json: bool,
+    },
     /// The abuse cases, oldest first
     List {
         #[arg(long, value_enum)]

@@ -3,12 +3,29 @@ use super::args::{CaseFilter, DecisionArg, FraudCmd};
 use super::{Exit, print_json};
 use crate::domain::Lang;
 use crate::domain::fraud::Decision;
-use crate::service::fraud;
 use crate::service::{self, Ctx};
+use crate::service::{fraud, fraud_scan};
 use crate::store::fraud::Which;
 
 pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> {
     match cmd {
+        FraudCmd::Scan { json } => {
+            let s = fraud_scan::scan(ctx).await?;
+            if json {
+                match serde_json::to_value(&s) {
+                    Ok(v) => print_json(&v),
+                    Err(e) => eprintln!("cannot write the scan as JSON: {e}"),
+                }
+            } else {
+                let found: Vec<String> = s.found.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                println!(
+                    "Abuse scan: {} case(s) opened, {} open case(s) with new evidence; found: {}.",
+                    s.opened.len(),
+                    s.added_to.len(),
+                    if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+                );
+            }
+        }
         FraudCmd::List { status, json } => {
             let which = match status {
                 None => Which::All,

@@ -153,6 +153,41 @@ pub fn named_bonuses(evidence: &serde_json::Value) -> Vec<i64> {
     ids
 }
 
+/// The keys of the findings a case's evidence holds (see [`super::signals::Finding`]); a case
+/// the import opened on a self-referral payment holds the client's (`account_id`).
+pub fn evidence_keys(evidence: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let mut keys: std::collections::BTreeSet<String> = evidence
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .map(|f| f.iter().filter_map(|x| x.get("key").and_then(|k| k.as_str()).map(str::to_string)).collect())
+        .unwrap_or_default();
+    if let Some(client) = evidence.get("account_id").and_then(|v| v.as_str()) {
+        keys.insert(format!("client:{client}"));
+    }
+    keys
+}
+
+/// `evidence` with `findings` added (each with its key and explanation) and the bonuses they
+/// name added to those it names.
+pub fn with_findings(evidence: serde_json::Value, findings: &[&super::signals::Finding]) -> serde_json::Value {
+    let mut e = match evidence {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    let mut list: Vec<serde_json::Value> = e.get("findings").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+    let mut bonuses = named_bonuses(&serde_json::Value::Object(e.clone()));
+    for f in findings {
+        list.push(serde_json::json!({"key": f.key, "explanation": f.explanation}));
+        bonuses.extend(&f.bonus_ids);
+    }
+    bonuses.sort_unstable();
+    bonuses.dedup();
+    e.insert("findings".into(), serde_json::Value::Array(list));
+    e.insert("bonus_ids".into(), serde_json::json!(bonuses));
+    e.remove("bonus_id");
+    serde_json::Value::Object(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +223,26 @@ mod tests {
         for s in CaseStatus::ALL {
             assert_eq!(decidable(s), s == CaseStatus::Open, "{s:?}");
         }
+    }
+
+    #[test]
+    fn findings_are_added_once_by_key() {
+        use crate::domain::signals::Finding;
+        let f = |key: &str, ids: Vec<i64>| Finding {
+            partner_id: "A1".into(),
+            kind: CaseKind::RefundRate,
+            key: key.into(),
+            explanation: format!("finding {key}"),
+            bonus_ids: ids,
+        };
+        let (a, b) = (f("4/10", vec![3, 1]), f("5/10", vec![3, 9]));
+        let e = with_findings(serde_json::json!({"payment_id": "P", "account_id": "C9"}), &[&a]);
+        let e = with_findings(e, &[&b]);
+        assert_eq!(named_bonuses(&e), vec![1, 3, 9]);
+        let keys: Vec<String> = evidence_keys(&e).into_iter().collect();
+        assert_eq!(keys, ["4/10", "5/10", "client:C9"]);
+        assert_eq!(e["payment_id"], "P");
+        assert_eq!(e["findings"][1]["explanation"], "finding 5/10");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod money;
 pub mod partner;
 pub mod payout;
 pub mod rules;
+pub mod signals;
 pub mod terms;
 
 pub use money::{Lang, Money};

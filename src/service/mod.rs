@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod fraud;
+pub mod fraud_scan;
 pub mod import;
 pub mod operators;
 pub mod partners;

@@ -106,3 +106,41 @@ pub async fn unpaid_among<C: ConnectionTrait>(c: &C, partner_id: &str, ids: &[i6
     out.sort_unstable();
     Ok(out)
 }
+
+/// Every case of a kind, open or decided, by partner (account id): what a scan compares its
+/// findings with.
+pub async fn cases_of_kind<C: ConnectionTrait>(c: &C, kind: CaseKind) -> Result<Vec<Case>, DbErr> {
+    let sql = format!("SELECT {COLS} FROM {FROM} WHERE f.kind = $1 ORDER BY f.id");
+    query_all(c, &sql, vec![kind.as_str().into()]).await?.iter().map(case_of).collect()
+}
+
+/// Opens a case; its id.
+pub async fn open<C: ConnectionTrait>(
+    c: &C,
+    partner_id: &str,
+    kind: CaseKind,
+    at: i64,
+    evidence: &str,
+) -> Result<i64, DbErr> {
+    let r = query_one(
+        c,
+        "INSERT INTO fraud_case (partner_id, kind, status, opened_at, evidence) VALUES ($1, $2, 'open', $3, $4) \
+         RETURNING id",
+        vec![partner_id.into(), kind.as_str().into(), at.into(), evidence.into()],
+    )
+    .await?
+    .ok_or_else(|| DbErr::Custom("the new case has no id".into()))?;
+    r.try_get_by_index(0)
+}
+
+/// Replaces the evidence of an open case (a scan adds what it found since); false when the case
+/// is no longer open.
+pub async fn set_evidence<C: ConnectionTrait>(c: &C, id: i64, evidence: &str) -> Result<bool, DbErr> {
+    let n = execute(
+        c,
+        "UPDATE fraud_case SET evidence = $1 WHERE id = $2 AND status = 'open'",
+        vec![evidence.into(), id.into()],
+    )
+    .await?;
+    Ok(n == 1)
+}

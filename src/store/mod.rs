@@ -15,6 +15,7 @@ pub mod payments;
 pub mod payout_lines;
 pub mod payouts;
 pub mod program;
+pub mod signals;
 
 use chrono::{DateTime, TimeZone, Utc};
 use migration::{Migrator, MigratorTrait};

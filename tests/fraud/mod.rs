@@ -1,6 +1,9 @@
 //! Abuse cases decided through the CLI, on both backends: worked example 5's cases dismissed one
 //! by one (the bonus stays frozen while one is open), a decision taken once only, the bonuses a
 //! case names voided, a code deactivated, a partner excluded out of a draft payout run.
+mod scan;
+pub use scan::each_signal_opens_its_case_and_not_below_its_threshold;
+
 use super::{R, client, example_one, import, pay};
 use crate::common::TestDb;
 use crate::payouts::example_one_approved;
