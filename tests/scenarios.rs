@@ -201,7 +201,18 @@ fn worked_example_5(db: &TestDb) -> R {
         check_eq!((p, show["bonus"].clone()), (p, Value::Null));
     }
     let asel = db.json(now, &["partner", "show", "ASEL25"])?;
-    check_eq!(asel["open_cases"], json!(2));
+    // One case per partner and signal: both payments are its evidence.
+    check_eq!(asel["open_cases"], json!(1));
+    let case = db.json(now, &["fraud", "list", "--status", "open"])?;
+    let said: Vec<Value> = case[0]["evidence"]["findings"].as_array().cloned().unwrap_or_default();
+    check_eq!(
+        said.iter().map(|f| f["explanation"].clone()).collect::<Vec<_>>(),
+        vec![
+            json!("payment PAY2 with ASEL25 came from partner ASEL25's own account"),
+            json!("payment PAY3 with ASEL25 came from client C9, who shares the phone of partner ASEL25"),
+        ]
+    );
+    check_eq!((case[0]["kind"].clone(), case[0]["payment_id"].clone()), (json!("self_referral"), json!("PAY2")));
     // An open case freezes her other bonus: it can be neither approved nor paid.
     check_eq!(asel["balance"]["frozen"], json!("25000.00"));
     check_eq!(asel["balance"]["held"], json!("0.00"));

@@ -177,7 +177,11 @@ pub fn with_findings(evidence: serde_json::Value, findings: &[&super::signals::F
     let mut list: Vec<serde_json::Value> = e.get("findings").and_then(|f| f.as_array()).cloned().unwrap_or_default();
     let mut bonuses = named_bonuses(&serde_json::Value::Object(e.clone()));
     for f in findings {
-        list.push(serde_json::json!({"key": f.key, "explanation": f.explanation}));
+        let mut one = serde_json::json!({"key": f.key, "explanation": f.explanation});
+        if let Some(p) = &f.payment_id {
+            one["payment_id"] = serde_json::json!(p);
+        }
+        list.push(one);
         bonuses.extend(&f.bonus_ids);
     }
     bonuses.sort_unstable();
@@ -234,6 +238,7 @@ mod tests {
             key: key.into(),
             explanation: format!("finding {key}"),
             bonus_ids: ids,
+            payment_id: None,
         };
         let (a, b) = (f("4/10", vec![3, 1]), f("5/10", vec![3, 9]));
         let e = with_findings(serde_json::json!({"payment_id": "P", "account_id": "C9"}), &[&a]);

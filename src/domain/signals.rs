@@ -19,6 +19,8 @@ pub struct Finding {
     pub explanation: String,
     /// The bonuses it concerns (those a `void` decision cancels).
     pub bonus_ids: Vec<i64>,
+    /// The payment it is about, when it is about one.
+    pub payment_id: Option<String>,
 }
 
 /// A kind of identity two accounts can share.
@@ -105,6 +107,7 @@ pub fn shared_identity(groups: &[SharedValue]) -> Vec<Finding> {
                     others.join(", ")
                 ),
                 bonus_ids: Vec::new(),
+                payment_id: None,
             });
         }
     }
@@ -142,9 +145,41 @@ pub fn self_referral(clients: &[ClientOfPartner]) -> Vec<Finding> {
             key: format!("client:{}", c.client_id),
             explanation,
             bonus_ids: c.bonus_ids.clone(),
+            payment_id: None,
         });
     }
     out
+}
+
+/// A payment with a partner's code from the partner's own account or from an account sharing its
+/// identity (eligibility rule 3, judged at import): `shared` names what matched (`account`,
+/// `email`, `phone`, `iin`).
+pub fn self_referral_payment(partner: &PartnerRef, payment_id: &str, client_id: &str, shared: &[&str]) -> Finding {
+    let explanation = if shared.contains(&"account") {
+        format!("payment {payment_id} with {} came from partner {}'s own account", partner.code, partner.code)
+    } else {
+        let what: Vec<&str> = shared
+            .iter()
+            .map(|s| match *s {
+                "iin" => "IIN",
+                other => other,
+            })
+            .collect();
+        format!(
+            "payment {payment_id} with {} came from client {client_id}, who shares the {} of partner {}",
+            partner.code,
+            what.join(" and the "),
+            partner.code
+        )
+    };
+    Finding {
+        partner_id: partner.account_id.clone(),
+        kind: CaseKind::SelfReferral,
+        key: format!("client:{client_id}"),
+        explanation,
+        bonus_ids: Vec::new(),
+        payment_id: Some(payment_id.to_string()),
+    }
 }
 
 /// A registration through a partner's code: the client, when (unix ms), and the bonus it earned.
@@ -190,6 +225,7 @@ pub fn registration_burst(partner: &PartnerRef, registrations: &[Registration], 
             burst.last().map(|r| r.client_id.as_str()).unwrap_or_default()
         ),
         bonus_ids: burst.iter().filter_map(|r| r.bonus_id).collect(),
+        payment_id: None,
     })
 }
 
@@ -224,6 +260,7 @@ pub fn refund_rate(r: &Refunds, terms: &AbuseTerms) -> Option<Finding> {
             r.refunded_clients, r.paying_clients, r.partner.code
         ),
         bonus_ids: r.bonus_ids.clone(),
+        payment_id: None,
     })
 }
 
@@ -257,6 +294,7 @@ pub fn price_mismatch(p: &EarningPayment, client_discount: Decimal) -> Option<Fi
             expected.plain()
         ),
         bonus_ids: vec![p.bonus_id],
+        payment_id: Some(p.payment_id.clone()),
     })
 }
 
@@ -288,6 +326,7 @@ pub fn referral_ring(brought_by: &BTreeMap<PartnerRef, PartnerRef>) -> Vec<Findi
                         key: codes.join(">"),
                         explanation: format!("partners {} brought each other, in a ring", codes.join(", ")),
                         bonus_ids: Vec::new(),
+                        payment_id: None,
                     });
                 }
                 break;

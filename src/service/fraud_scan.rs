@@ -5,11 +5,12 @@
 //! case an operator dismissed is not reopened by the same evidence. An open case gets the new
 //! findings (and the bonuses they name) added to its evidence.
 use super::{Ctx, Result, ms};
-use crate::domain::fraud::{self as rules, CaseKind};
+use crate::domain::fraud as rules;
 use crate::domain::signals::{self, Finding};
 use crate::store::audit;
 use crate::store::fraud as cases;
 use crate::store::signals as facts;
+use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,55 +50,10 @@ pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
 /// Runs every signal and opens or adds to the cases.
 pub async fn scan(ctx: &Ctx) -> Result<Scanned> {
     let found = findings(ctx).await?;
-    let mut scanned = Scanned::default();
-    for f in &found {
-        *scanned.found.entry(f.kind.as_str()).or_default() += 1;
-    }
-    let mut by: BTreeMap<(&'static str, &str), Vec<&Finding>> = BTreeMap::new();
-    for f in &found {
-        by.entry((f.kind.as_str(), f.partner_id.as_str())).or_default().push(f);
-    }
     let txn = ctx.store.begin_write().await?;
     let now = ms(ctx.now());
-    for kind in CaseKind::ALL {
-        // What the cases of this kind already hold, by partner, and the open one of each.
-        let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut open: BTreeMap<String, (i64, serde_json::Value)> = BTreeMap::new();
-        for c in cases::cases_of_kind(&txn, kind).await? {
-            let evidence: serde_json::Value = serde_json::from_str(&c.evidence).unwrap_or_default();
-            known.entry(c.partner_id.clone()).or_default().extend(rules::evidence_keys(&evidence));
-            if c.status == rules::CaseStatus::Open {
-                open.entry(c.partner_id.clone()).or_insert((c.id, evidence));
-            }
-        }
-        for ((k, partner), list) in by.range((kind.as_str(), "")..) {
-            if *k != kind.as_str() {
-                break;
-            }
-            let seen = known.get(*partner);
-            let mut keys = BTreeSet::new();
-            let new: Vec<&Finding> = list
-                .iter()
-                .copied()
-                .filter(|f| !seen.is_some_and(|s| s.contains(&f.key)) && keys.insert(f.key.as_str()))
-                .collect();
-            if new.is_empty() {
-                continue;
-            }
-            match open.get(*partner) {
-                Some((id, evidence)) => {
-                    let merged = rules::with_findings(evidence.clone(), &new);
-                    if cases::set_evidence(&txn, *id, &merged.to_string()).await? {
-                        scanned.added_to.push(*id);
-                    }
-                }
-                None => {
-                    let evidence = rules::with_findings(serde_json::json!({}), &new);
-                    scanned.opened.push(cases::open(&txn, partner, kind, now, &evidence.to_string()).await?);
-                }
-            }
-        }
-    }
+    let at: Vec<(&Finding, i64)> = found.iter().map(|f| (f, now)).collect();
+    let scanned = record(&txn, &at).await?;
     audit::append(
         &txn,
         audit::Entry {
@@ -111,5 +67,47 @@ pub async fn scan(ctx: &Ctx) -> Result<Scanned> {
     )
     .await?;
     txn.commit().await?;
+    Ok(scanned)
+}
+
+/// Opens a case for findings (each with the instant its case opens at) or adds them to the open
+/// one, inside the caller's transaction: one case per partner and kind; a finding whose key a
+/// case of its partner and kind already holds, open or decided, is left out.
+pub(crate) async fn record(txn: &DatabaseTransaction, found: &[(&Finding, i64)]) -> Result<Scanned> {
+    let mut scanned = Scanned::default();
+    let mut by: BTreeMap<(&'static str, &str), Vec<(&Finding, i64)>> = BTreeMap::new();
+    for &(f, at) in found {
+        *scanned.found.entry(f.kind.as_str()).or_default() += 1;
+        by.entry((f.kind.as_str(), f.partner_id.as_str())).or_default().push((f, at));
+    }
+    for ((_, partner), list) in by {
+        let Some(kind) = list.first().map(|(f, _)| f.kind) else { continue };
+        let mut known: BTreeSet<String> = BTreeSet::new();
+        let mut open: Option<(i64, serde_json::Value)> = None;
+        for c in cases::cases_of(txn, partner, kind).await? {
+            let evidence: serde_json::Value = serde_json::from_str(&c.evidence).unwrap_or_default();
+            known.extend(rules::evidence_keys(&evidence));
+            if c.status == rules::CaseStatus::Open && open.is_none() {
+                open = Some((c.id, evidence));
+            }
+        }
+        let new: Vec<(&Finding, i64)> = list.into_iter().filter(|(f, _)| known.insert(f.key.clone())).collect();
+        let Some(&(first, at)) = new.first() else { continue };
+        let findings: Vec<&Finding> = new.iter().map(|(f, _)| *f).collect();
+        match open {
+            Some((id, evidence)) => {
+                let merged = rules::with_findings(evidence, &findings);
+                if cases::set_evidence(txn, id, &merged.to_string()).await? {
+                    scanned.added_to.push(id);
+                }
+            }
+            None => {
+                let evidence = rules::with_findings(serde_json::json!({}), &findings);
+                let id =
+                    cases::open(txn, partner, kind, at, first.payment_id.as_deref(), &evidence.to_string()).await?;
+                scanned.opened.push(id);
+            }
+        }
+    }
     Ok(scanned)
 }

@@ -107,11 +107,11 @@ pub async fn unpaid_among<C: ConnectionTrait>(c: &C, partner_id: &str, ids: &[i6
     Ok(out)
 }
 
-/// Every case of a kind, open or decided, by partner (account id): what a scan compares its
-/// findings with.
-pub async fn cases_of_kind<C: ConnectionTrait>(c: &C, kind: CaseKind) -> Result<Vec<Case>, DbErr> {
-    let sql = format!("SELECT {COLS} FROM {FROM} WHERE f.kind = $1 ORDER BY f.id");
-    query_all(c, &sql, vec![kind.as_str().into()]).await?.iter().map(case_of).collect()
+/// Every case of a partner (account id) and kind, open or decided: what new findings are
+/// compared with.
+pub async fn cases_of<C: ConnectionTrait>(c: &C, partner_id: &str, kind: CaseKind) -> Result<Vec<Case>, DbErr> {
+    let sql = format!("SELECT {COLS} FROM {FROM} WHERE f.partner_id = $1 AND f.kind = $2 ORDER BY f.id");
+    query_all(c, &sql, vec![partner_id.into(), kind.as_str().into()]).await?.iter().map(case_of).collect()
 }
 
 /// Opens a case; its id.
@@ -120,13 +120,14 @@ pub async fn open<C: ConnectionTrait>(
     partner_id: &str,
     kind: CaseKind,
     at: i64,
+    payment_id: Option<&str>,
     evidence: &str,
 ) -> Result<i64, DbErr> {
     let r = query_one(
         c,
-        "INSERT INTO fraud_case (partner_id, kind, status, opened_at, evidence) VALUES ($1, $2, 'open', $3, $4) \
-         RETURNING id",
-        vec![partner_id.into(), kind.as_str().into(), at.into(), evidence.into()],
+        "INSERT INTO fraud_case (partner_id, kind, status, opened_at, payment_id, evidence) \
+         VALUES ($1, $2, 'open', $3, $4, $5) RETURNING id",
+        vec![partner_id.into(), kind.as_str().into(), at.into(), payment_id.into(), evidence.into()],
     )
     .await?
     .ok_or_else(|| DbErr::Custom("the new case has no id".into()))?;

@@ -1,7 +1,7 @@
 //! What an import batch reads and writes: every lookup for the whole batch at once through the
 //! indexes, and the statements that write what it judged, parents before children.
 use super::bulk::{insert_statements, select_in};
-use super::entity::{account, bonus, event, fraud_case, partner, payment, promo_code, refund};
+use super::entity::{account, bonus, event, partner, payment, promo_code, refund};
 use super::{ledger, stmt};
 use crate::domain::ledger::Posting;
 use crate::domain::rules::Identity;
@@ -146,7 +146,6 @@ pub struct Writes {
     pub changed_bonuses: Vec<bonus::Model>,
     pub ledger: Vec<Posting>,
     pub refunds: Vec<refund::ActiveModel>,
-    pub cases: Vec<fraud_case::ActiveModel>,
     pub events: Vec<event::ActiveModel>,
 }
 
@@ -197,7 +196,6 @@ fn statements(backend: DbBackend, w: Writes) -> Result<Vec<Statement>, DbErr> {
     }
     insert_statements(backend, w.ledger.iter().map(ledger::row).collect(), out)?;
     insert_statements(backend, w.refunds, out)?;
-    insert_statements(backend, w.cases, out)?;
     insert_statements(backend, w.events, out)?;
     Ok(std::mem::take(out))
 }

@@ -6,7 +6,7 @@ use crate::domain::identity::{normalize_email, normalize_iin, normalize_phone};
 use crate::domain::ledger::Posting;
 use crate::domain::rules::Identity;
 use crate::service::Result;
-use crate::store::entity::{account, bonus, event as event_row, fraud_case, partner, payment, promo_code, refund};
+use crate::store::entity::{account, bonus, event as event_row, partner, payment, promo_code, refund};
 use crate::store::import::{self as store, CodeRow, CodesBy, Writes};
 use sea_orm::DatabaseTransaction;
 // The batch's maps hash many short keys: foldhash, seeded per process, instead of SipHash.
@@ -71,7 +71,8 @@ pub(super) struct Batch {
     pub new_bonuses: Vec<String>,
     pub ledger: Vec<Posting>,
     pub refunds: Vec<refund::ActiveModel>,
-    pub cases: Vec<fraud_case::ActiveModel>,
+    /// Self-referral findings, each with its payment's instant (the case opens then).
+    pub findings: Vec<(crate::domain::signals::Finding, i64)>,
     pub next_bonus_id: i64,
 }
 
@@ -249,7 +250,6 @@ impl Batch {
             changed_bonuses,
             ledger: self.ledger,
             refunds: self.refunds,
-            cases: self.cases,
             events: self.new_events,
         }
     }

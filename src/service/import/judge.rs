@@ -8,10 +8,11 @@ use crate::domain::event::{Body, Contact, Event, LineError};
 use crate::domain::ledger::{Posting, Stamp};
 use crate::domain::partner::search_key;
 use crate::domain::rules::{self, CodeFacts, Identity, PaymentFacts, Reason};
+use crate::domain::signals::{self, PartnerRef};
 use crate::domain::terms::Package;
 use crate::service::{Ctx, Result, from_ms, ms};
 use crate::store::bonuses::to_domain;
-use crate::store::entity::{bonus, event as event_row, fraud_case, partner, payment, promo_code, refund};
+use crate::store::entity::{bonus, event as event_row, partner, payment, promo_code, refund};
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseTransaction, Set};
 
@@ -188,14 +189,15 @@ impl Judge<'_> {
                     if r == Reason::SelfReferral
                         && let Some(pid) = &partner_id
                     {
-                        case = Some(self_referral_case(pid, p, ms(ev.at), &shared));
+                        let partner = PartnerRef { account_id: pid.clone(), code: code_text.to_uppercase() };
+                        case = Some((signals::self_referral_payment(&partner, p.id, p.account_id, &shared), ms(ev.at)));
                     }
                 }
             }
         }
         // Every check has passed: from here on the line changes the batch.
         record_payment(b, ev, p, pkg, partner_id.clone(), reason, earlier);
-        b.cases.extend(case);
+        b.findings.extend(case);
         if let (Some(bt), Some(pid)) = (booked, partner_id) {
             let id = b.next_bonus_id;
             b.next_bonus_id += 1;
@@ -385,23 +387,6 @@ impl OwnedFacts<'_> {
             registered_at: self.registered_at,
             paid_at: self.at,
         }
-    }
-}
-
-fn self_referral_case(partner_id: &str, p: &Payment<'_>, at: i64, shared: &[&str]) -> fraud_case::ActiveModel {
-    fraud_case::ActiveModel {
-        partner_id: Set(partner_id.to_string()),
-        kind: Set("self_referral".into()),
-        status: Set("open".into()),
-        opened_at: Set(at),
-        payment_id: Set(Some(p.id.clone())),
-        evidence: Set(serde_json::json!({
-            "payment_id": p.id,
-            "account_id": p.account_id,
-            "shared": shared,
-        })
-        .to_string()),
-        ..Default::default()
     }
 }
 

@@ -99,7 +99,11 @@ impl<'a> Importer<'a> {
             }
         }
         drop(judging);
+        let findings = std::mem::take(&mut b.findings);
         store::write(&txn, b.into_writes()).instrument(tracing::debug_span!("import.write")).await?;
+        // Self-referrals open (or add to) their partner's case, as a scan's findings do.
+        let found: Vec<_> = findings.iter().map(|(f, at)| (f, *at)).collect();
+        super::fraud_scan::record(&txn, &found).await?;
         // The batch chose its bonuses' ids; a later path that lets the database choose must
         // not collide with them.
         bonuses::sync_id_sequence(&txn).await?;
