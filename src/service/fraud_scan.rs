@@ -31,7 +31,9 @@ pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
     let abuse = &ctx.terms.abuse;
     let mut out = signals::self_referral(&facts::clients_matching_partner(db).await?);
     out.extend(signals::shared_identity(&facts::shared_values(db).await?));
-    for (partner, registrations) in facts::registrations_over(db, abuse.burst_registrations).await? {
+    for (partner, registrations) in
+        facts::registrations_over(db, abuse.burst_registrations, i64::from(abuse.burst_window_minutes) * 60_000).await?
+    {
         out.extend(signals::registration_burst(&partner, &registrations, abuse));
     }
     for r in facts::refunds(db, abuse.refund_rate_min_clients).await? {

@@ -94,31 +94,39 @@ pub async fn clients_matching_partner<C: ConnectionTrait>(c: &C) -> Result<Vec<C
     Ok(out)
 }
 
-/// The registrations through each code that had more than `limit` in all (only those can hold a
-/// burst of more than `limit`), in time order, by partner.
+/// The registrations through each code that had more than `limit` within some `window_ms` (the
+/// database counts each registration's window; the domain then finds the burst), in time order,
+/// by partner.
 pub async fn registrations_over<C: ConnectionTrait>(
     c: &C,
     limit: u32,
+    window_ms: i64,
 ) -> Result<Vec<(PartnerRef, Vec<Registration>)>, DbErr> {
-    let sql = "SELECT cl.parent_id, pc.code, cl.id, cl.registered_at, \
-         (SELECT MIN(b.id) FROM payment y JOIN bonus b ON b.payment_id = y.id WHERE y.account_id = cl.id) \
-         FROM account cl JOIN promo_code pc ON pc.partner_id = cl.parent_id \
-         WHERE cl.registered_at IS NOT NULL AND cl.parent_id IN \
-         (SELECT parent_id FROM account WHERE parent_id IS NOT NULL AND registered_at IS NOT NULL \
-          GROUP BY parent_id HAVING COUNT(*) > $1) \
-         ORDER BY cl.parent_id, cl.registered_at, cl.id";
+    let busy = "SELECT DISTINCT w.parent_id FROM (SELECT parent_id, COUNT(*) OVER (PARTITION BY parent_id \
+         ORDER BY registered_at RANGE BETWEEN $1 PRECEDING AND CURRENT ROW) AS n FROM account \
+         WHERE parent_id IS NOT NULL AND registered_at IS NOT NULL) w WHERE w.n > $2 ORDER BY w.parent_id";
+    let partners: Vec<String> = query_all(c, busy, vec![(window_ms - 1).max(0).into(), i64::from(limit).into()])
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index(0))
+        .collect::<Result<_, _>>()?;
     let mut out: Vec<(PartnerRef, Vec<Registration>)> = Vec::new();
-    for r in query_all(c, sql, vec![i64::from(limit).into()]).await? {
-        let partner = PartnerRef { account_id: r.try_get_by_index(0)?, code: r.try_get_by_index(1)? };
-        let reg = Registration {
-            client_id: r.try_get_by_index(2)?,
-            at: r.try_get_by_index(3)?,
-            bonus_id: r.try_get_by_index(4)?,
-        };
-        match out.last_mut() {
-            Some((p, regs)) if *p == partner => regs.push(reg),
-            _ => out.push((partner, vec![reg])),
+    for partner in partners {
+        let sql = "SELECT pc.code, cl.id, cl.registered_at, \
+             (SELECT MIN(b.id) FROM payment y JOIN bonus b ON b.payment_id = y.id WHERE y.account_id = cl.id) \
+             FROM account cl JOIN promo_code pc ON pc.partner_id = cl.parent_id \
+             WHERE cl.parent_id = $1 AND cl.registered_at IS NOT NULL ORDER BY cl.registered_at, cl.id";
+        let mut regs = Vec::new();
+        let mut code = String::new();
+        for r in query_all(c, sql, vec![partner.clone().into()]).await? {
+            code = r.try_get_by_index(0)?;
+            regs.push(Registration {
+                client_id: r.try_get_by_index(1)?,
+                at: r.try_get_by_index(2)?,
+                bonus_id: r.try_get_by_index(3)?,
+            });
         }
+        out.push((PartnerRef { account_id: partner, code }, regs));
     }
     Ok(out)
 }
