@@ -1003,6 +1003,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "each_signal_opens_its_case_and_not_below_its_threshold",
         fraud::each_signal_opens_its_case_and_not_below_its_threshold,
     ),
+    ("the_tree_goes_down_and_stops_where_the_data_loops", fraud::the_tree_goes_down_and_stops_where_the_data_loops),
 ];
 
 fn main() {

@@ -135,6 +135,15 @@ pub enum PartnerCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Who brought whom, from this partner down
+    Tree {
+        code: String,
+        /// Levels below the partner (default 64)
+        #[arg(long)]
+        depth: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

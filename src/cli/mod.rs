@@ -357,6 +357,18 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
             println!("Code {} deactivated.", code.trim().to_uppercase());
             Ok(0)
         }
+        PartnerCmd::Tree { code, depth, json } => {
+            let root = service::tree::tree(ctx, &code, depth.unwrap_or(service::tree::DEFAULT_DEPTH)).await?;
+            if json {
+                match serde_json::to_value(&root) {
+                    Ok(v) => print_json(&v),
+                    Err(e) => eprintln!("cannot write the tree as JSON: {e}"),
+                }
+            } else {
+                print_tree(lang, &root);
+            }
+            Ok(0)
+        }
         PartnerCmd::Exclude { code, reason } => {
             let (n, total) = partners::exclude(ctx, &code, &reason).await?;
             println!(
@@ -366,6 +378,34 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
             );
             Ok(0)
         }
+    }
+}
+
+/// A tree as indented lines: each node's account (and code), what it paid, what it earned its
+/// parent, how many it brought, and its marks in words.
+fn print_tree(lang: Lang, n: &crate::domain::tree::Node) {
+    let indent = "  ".repeat(n.depth as usize);
+    let name = match &n.code {
+        Some(code) => format!("{code} ({}, partner)", n.account_id),
+        None => format!("{} (client)", n.account_id),
+    };
+    let mut facts = Vec::new();
+    if !n.purchases.is_zero() {
+        facts.push(format!("paid {}", n.purchases.display(lang)));
+    }
+    if !n.bonus.is_zero() {
+        facts.push(format!("earned its parent {}", n.bonus.display(lang)));
+    }
+    if n.brought > 0 {
+        let shown =
+            if n.children.len() as i64 == n.brought { String::new() } else { format!(", {} shown", n.children.len()) };
+        facts.push(format!("brought {}{shown}", n.brought));
+    }
+    facts.extend(n.marks.iter().map(|m| m.to_string()));
+    let tail = if facts.is_empty() { String::new() } else { format!(" · {}", facts.join(" · ")) };
+    println!("{indent}{name}{tail}");
+    for c in &n.children {
+        print_tree(lang, c);
     }
 }
 

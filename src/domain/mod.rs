@@ -13,6 +13,7 @@ pub mod payout;
 pub mod rules;
 pub mod signals;
 pub mod terms;
+pub mod tree;
 
 pub use money::{Lang, Money};
 pub use terms::Terms;

@@ -13,6 +13,7 @@ pub mod partners;
 pub mod payments;
 pub mod payout_views;
 pub mod payouts;
+pub mod tree;
 
 use crate::domain::Terms;
 use crate::store::Store;

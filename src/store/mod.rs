@@ -16,6 +16,7 @@ pub mod payout_lines;
 pub mod payouts;
 pub mod program;
 pub mod signals;
+pub mod tree;
 
 use chrono::{DateTime, TimeZone, Utc};
 use migration::{Migrator, MigratorTrait};

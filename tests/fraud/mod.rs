@@ -2,7 +2,9 @@
 //! by one (the bonus stays frozen while one is open), a decision taken once only, the bonuses a
 //! case names voided, a code deactivated, a partner excluded out of a draft payout run.
 mod scan;
+mod tree;
 pub use scan::each_signal_opens_its_case_and_not_below_its_threshold;
+pub use tree::the_tree_goes_down_and_stops_where_the_data_loops;
 
 use super::{R, client, example_one, import, pay};
 use crate::common::TestDb;
