@@ -39,12 +39,23 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                     Err(e) => eprintln!("cannot write the cases as JSON: {e}"),
                 }
             } else {
-                println!("{:>5} {:<14} {:<18} {:<11} {:<25} Evidence", "Case", "Partner", "Kind", "Status", "Opened");
+                // A line per case, then its evidence in words, a line per finding.
+                println!("{:>5} {:<14} {:<18} {:<11} Opened", "Case", "Partner", "Kind", "Status");
                 for c in &cases {
-                    println!(
-                        "{:>5} {:<14} {:<18} {:<11} {:<25} {}",
-                        c.id, c.partner, c.kind, c.status, c.opened_at, c.evidence
-                    );
+                    println!("{:>5} {:<14} {:<18} {:<11} {}", c.id, c.partner, c.kind, c.status, c.opened_at);
+                    let said: Vec<&str> = c.evidence["findings"]
+                        .as_array()
+                        .map(|f| f.iter().filter_map(|x| x["explanation"].as_str()).collect())
+                        .unwrap_or_default();
+                    if said.is_empty() {
+                        println!("      {}", c.evidence);
+                    }
+                    for s in said {
+                        println!("      {s}");
+                    }
+                    if let (Some(by), Some(at)) = (&c.decided_by, &c.decided_at) {
+                        println!("      decided by {by} at {at}: {}", c.reason.as_deref().unwrap_or(""));
+                    }
                 }
             }
         }
