@@ -274,10 +274,14 @@ pub struct EarningPayment {
     pub bonus_id: i64,
 }
 
+/// What a payment with a code pays: the list price less the client discount.
+pub fn promo_price(list_price: Money, client_discount: Decimal) -> Option<Money> {
+    Some(list_price - list_price.apply_rate(client_discount)?)
+}
+
 /// The paid amount is not the list price less the client discount.
 pub fn price_mismatch(p: &EarningPayment, client_discount: Decimal) -> Option<Finding> {
-    let discount = p.list_price.apply_rate(client_discount)?;
-    let expected = p.list_price - discount;
+    let expected = promo_price(p.list_price, client_discount)?;
     if p.paid == expected {
         return None;
     }

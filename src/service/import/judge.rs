@@ -201,6 +201,21 @@ impl Judge<'_> {
         if let (Some(bt), Some(pid)) = (booked, partner_id) {
             let id = b.next_bonus_id;
             b.next_bonus_id += 1;
+            // A price that is not the list price less the client discount: judged here as the
+            // scan judges it, so the case opens with the payment.
+            if signals::promo_price(p.list_price, terms.client_discount) != Some(p.paid) {
+                let earning = signals::EarningPayment {
+                    partner: PartnerRef {
+                        account_id: pid.clone(),
+                        code: p.promo_code.map(|c| c.to_uppercase()).unwrap_or_default(),
+                    },
+                    payment_id: p.id.to_string(),
+                    list_price: p.list_price,
+                    paid: p.paid,
+                    bonus_id: id,
+                };
+                b.findings.extend(signals::price_mismatch(&earning, terms.client_discount).map(|f| (f, ms(ev.at))));
+            }
             b.ledger.push(Posting::accrual(&pid, id, bt.amount, self.stamp(ev.at), p.id));
             b.bonuses.insert(
                 p.id.clone(),
