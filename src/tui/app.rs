@@ -348,13 +348,15 @@ mod tests {
         assert_eq!(app.screen, Screen::Bonuses);
         assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadRuns { .. }]));
         assert_eq!(app.screen, Screen::Payouts);
+        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadCases { .. }]));
+        assert_eq!(app.screen, Screen::Abuse);
         assert!(matches!(
             app.update(Action::NextScreen).as_slice(),
             [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]
         ));
         assert_eq!(app.screen, Screen::Dashboard);
         app.update(Action::PrevScreen);
-        assert_eq!(app.screen, Screen::Payouts);
+        assert_eq!(app.screen, Screen::Abuse);
     }
 
     #[test]

@@ -1,0 +1,1 @@
+//! The abuse-review screen.
