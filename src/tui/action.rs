@@ -29,8 +29,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] =
-        [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse];
+    pub const ALL: [Screen; 5] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse];
 
     /// Its name on the tab bar and in the help's title.
     pub fn title(self) -> K {

@@ -334,7 +334,9 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 let read = service::fraud::list(&ctx, which).await;
                 Action::CasesLoaded(req, read.map(|cases| Box::new(action::CaseQueue { at, cases })).map_err(text))
             }
-            Effect::LoadCase { req, id } => Action::CaseLoaded(req, case_read(&ctx, id).await.map(Box::new).map_err(text)),
+            Effect::LoadCase { req, id } => {
+                Action::CaseLoaded(req, case_read(&ctx, id).await.map(Box::new).map_err(text))
+            }
             Effect::DecideCase { req, id, decision, reason } => {
                 let r = service::fraud::decide(&ctx, id, decision, &reason).await;
                 if let Ok(d) = &r {

@@ -69,35 +69,44 @@ fn bonuses_word(lang: Lang, n: usize) -> &'static str {
     }
 }
 
-/// `abuse case 7 (self-referral) on ASEL25`
-fn case_named(lang: Lang, case: i64, kind: &str, code: &str) -> (String, String) {
-    let k = case_kind(lang, kind);
-    (format!("abuse case {case} ({k}) on {code}"), format!("дело {case} ({k}) по {code}"))
-}
-
 /// What a decision's dialog asks: the case, the partner, and what will happen. `named`: the
 /// bonuses the case's evidence names.
 pub fn decide_question(lang: Lang, decision: Decision, case: i64, kind: &str, code: &str, named: usize) -> String {
-    let (en, ru) = case_named(lang, case, kind, code);
-    let (b_en, b_ru) = (bonuses_word(Lang::En, named), bonuses_word(Lang::Ru, named));
+    let k = case_kind(lang, kind);
+    let en = format!("abuse case {case} ({k}) on {code}");
+    let b_en = bonuses_word(Lang::En, named);
+    // After «из» a count takes the genitive: из 1 бонуса, из 2 бонусов.
+    let b_ru = if named % 10 == 1 && named % 100 != 11 { "бонуса" } else { "бонусов" };
     pick(
         lang,
         match decision {
             Decision::Dismiss => (
                 format!("Dismiss {en} as no abuse? Its partner's bonuses are no longer frozen by it."),
-                format!("Закрыть {ru} без нарушения? Бонусы партнёра больше не заморожены этим делом."),
+                format!(
+                    "Закрыть дело {case} ({k}) по {code} без нарушения? Бонусы партнёра больше не заморожены этим делом."
+                ),
             ),
             Decision::Void => (
                 format!("Void {en}: the unpaid ones of the {named} {b_en} it names? Paid ones are left to clawback."),
-                format!("Аннулировать по {ru} неоплаченные из {named} {b_ru} в деле? Выплаченные — по правилам возврата."),
+                format!(
+                    "Аннулировать неоплаченные из {named} {b_ru} в деле {case} ({k}) по {code}? Выплаченные — по правилам возврата."
+                ),
             ),
             Decision::Deactivate => (
-                format!("Deactivate code {code} on {en}: it stops earning, and the unpaid ones of the {named} {b_en} it names are voided?"),
-                format!("Отключить код {code} по {ru}: он перестанет приносить бонусы, неоплаченные из {named} {b_ru} в деле аннулируются?"),
+                format!(
+                    "Deactivate code {code} on {en}: it stops earning, and the unpaid ones of the {named} {b_en} it names are voided?"
+                ),
+                format!(
+                    "Отключить код {code} по делу {case} ({k}): код перестанет приносить бонусы, неоплаченные из {named} {b_ru} в деле аннулируются?"
+                ),
             ),
             Decision::Exclude => (
-                format!("Exclude {code} from the program on {en}: code deactivated, every unpaid bonus voided, out of draft payout runs?"),
-                format!("Исключить {code} из программы по {ru}: код отключается, все неоплаченные бонусы аннулируются, партнёр выходит из черновиков выплат?"),
+                format!(
+                    "Exclude {code} from the program on {en}: code deactivated, every unpaid bonus voided, out of draft payout runs?"
+                ),
+                format!(
+                    "Исключить {code} из программы по делу {case} ({k}): код отключается, все неоплаченные бонусы аннулируются, партнёр выходит из черновиков выплат?"
+                ),
             ),
         },
     )
@@ -113,7 +122,10 @@ pub fn deciding(lang: Lang, case: i64) -> String {
 pub fn decided(lang: Lang, d: &Decided) -> String {
     let status = case_status(lang, d.status);
     let (case, code) = (d.case, &d.partner);
-    let mut parts = vec![pick(lang, (format!("Abuse case {case} on {code}: {status}"), format!("Дело {case} по {code}: {status}")))];
+    let mut parts = vec![pick(
+        lang,
+        (format!("Abuse case {case} on {code}: {status}"), format!("Дело {case} по {code}: {status}")),
+    )];
     let n = d.voided.len();
     if n > 0 {
         let (total, w) = (d.voided_total.display(lang), bonuses_word(lang, n));
@@ -125,12 +137,16 @@ pub fn decided(lang: Lang, d: &Decided) -> String {
         parts.push(pick(lang, (format!("code {code} deactivated"), format!("код {code} отключён"))));
     }
     if d.excluded {
-        parts.push(pick(lang, (format!("{code} excluded, code deactivated"), format!("{code} исключён, код отключён"))));
+        parts
+            .push(pick(lang, (format!("{code} excluded, code deactivated"), format!("{code} исключён, код отключён"))));
     }
     if !d.draft_runs.is_empty() {
         let runs: Vec<String> = d.draft_runs.iter().map(|(r, b, a)| run_again(lang, *r, *b, *a)).collect();
         let runs = runs.join(", ");
-        parts.push(pick(lang, (format!("draft runs written again: {runs}"), format!("черновики выплат пересчитаны: {runs}"))));
+        parts.push(pick(
+            lang,
+            (format!("draft runs written again: {runs}"), format!("черновики выплат пересчитаны: {runs}")),
+        ));
     }
     parts.join("; ")
 }

@@ -139,7 +139,10 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("j k ↓ ↑", pick("move over the cases", "перемещение по делам")),
             (
                 "f",
-                pick("cases: open (most serious first) → decided → all", "дела: открытые (серьёзные первыми) → решённые → все"),
+                pick(
+                    "cases: open (most serious first) → decided → all",
+                    "дела: открытые (серьёзные первыми) → решённые → все",
+                ),
             ),
             ("Enter", pick("open the case: findings, partner, balance", "открыть дело: признаки, партнёр, баланс")),
             ("d", pick("dismiss: no abuse, the bonuses unfrozen", "закрыть без нарушения: бонусы разморожены")),
@@ -152,7 +155,10 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
         HelpFor::AbuseCase => vec![
             ("j k ↓ ↑", pick("scroll", "прокрутка")),
             ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
-            ("d v x X", pick("dismiss / void / deactivate / exclude", "закрыть / аннулировать / отключить / исключить")),
+            (
+                "d v x X",
+                pick("dismiss / void / deactivate / exclude", "закрыть / аннулировать / отключить / исключить"),
+            ),
             ("r", pick("reload", "обновить")),
             ("y", pick("copy the partner's code", "копировать код партнёра")),
             ("Esc q", pick("back to the queue", "назад к очереди")),

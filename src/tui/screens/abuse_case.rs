@@ -104,7 +104,9 @@ impl CaseDetail {
         let c = &r.case;
         let width = width as usize;
         let field = |k: K, v: String| -> Vec<Line<'static>> {
-            let label = format!("{:<16}", t(lang, k));
+            // Padded with no-break spaces, which the wrapping keeps: the values stand in a column.
+            let label = t(lang, k);
+            let label = format!("{label}{}", "\u{a0}".repeat(16usize.saturating_sub(label.chars().count())));
             wrap(&format!("{label}{v}"), width).into_iter().map(Line::raw).collect()
         };
         let mut out = Vec::new();
@@ -134,7 +136,7 @@ impl CaseDetail {
             .iter()
             .map(|(k, m)| format!("{} {}", t(lang, *k), m.display_bare(lang)).replace(' ', "\u{a0}"))
             .collect();
-        let head = format!("{}, {}: ", t(lang, K::Balance), t(lang, K::Currency)).replace(' ', "\u{a0}");
+        let head = format!("{}, {}:", t(lang, K::Balance), t(lang, K::Currency)).replace(' ', "\u{a0}");
         out.push(Line::raw(""));
         out.extend(wrap(&format!("{head} {}", figures.join(" · ")), width).into_iter().map(Line::raw));
         let found = findings(c);
