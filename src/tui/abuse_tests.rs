@@ -152,6 +152,15 @@ fn snapshots_of_the_queue_a_case_and_a_decision() {
 }
 
 #[test]
+fn enter_on_the_dashboard_opens_the_queue() {
+    let mut app = sized(Lang::En, 80, 24);
+    app.start();
+    let fx = app.update(Action::Enter);
+    assert_eq!(app.screen, Screen::Abuse);
+    assert!(matches!(fx.as_slice(), [Effect::LoadCases { which: Which::Open, .. }]), "{fx:?}");
+}
+
+#[test]
 fn the_queue_puts_the_most_serious_open_cases_first_then_the_oldest() {
     let app = queue_app(Lang::En, 80, 24);
     assert_eq!(ids(&app), [5, 6, 4, 3]);

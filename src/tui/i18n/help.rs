@@ -38,6 +38,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
+            ("Enter", pick("review the open abuse cases (screen 5)", "разбор открытых дел о нарушениях (экран 5)")),
             ("c", pick("chart: revenue / bonuses booked", "график: выручка / начисленные бонусы")),
             ("r", pick("reload the figures", "обновить цифры")),
         ],
