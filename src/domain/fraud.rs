@@ -37,6 +37,20 @@ impl CaseKind {
     pub fn parse(s: &str) -> Option<CaseKind> {
         CaseKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// Where an open case of this kind stands in the review queue, most serious first (0): a
+    /// ring and a shared identity move money between people who are one, a self-referral pays
+    /// a partner for himself; the others are signs that need a look at the numbers.
+    pub fn severity(self) -> u8 {
+        match self {
+            CaseKind::ReferralRing => 0,
+            CaseKind::SharedIdentity => 1,
+            CaseKind::SelfReferral => 2,
+            CaseKind::PriceMismatch => 3,
+            CaseKind::RegistrationBurst => 4,
+            CaseKind::RefundRate => 5,
+        }
+    }
 }
 
 /// Where a case stands: open, or the decision that ended it.
@@ -206,6 +220,24 @@ mod tests {
         }
         assert_eq!(CaseKind::parse("spam"), None);
         assert_eq!(CaseStatus::parse("closed"), None);
+    }
+
+    #[test]
+    fn the_queue_puts_a_ring_first_and_a_refund_rate_last() {
+        let mut kinds = CaseKind::ALL.to_vec();
+        kinds.sort_by_key(|k| k.severity());
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "referral_ring",
+                "shared_identity",
+                "self_referral",
+                "price_mismatch",
+                "registration_burst",
+                "refund_rate"
+            ]
+        );
     }
 
     #[test]

@@ -4,14 +4,17 @@
 use super::i18n::K;
 use crate::domain::Money;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::fraud::Decision;
 use crate::domain::partner::Status;
 use crate::domain::payout::LineStatus;
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::export::ExportOf;
-use crate::service::partners::{DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
+use crate::service::fraud::{CaseView, Decided};
+use crate::service::partners::{Balance, DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use crate::service::payout_views::{NextRun, RunHead};
 use crate::service::payouts::{LineView, MonthRun, RunView, Written};
+use crate::store::fraud::Which;
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
 
@@ -22,10 +25,11 @@ pub enum Screen {
     Partners,
     Bonuses,
     Payouts,
+    Abuse,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts];
+    pub const ALL: [Screen; 5] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse];
 
     /// Its name on the tab bar and in the help's title.
     pub fn title(self) -> K {
@@ -34,6 +38,7 @@ impl Screen {
             Screen::Partners => K::TabPartners,
             Screen::Bonuses => K::TabBonuses,
             Screen::Payouts => K::TabPayouts,
+            Screen::Abuse => K::TabAbuse,
         }
     }
 
@@ -109,6 +114,12 @@ pub enum Action {
     Prepare,
     /// C: complete the exported payout run (its lines paid, those marked failed not).
     Complete,
+    /// d: dismiss the abuse case (no abuse).
+    Dismiss,
+    /// x: the abuse case's bonuses voided and the partner's code deactivated.
+    Deactivate,
+    /// X: the partner excluded on the abuse case.
+    Exclude,
     Yes,
     No,
     /// A key typed into the focused text field.
@@ -149,6 +160,12 @@ pub enum Action {
     PayoutWorking(u64, u64),
     /// A payout step done, or why not.
     PayoutStepped(u64, Result<StepDone, String>),
+    /// The abuse cases of the queue's filter, with the instant they were read at.
+    CasesLoaded(u64, Result<Box<CaseQueue>, String>),
+    /// One abuse case with its partner's standing and balance.
+    CaseLoaded(u64, Result<Box<CaseRead>, String>),
+    /// A decision on an abuse case done, or why not (the service's sentence).
+    CaseDecided(u64, Result<Box<Decided>, String>),
     /// The export's file name and rows, or why there is none (one sentence).
     Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
@@ -180,6 +197,7 @@ impl Action {
             | Action::Previewed(..)
             | Action::Approved(..)
             | Action::Voided(..) => Some(Screen::Bonuses),
+            Action::CasesLoaded(..) | Action::CaseLoaded(..) | Action::CaseDecided(..) => Some(Screen::Abuse),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
@@ -229,6 +247,8 @@ pub enum Ask {
     Void(Vec<i64>),
     /// A step of a payout run.
     Payout(RunStep),
+    /// A decision on an abuse case, for the reason typed.
+    Decide { case: i64, decision: Decision },
 }
 
 impl Ask {
@@ -236,6 +256,7 @@ impl Ask {
         match self {
             Ask::Approve(_) | Ask::Void(_) => Screen::Bonuses,
             Ask::Payout(_) => Screen::Payouts,
+            Ask::Decide { .. } => Screen::Abuse,
         }
     }
 }
@@ -259,6 +280,23 @@ pub enum RunStep {
         failed: Vec<String>,
     },
     Discard(i64),
+}
+
+/// The abuse cases as read, and when: a case's age is counted to that instant.
+#[derive(Clone, Debug)]
+pub struct CaseQueue {
+    pub at: DateTime<Utc>,
+    pub cases: Vec<CaseView>,
+}
+
+/// An abuse case with what its detail shows of its partner.
+#[derive(Clone, Debug)]
+pub struct CaseRead {
+    /// When it was read: the case's age is counted to it.
+    pub at: DateTime<Utc>,
+    pub case: CaseView,
+    pub status: Status,
+    pub balance: Balance,
 }
 
 /// What a payout step did.
@@ -360,6 +398,22 @@ pub enum Effect {
     PayoutStep {
         req: u64,
         step: RunStep,
+    },
+    /// The abuse cases: open, decided or all.
+    LoadCases {
+        req: u64,
+        which: Which,
+    },
+    /// One abuse case and its partner's standing and balance.
+    LoadCase {
+        req: u64,
+        id: i64,
+    },
+    DecideCase {
+        req: u64,
+        id: i64,
+        decision: Decision,
+        reason: String,
     },
     /// Writes a list to a CSV file in the directory refdesk was started from.
     Export(ExportOf),

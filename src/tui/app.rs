@@ -135,11 +135,15 @@ impl App {
             Cx::new(view, self.height, &mut self.next_req, &mut self.message, &mut self.dialog, &mut self.redraw);
         cx.width = self.width;
         cx.operator.clone_from(&self.operator);
-        let out = f(self.screens.get_mut(screen), &mut cx);
+        let mut out = f(self.screens.get_mut(screen), &mut cx);
+        let goto = cx.goto.take();
         if cx.has_written() {
             for s in Screen::ALL {
                 self.screens.get_mut(s).ledger_changed();
             }
+        }
+        if let Some(to) = goto {
+            out.extend(self.switch(to));
         }
         out
     }
@@ -348,13 +352,15 @@ mod tests {
         assert_eq!(app.screen, Screen::Bonuses);
         assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadRuns { .. }]));
         assert_eq!(app.screen, Screen::Payouts);
+        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadCases { .. }]));
+        assert_eq!(app.screen, Screen::Abuse);
         assert!(matches!(
             app.update(Action::NextScreen).as_slice(),
             [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]
         ));
         assert_eq!(app.screen, Screen::Dashboard);
         app.update(Action::PrevScreen);
-        assert_eq!(app.screen, Screen::Payouts);
+        assert_eq!(app.screen, Screen::Abuse);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What a screen is to the console ([`Component`]) and what it may use of the console around it
 //! while it handles an action ([`Cx`]): request ids, the message line, the shared dialogs, the
 //! terminal's height. A screen sees no more of the `App` than this.
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, Screen};
 use super::dialog::Dialog;
 use super::i18n::{self, HelpFor, K, t};
 use super::widgets::View;
@@ -88,6 +88,8 @@ pub struct Cx<'a> {
     pub width: u16,
     /// Who is at the keyboard (a run's preparer may not approve it).
     pub operator: String,
+    /// The screen to show next, when a key on this one leads to another (the dashboard's Enter).
+    pub goto: Option<Screen>,
     next_req: &'a mut u64,
     message: &'a mut Option<Message>,
     dialog: &'a mut Option<Dialog>,
@@ -104,7 +106,18 @@ impl<'a> Cx<'a> {
         dialog: &'a mut Option<Dialog>,
         redraw: &'a mut bool,
     ) -> Cx<'a> {
-        Cx { view, height, width: 80, operator: String::new(), next_req, message, dialog, redraw, wrote: false }
+        Cx {
+            view,
+            height,
+            width: 80,
+            operator: String::new(),
+            goto: None,
+            next_req,
+            message,
+            dialog,
+            redraw,
+            wrote: false,
+        }
     }
 
     /// A new request id: an answer is taken only with the id its screen last asked with.

@@ -35,6 +35,16 @@ pub struct Reason {
     /// The reason taken: the dialog now asks for `y`, with these keys.
     pub given: Option<String>,
     pub confirm_keys: K,
+    /// The field's label, and what says a reason does not say enough.
+    pub label: K,
+    pub short: K,
+    /// Whether a reason says enough (a void's: 10 characters; a case decision's: anything).
+    pub enough: fn(&str) -> bool,
+}
+
+/// A case decision's reason: anything but blanks (the service records it as typed).
+fn not_blank(reason: &str) -> bool {
+    !reason.trim().is_empty()
 }
 
 /// What a key did to the dialog.
@@ -59,8 +69,30 @@ impl Dialog {
     /// A reason typed (Enter takes it when it says enough, Esc cancels), then a strict yes/no
     /// with `confirm_keys`.
     pub fn with_reason(title: K, question: String, keys: K, confirm_keys: K, ask: Ask) -> Dialog {
-        let reason = Reason { input: Input::default(), refused: false, given: None, confirm_keys };
+        let reason = Reason {
+            input: Input::default(),
+            refused: false,
+            given: None,
+            confirm_keys,
+            label: K::ReasonLabel,
+            short: K::ReasonTooShort,
+            enough: void_reason_enough,
+        };
         Dialog { title, question, keys, strict: true, reason: Some(reason), ask }
+    }
+
+    /// A reason of any length, refused only when blank (a case decision's).
+    pub fn any_reason(mut self) -> Dialog {
+        if let Some(r) = self.reason.as_mut() {
+            (r.label, r.short, r.enough) = (K::DecisionReasonLabel, K::ReasonEmpty, not_blank);
+        }
+        self
+    }
+
+    /// Enter confirms too once the reason is taken: work that moves no money.
+    pub fn lenient(mut self) -> Dialog {
+        self.strict = false;
+        self
     }
 
     /// Whether a text field has the keys (the reason is being typed).
@@ -86,9 +118,9 @@ impl Dialog {
                 Answer::Open
             }
             (Some(r), Action::Submit) if r.given.is_none() => {
-                if !void_reason_enough(r.input.value()) {
+                if !(r.enough)(r.input.value()) {
                     r.refused = true;
-                    return Answer::Refused(K::ReasonTooShort);
+                    return Answer::Refused(r.short);
                 }
                 r.given = Some(r.input.value().trim().to_string());
                 Answer::Open
@@ -138,10 +170,10 @@ impl Dialog {
         .areas(inner);
         let inner_w = inner.width as usize;
         frame.render_widget(Paragraph::new(question.into_iter().map(|l| Line::styled(l, bold)).collect::<Vec<_>>()), q);
-        frame.render_widget(Line::raw(t(lang, K::ReasonLabel)), label);
+        frame.render_widget(Line::raw(t(lang, reason.label)), label);
         input_field(frame, field, &reason.input, reason.given.is_none());
         if reason.refused {
-            frame.render_widget(Line::styled(fit(t(lang, K::ReasonTooShort), inner_w), theme.error()), err);
+            frame.render_widget(Line::styled(fit(t(lang, reason.short), inner_w), theme.error()), err);
         }
         let k = if reason.given.is_some() { reason.confirm_keys } else { self.keys };
         frame.render_widget(Line::styled(t(lang, k), theme.key()).centered(), keys);

@@ -6,7 +6,7 @@ use super::action::Action;
 use std::path::Path;
 
 /// Every action a key can be bound to: its name in the file, its default key, the action.
-pub const NAMES: [(&str, char, Action); 21] = [
+pub const NAMES: [(&str, char, Action); 24] = [
     ("quit", 'q', Action::QuitOrBack),
     ("help", '?', Action::Help),
     ("palette", ':', Action::Palette),
@@ -24,6 +24,9 @@ pub const NAMES: [(&str, char, Action); 21] = [
     ("void", 'v', Action::Void),
     ("prepare", 'p', Action::Prepare),
     ("complete", 'C', Action::Complete),
+    ("dismiss", 'd', Action::Dismiss),
+    ("deactivate", 'x', Action::Deactivate),
+    ("exclude", 'X', Action::Exclude),
     ("down", 'j', Action::Down),
     ("up", 'k', Action::Up),
     ("first", 'g', Action::Home),

@@ -21,6 +21,8 @@ mod search;
 mod widgets;
 
 #[cfg(test)]
+mod abuse_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod payouts_tests;
@@ -327,6 +329,21 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 };
                 Action::PayoutStepped(req, res.map_err(text))
             }
+            Effect::LoadCases { req, which } => {
+                let at = ctx.now();
+                let read = service::fraud::list(&ctx, which).await;
+                Action::CasesLoaded(req, read.map(|cases| Box::new(action::CaseQueue { at, cases })).map_err(text))
+            }
+            Effect::LoadCase { req, id } => {
+                Action::CaseLoaded(req, case_read(&ctx, id).await.map(Box::new).map_err(text))
+            }
+            Effect::DecideCase { req, id, decision, reason } => {
+                let r = service::fraud::decide(&ctx, id, decision, &reason).await;
+                if let Ok(d) = &r {
+                    tracing::info!(operator = %ctx.operator, case = id, status = d.status, "abuse case decided");
+                }
+                Action::CaseDecided(req, r.map(Box::new).map_err(text))
+            }
             Effect::Export(of) => Action::Exported(export(&ctx, lang, &of).await),
             // Written by `run_effects`, never sent here.
             Effect::Copy(_) => return,
@@ -340,6 +357,16 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
         };
         let _ = tx.send(action);
     });
+}
+
+/// An abuse case with its partner's standing and balance (not the whole partner detail: its
+/// ledger and clients pages are not shown here).
+async fn case_read(ctx: &Ctx, id: i64) -> service::Result<action::CaseRead> {
+    let case = service::fraud::show(ctx, id).await?;
+    let (partner, code) = service::partners::find(ctx, &case.partner).await?;
+    let status = service::partners::Status::of(&partner.status, code.active);
+    let balance = service::partners::balance(ctx, &partner.account_id).await?;
+    Ok(action::CaseRead { at: ctx.now(), case, status, balance })
 }
 
 /// A payout step as the CLI takes it; bank files go to the directory refdesk was started from.

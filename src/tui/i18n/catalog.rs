@@ -229,6 +229,30 @@ pub enum K {
     HintPayoutRun,
     PalPrepare,
     PalComplete,
+    // Abuse review
+    TabAbuse,
+    CaseKind,
+    DaysOpen,
+    Findings,
+    Opened,
+    NamedBonuses,
+    DecidedBy,
+    NoFindings,
+    NoCaseHighlighted,
+    DecideTitle,
+    DecideKeys,
+    DismissKeys,
+    VoidCaseKeys,
+    DeactivateKeys,
+    ExcludeKeys,
+    DecisionReasonLabel,
+    ReasonEmpty,
+    HintAbuse,
+    HintAbuseCase,
+    PalDismiss,
+    PalVoidCase,
+    PalDeactivate,
+    PalExclude,
 }
 
 /// The fixed string for `k` in `lang`.
@@ -421,8 +445,8 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::HelpTitle => ("Keys", "Клавиши"),
         K::HelpClose => ("Esc, ? or q closes this help", "Esc, ? или q закрывают справку"),
         K::HintDashboard => (
-            "1-4 screens · c chart · r reload · ? help · q quit",
-            "1-4 экраны · c график · r обновить · ? справка · q выход",
+            "1-5 screens · c chart · r reload · ? help · q quit",
+            "1-5 экраны · c график · r обновить · ? справка · q выход",
         ),
         K::HintPartners => (
             "/ search · s/S sort · f status · Enter open · ? help · q quit",
@@ -497,5 +521,34 @@ fn text(k: K) -> (&'static str, &'static str) {
             ("Payouts: prepare the highlighted month's run", "Выплаты: подготовить выплату за выделенный месяц")
         }
         K::PalComplete => ("Payouts: complete the exported run", "Выплаты: завершить выгруженную выплату"),
+        K::TabAbuse => ("Abuse", "Нарушения"),
+        K::CaseKind => ("Kind", "Вид"),
+        K::DaysOpen => ("Days", "Дней"),
+        K::Findings => ("Findings", "Признаки"),
+        K::Opened => ("Opened", "Открыто"),
+        K::NamedBonuses => ("Bonuses named", "Бонусов в деле"),
+        K::DecidedBy => ("Decided", "Решение"),
+        K::NoFindings => ("No findings recorded", "Признаки не записаны"),
+        K::NoCaseHighlighted => ("No case is highlighted", "Дело не выделено"),
+        K::DecideTitle => ("Abuse decision", "Решение по делу"),
+        K::DecideKeys => ("Enter — next    Esc — cancel", "Enter — далее    Esc — отмена"),
+        K::DismissKeys => ("y / Enter — dismiss    n / Esc — cancel", "y / Enter — закрыть    n / Esc — отмена"),
+        K::VoidCaseKeys => ("y — void    Enter / Esc — cancel", "y — аннулировать    Enter / Esc — отмена"),
+        K::DeactivateKeys => ("y — deactivate    Enter / Esc — cancel", "y — отключить    Enter / Esc — отмена"),
+        K::ExcludeKeys => ("y — exclude    Enter / Esc — cancel", "y — исключить    Enter / Esc — отмена"),
+        K::DecisionReasonLabel => ("Reason:", "Причина:"),
+        K::ReasonEmpty => ("Say why: the reason cannot be empty", "Укажите причину: она не может быть пустой"),
+        K::HintAbuse => (
+            "Enter open · d dismiss · v void · x deactivate · X exclude · f filter · ? help",
+            "Enter открыть · d закрыть · v аннул. · x отключить · X исключить · f фильтр",
+        ),
+        K::HintAbuseCase => (
+            "j/k scroll · d dismiss · v void · x deactivate · X exclude · Esc back",
+            "j/k прокрутка · d закрыть · v аннул. · x отключить · X исключить · Esc назад",
+        ),
+        K::PalDismiss => ("Abuse: dismiss the case (no abuse)", "Нарушения: закрыть дело без нарушения"),
+        K::PalVoidCase => ("Abuse: void the case", "Нарушения: аннулировать по делу"),
+        K::PalDeactivate => ("Abuse: deactivate the partner's code", "Нарушения: отключить код партнёра"),
+        K::PalExclude => ("Abuse: exclude the partner", "Нарушения: исключить партнёра"),
     }
 }

@@ -12,6 +12,8 @@ pub enum HelpFor {
     BonusDetail,
     Payouts,
     PayoutRun,
+    Abuse,
+    AbuseCase,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -26,10 +28,17 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
         HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
-        HelpFor::Dashboard | HelpFor::Detail | HelpFor::BonusDetail | HelpFor::Payouts | HelpFor::PayoutRun => vec![],
+        HelpFor::Dashboard
+        | HelpFor::Detail
+        | HelpFor::BonusDetail
+        | HelpFor::Payouts
+        | HelpFor::PayoutRun
+        | HelpFor::Abuse
+        | HelpFor::AbuseCase => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
+            ("Enter", pick("review the open abuse cases (screen 5)", "разбор открытых дел о нарушениях (экран 5)")),
             ("c", pick("chart: revenue / bonuses booked", "график: выручка / начисленные бонусы")),
             ("r", pick("reload the figures", "обновить цифры")),
         ],
@@ -127,9 +136,40 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("y", pick("copy the partner's code", "копировать код партнёра")),
             ("Esc q", pick("back to the runs", "назад к выплатам")),
         ],
+        HelpFor::Abuse => vec![
+            ("j k ↓ ↑", pick("move over the cases", "перемещение по делам")),
+            (
+                "f",
+                pick(
+                    "cases: open (most serious first) → decided → all",
+                    "дела: открытые (серьёзные первыми) → решённые → все",
+                ),
+            ),
+            ("Enter", pick("open the case: findings, partner, balance", "открыть дело: признаки, партнёр, баланс")),
+            ("d", pick("dismiss: no abuse, the bonuses unfrozen", "закрыть без нарушения: бонусы разморожены")),
+            ("v", pick("void the unpaid bonuses the case names", "аннулировать неоплаченные бонусы дела")),
+            ("x", pick("deactivate the code (and void as v)", "отключить код (и аннулировать, как v)")),
+            ("X", pick("exclude the partner from the program", "исключить партнёра из программы")),
+            ("r", pick("reload", "обновить")),
+            ("y", pick("copy the partner's code", "копировать код партнёра")),
+        ],
+        HelpFor::AbuseCase => vec![
+            ("j k ↓ ↑", pick("scroll", "прокрутка")),
+            ("PgDn PgUp", pick("scroll a page", "прокрутка на страницу")),
+            (
+                "d v x X",
+                pick("dismiss / void / deactivate / exclude", "закрыть / аннулировать / отключить / исключить"),
+            ),
+            ("r", pick("reload", "обновить")),
+            ("y", pick("copy the partner's code", "копировать код партнёра")),
+            ("Esc q", pick("back to the queue", "назад к очереди")),
+        ],
     });
     out.extend([
-        ("1 2 3 4", pick("dashboard / partners / bonuses / payouts", "обзор / партнёры / бонусы / выплаты")),
+        (
+            "1 2 3 4 5",
+            pick("dashboard / partners / bonuses / payouts / abuse", "обзор / партнёры / бонусы / выплаты / нарушения"),
+        ),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
         (":", pick("commands: every screen and action", "команды: все экраны и действия")),
         ("?", pick("this help", "эта справка")),

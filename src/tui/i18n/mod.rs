@@ -3,6 +3,7 @@
 //! and figures, the sentences that carry numbers, the services' errors and the help. Nothing
 //! outside this folder spells out words for people: the screens ask for a [`K`] or call a
 //! function here.
+mod abuse;
 mod catalog;
 mod errors;
 mod formats;
@@ -12,6 +13,9 @@ mod payouts;
 mod sentences;
 mod tools;
 
+pub use abuse::{
+    case_kind, case_status, case_title, cases_count, days, decide_question, decided, deciding, not_open, queue_filter,
+};
 pub use catalog::{K, t};
 pub use errors::{load_failed, refused, service_error};
 pub use formats::{clock, compact, date, date_ms, datetime_ms, month_short, month_year, percent};

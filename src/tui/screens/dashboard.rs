@@ -65,6 +65,11 @@ impl Component for DashboardState {
                 fx
             }
             Action::Refresh if self.figures.pending.is_none() => self.load(cx),
+            // The figure that asks for work is the open abuse cases: Enter goes to their queue.
+            Action::Enter => {
+                cx.goto = Some(crate::tui::action::Screen::Abuse);
+                vec![]
+            }
             Action::Export => {
                 cx.info(K::NothingToExport);
                 vec![]

@@ -1,6 +1,8 @@
 //! One file per screen: its state, its update and its render, behind [`Component`]. To add a
 //! screen: its file here, a field and an arm in each of `get`/`get_mut` below, and its entry in
 //! `action::Screen`; the `App` routes to it unchanged.
+pub mod abuse;
+pub mod abuse_case;
 pub mod bonus_detail;
 pub mod bonuses;
 pub mod dashboard;
@@ -20,6 +22,7 @@ pub struct Screens {
     pub partners: partners::PartnersState,
     pub bonuses: bonuses::BonusesState,
     pub payouts: payouts::PayoutsState,
+    pub abuse: abuse::AbuseState,
 }
 
 impl Screens {
@@ -29,6 +32,7 @@ impl Screens {
             Screen::Partners => &self.partners,
             Screen::Bonuses => &self.bonuses,
             Screen::Payouts => &self.payouts,
+            Screen::Abuse => &self.abuse,
         }
     }
 
@@ -38,6 +42,7 @@ impl Screens {
             Screen::Partners => &mut self.partners,
             Screen::Bonuses => &mut self.bonuses,
             Screen::Payouts => &mut self.payouts,
+            Screen::Abuse => &mut self.abuse,
         }
     }
 }
