@@ -94,7 +94,7 @@ pub fn decide_question(lang: Lang, decision: Decision, case: i64, kind: &str, co
             ),
             Decision::Deactivate => (
                 format!(
-                    "Deactivate code {code} on {en}: it stops earning, and the unpaid ones of the {named} {b_en} it names are voided?"
+                    "Deactivate code {code} on abuse case {case} ({k}): it stops earning, and the unpaid ones of the {named} {b_en} the case names are voided?"
                 ),
                 format!(
                     "Отключить код {code} по делу {case} ({k}): код перестанет приносить бонусы, неоплаченные из {named} {b_ru} в деле аннулируются?"
@@ -102,7 +102,7 @@ pub fn decide_question(lang: Lang, decision: Decision, case: i64, kind: &str, co
             ),
             Decision::Exclude => (
                 format!(
-                    "Exclude {code} from the program on {en}: code deactivated, every unpaid bonus voided, out of draft payout runs?"
+                    "Exclude {code} from the program on abuse case {case} ({k}): code deactivated, every unpaid bonus voided, out of draft payout runs?"
                 ),
                 format!(
                     "Исключить {code} из программы по делу {case} ({k}): код отключается, все неоплаченные бонусы аннулируются, партнёр выходит из черновиков выплат?"
