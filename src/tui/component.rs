@@ -171,9 +171,17 @@ impl<'a> Cx<'a> {
 }
 
 /// Puts `text` on the clipboard and says so (y).
-pub fn copy(cx: &mut Cx, text: String) -> Effect {
-    cx.say(MsgKind::Ok, i18n::copied(cx.view.lang, &super::widgets::clean(&text)));
-    Effect::Copy(text)
+pub fn copy(cx: &mut Cx, text: Option<String>) -> Vec<Effect> {
+    match text {
+        Some(text) => {
+            cx.say(MsgKind::Ok, i18n::copied(cx.view.lang, &super::widgets::clean(&text)));
+            vec![Effect::Copy(text)]
+        }
+        None => {
+            cx.info(K::NothingToCopy);
+            vec![]
+        }
+    }
 }
 
 /// Something a screen reads whole (the dashboard's figures, a partner): what was read, why the

@@ -150,13 +150,8 @@ impl AbuseState {
                 None => cx.info(K::NoCaseHighlighted),
             },
             Action::Copy => {
-                return match self.highlighted().map(|c| c.partner.clone()) {
-                    Some(code) => vec![copy(cx, code)],
-                    None => {
-                        cx.info(K::NothingToCopy);
-                        vec![]
-                    }
-                };
+                let code = self.highlighted().map(|c| c.partner.clone());
+                return copy(cx, code);
             }
             _ => {}
         }

@@ -84,13 +84,8 @@ impl CaseDetail {
             Action::Home => to(0),
             Action::End => to(last as isize),
             Action::Copy => {
-                return match self.current() {
-                    Some(c) => vec![copy(cx, c.partner.clone())],
-                    None => {
-                        cx.info(K::NothingToCopy);
-                        vec![]
-                    }
-                };
+                let code = self.current().map(|c| c.partner.clone());
+                return copy(cx, code);
             }
             _ => {}
         }

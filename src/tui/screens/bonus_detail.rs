@@ -72,7 +72,7 @@ impl Component for BonusDetailState {
                 return fx;
             }
             Action::Refresh if self.bonus.pending.is_none() => return self.reload(cx),
-            Action::Copy => return vec![copy(cx, self.id.to_string())],
+            Action::Copy => return copy(cx, Some(self.id.to_string())),
             _ => {}
         }
         vec![]

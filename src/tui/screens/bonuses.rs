@@ -294,13 +294,7 @@ impl BonusesState {
                 cx.info(K::Exporting);
                 vec![Effect::Export(ExportOf::Bonuses(self.query()))]
             }
-            Action::Copy => match highlighted {
-                Some(row) => vec![copy(cx, row.id.to_string())],
-                None => {
-                    cx.info(K::NothingToCopy);
-                    vec![]
-                }
-            },
+            Action::Copy => copy(cx, highlighted.map(|row| row.id.to_string())),
             Action::Filter => {
                 self.filter = match self.filter {
                     Some(ShownBonusState::Due) => Some(ShownBonusState::Held),

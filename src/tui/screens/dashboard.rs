@@ -5,7 +5,7 @@ use crate::service::dashboard::Dashboard;
 use crate::service::payout_views::NextRun;
 use crate::tui::action::{Action, Effect};
 use crate::tui::columns::{self, Cell, Column, money, whole};
-use crate::tui::component::{Component, Cx, MsgKind, Read};
+use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::widgets::{View, boxed, fit, pad};
 use ratatui::Frame;
@@ -74,10 +74,7 @@ impl Component for DashboardState {
                 cx.info(K::NothingToExport);
                 vec![]
             }
-            Action::Copy => {
-                cx.info(K::NothingToCopy);
-                vec![]
-            }
+            Action::Copy => copy(cx, None),
             _ => vec![],
         }
     }

@@ -255,13 +255,7 @@ impl DetailState {
             }
             Section::Clients => d.clients.get(self.clients.sel).map(|c| c.account_id.clone()),
         };
-        match text {
-            Some(text) => vec![copy(cx, text)],
-            None => {
-                cx.info(K::NothingToCopy);
-                vec![]
-            }
-        }
+        copy(cx, text)
     }
 
     /// The section tabs as drawn, each with its label: `[shown]`, ` other `, one space between.

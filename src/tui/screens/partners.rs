@@ -151,13 +151,10 @@ impl PartnersState {
                 cx.info(K::Exporting);
                 vec![Effect::Export(ExportOf::Partners(self.query()))]
             }
-            Action::Copy => match self.list.rows.get(self.list.sel) {
-                Some(row) => vec![copy(cx, row.code.clone())],
-                None => {
-                    cx.info(K::NothingToCopy);
-                    vec![]
-                }
-            },
+            Action::Copy => {
+                let code = self.list.rows.get(self.list.sel).map(|row| row.code.clone());
+                copy(cx, code)
+            }
             Action::Search => {
                 self.search.open();
                 vec![]

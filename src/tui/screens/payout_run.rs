@@ -200,13 +200,8 @@ impl RunDetail {
                 }
             }
             Action::Copy => {
-                return match self.current() {
-                    Some(l) => vec![copy(cx, l.partner.clone())],
-                    None => {
-                        cx.info(K::NothingToCopy);
-                        vec![]
-                    }
-                };
+                let code = self.current().map(|l| l.partner.clone());
+                return copy(cx, code);
             }
             _ => return vec![],
         }

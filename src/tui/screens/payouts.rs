@@ -241,13 +241,8 @@ impl PayoutsState {
                 None => cx.info(K::NoMonthHighlighted),
             },
             Action::Copy => {
-                return match self.highlighted().and_then(|m| m.id) {
-                    Some(id) => vec![copy(cx, id.to_string())],
-                    None => {
-                        cx.info(K::NothingToCopy);
-                        vec![]
-                    }
-                };
+                let id = self.highlighted().and_then(|m| m.id).map(|id| id.to_string());
+                return copy(cx, id);
             }
             _ => {}
         }
