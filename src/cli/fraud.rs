@@ -2,7 +2,7 @@
 use super::args::{CaseFilter, DecisionArg, FraudCmd};
 use super::{Exit, print_json};
 use crate::domain::Lang;
-use crate::domain::fraud::Decision;
+use crate::domain::fraud::{Decision, explanations};
 use crate::service::{self, Ctx};
 use crate::service::{fraud, fraud_scan};
 use crate::store::fraud::Which;
@@ -42,11 +42,15 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                 // A line per case, then its evidence in words, a line per finding.
                 println!("{:>5} {:<14} {:<18} {:<11} Opened", "Case", "Partner", "Kind", "Status");
                 for c in &cases {
-                    println!("{:>5} {:<14} {:<18} {:<11} {}", c.id, c.partner, c.kind, c.status, c.opened_at);
-                    let said: Vec<&str> = c.evidence["findings"]
-                        .as_array()
-                        .map(|f| f.iter().filter_map(|x| x["explanation"].as_str()).collect())
-                        .unwrap_or_default();
+                    println!(
+                        "{:>5} {:<14} {:<18} {:<11} {}",
+                        c.id,
+                        c.partner,
+                        c.kind.as_str(),
+                        c.status.as_str(),
+                        c.opened_at
+                    );
+                    let said = explanations(&c.evidence);
                     if said.is_empty() {
                         println!("      {}", c.evidence);
                     }
@@ -67,7 +71,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                 DecisionArg::Exclude => Decision::Exclude,
             };
             let d = fraud::decide(ctx, case, decision, &reason).await?;
-            let mut said = format!("Abuse case {} of {} decided: {}", d.case, d.partner, d.status);
+            let mut said = format!("Abuse case {} of {} decided: {}", d.case, d.partner, d.status.as_str());
             if !d.voided.is_empty() {
                 said.push_str(&format!(
                     "; {} bonus(es) voided, {} in total",
@@ -83,11 +87,12 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
             if d.excluded {
                 said.push_str("; partner excluded");
             }
-            for (run, before, after) in &d.draft_runs {
+            for r in &d.draft_runs {
                 said.push_str(&format!(
-                    "; draft payout run {run} prepared again: {} → {}",
-                    before.display(lang),
-                    after.display(lang)
+                    "; draft payout run {} prepared again: {} → {}",
+                    r.run,
+                    r.before.display(lang),
+                    r.after.display(lang)
                 ));
             }
             println!("{said}.");

@@ -3,7 +3,8 @@
 //! a decision ends it once and for all.
 
 /// The signal that opened a case (INTERFACE.md: `kind` of `fraud list`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     SelfReferral,
     SharedIdentity,
@@ -54,7 +55,8 @@ impl CaseKind {
 }
 
 /// Where a case stands: open, or the decision that ended it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Open,
     Dismissed,
@@ -150,6 +152,24 @@ pub struct Effects {
 /// Whether a case in `status` can be decided: only an open one, once.
 pub fn decidable(status: CaseStatus) -> bool {
     status == CaseStatus::Open
+}
+
+/// Where a case stands in the review queue (lower first): open cases before decided ones, the
+/// open ones by the severity of their kind.
+pub fn review_rank(status: CaseStatus, kind: CaseKind) -> (u8, u8) {
+    if status == CaseStatus::Open { (0, kind.severity()) } else { (1, 0) }
+}
+
+/// Whole days a case has been open (unix ms): to its decision, or to `now` while it is open.
+pub fn days_open(opened: i64, decided: Option<i64>, now: i64) -> i64 {
+    (decided.unwrap_or(now) - opened).max(0) / 86_400_000
+}
+
+/// The explanations of the findings a case's evidence holds, in the order they were found.
+pub fn explanations(evidence: &serde_json::Value) -> Vec<String> {
+    let list = evidence.get("findings").and_then(|f| f.as_array());
+    let text = |f: &serde_json::Value| f.get("explanation").and_then(|e| e.as_str()).map(str::to_string);
+    list.map(|l| l.iter().filter_map(text).collect()).unwrap_or_default()
 }
 
 /// The bonus ids a case's evidence names (`bonus_ids`, or a single `bonus_id`), in order, once
@@ -255,6 +275,17 @@ mod tests {
     }
 
     #[test]
+    fn days_open_count_to_the_decision_or_the_clock() {
+        let day = 86_400_000;
+        assert_eq!(days_open(0, None, 3 * day - 1), 2);
+        assert_eq!(days_open(0, Some(day), 9 * day), 1);
+        assert_eq!(days_open(5 * day, None, day), 0, "a clock before the opening counts none");
+        let open = review_rank(CaseStatus::Open, CaseKind::RefundRate);
+        assert!(review_rank(CaseStatus::Open, CaseKind::ReferralRing) < open);
+        assert!(open < review_rank(CaseStatus::Dismissed, CaseKind::ReferralRing));
+    }
+
+    #[test]
     fn only_an_open_case_is_decided() {
         for s in CaseStatus::ALL {
             assert_eq!(decidable(s), s == CaseStatus::Open, "{s:?}");
@@ -286,6 +317,9 @@ mod tests {
     fn the_bonuses_a_case_names() {
         let e = serde_json::json!({"bonus_ids": [7, 3, 7], "bonus_id": 5, "payment_id": "P1"});
         assert_eq!(named_bonuses(&e), vec![3, 5, 7]);
+        let said =
+            serde_json::json!({"findings": [{"key": "a", "explanation": "one"}, {"key": "b"}, {"explanation": "two"}]});
+        assert_eq!(explanations(&said), ["one", "two"]);
         assert!(named_bonuses(&serde_json::json!({"payment_id": "P1", "shared": ["phone"]})).is_empty());
         assert!(named_bonuses(&serde_json::json!("not an object")).is_empty());
     }

@@ -140,7 +140,7 @@ pub enum Conflict {
     /// A case already decided (its status as stored: dismissed, voided, deactivated, excluded).
     CaseDecided {
         case: i64,
-        status: &'static str,
+        status: crate::domain::fraud::CaseStatus,
         by: String,
         at: Option<DateTime<FixedOffset>>,
     },
@@ -356,15 +356,9 @@ fn conflict_text(c: &Conflict, ru: bool) -> String {
             format!("партнёра {code} уже исключил {by} в {}", when(at)),
         ),
         Conflict::CaseDecided { case, status, by, at } => {
-            let ru_status = match *status {
-                "dismissed" => "закрыто без нарушения",
-                "voided" => "бонусы аннулированы",
-                "deactivated" => "код отключён",
-                "excluded" => "партнёр исключён",
-                other => other,
-            };
+            let ru_status = super::fraud::status_words(*status).1;
             (
-                format!("abuse case {case} was already decided by {by} at {}: {status}", when(at)),
+                format!("abuse case {case} was already decided by {by} at {}: {}", when(at), status.as_str()),
                 format!("по делу {case} уже решил {by} в {}: {ru_status}", when(at)),
             )
         }
@@ -458,7 +452,12 @@ mod tests {
                 Conflict::AccountExists("M-ASEL25".into()),
                 Conflict::CodeDeactivated { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
                 Conflict::Excluded { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
-                Conflict::CaseDecided { case: 4, status: "dismissed", by: "anna".into(), at: Some(t) },
+                Conflict::CaseDecided {
+                    case: 4,
+                    status: crate::domain::fraud::CaseStatus::Dismissed,
+                    by: "anna".into(),
+                    at: Some(t),
+                },
             ]
             .into_iter()
             .map(ServiceError::Refused),

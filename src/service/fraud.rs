@@ -3,37 +3,70 @@
 //! took the first), and what the decision does to the partner's bonuses, code and standing is done
 //! with it or not at all.
 use super::partners::changes::exclude_in;
+use super::payouts::Refreshed;
 use super::{Conflict, Ctx, Missing, Problem, Purpose, Result, ServiceError, bonuses::void_in, from_ms, ms, rfc3339};
 use crate::domain::Money;
-use crate::domain::fraud::{self, Decision, Voids};
+use crate::domain::fraud::{self, CaseKind, CaseStatus, Decision, Voids};
 use crate::domain::identity::clean_text;
 use crate::store::fraud::{self as store, Case, Which};
 use crate::store::{audit, bonuses, partners};
 use serde::Serialize;
 
-/// A case as `fraud list --json` gives it (INTERFACE.md).
+/// A case as `fraud list --json` gives it (INTERFACE.md), with its whole days open by the clock.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CaseView {
     pub id: i64,
     /// The partner's promo code.
     pub partner: String,
-    pub kind: &'static str,
-    pub status: &'static str,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
     pub opened_at: String,
+    pub days_open: i64,
     pub payment_id: Option<String>,
     pub evidence: serde_json::Value,
     pub decided_at: Option<String>,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
+    /// The instants above as unix ms, for the console's own formats.
+    #[serde(skip)]
+    pub opened_ms: i64,
+    #[serde(skip)]
+    pub decided_ms: Option<i64>,
+}
+
+/// A case's kind in words: (English, Russian).
+pub fn kind_words(k: CaseKind) -> (&'static str, &'static str) {
+    match k {
+        CaseKind::SelfReferral => ("self-referral", "самоприглашение"),
+        CaseKind::SharedIdentity => ("shared identity", "общие данные"),
+        CaseKind::RegistrationBurst => ("registration burst", "всплеск регистраций"),
+        CaseKind::RefundRate => ("refund rate", "доля возвратов"),
+        CaseKind::PriceMismatch => ("price mismatch", "несовпадение цены"),
+        CaseKind::ReferralRing => ("referral ring", "кольцо приглашений"),
+    }
+}
+
+/// Where a case stands in words (the decision that ended it says what it did): (English, Russian).
+pub fn status_words(s: CaseStatus) -> (&'static str, &'static str) {
+    match s {
+        CaseStatus::Open => ("open", "открыто"),
+        CaseStatus::Dismissed => ("dismissed", "закрыто без нарушения"),
+        CaseStatus::Voided => ("bonuses voided", "бонусы аннулированы"),
+        CaseStatus::Deactivated => ("code deactivated", "код отключён"),
+        CaseStatus::Excluded => ("excluded", "партнёр исключён"),
+    }
 }
 
 fn view(ctx: &Ctx, c: &Case) -> CaseView {
     CaseView {
         id: c.id,
         partner: c.code.clone(),
-        kind: c.kind.as_str(),
-        status: c.status.as_str(),
+        kind: c.kind,
+        status: c.status,
         opened_at: rfc3339(&ctx.terms, c.opened_at),
+        days_open: fraud::days_open(c.opened_at, c.decided_at, ms(ctx.now())),
+        opened_ms: c.opened_at,
+        decided_ms: c.decided_at,
         payment_id: c.payment_id.clone(),
         // Evidence is written by refdesk's signals as JSON; text that is not is shown as text.
         evidence: serde_json::from_str(&c.evidence).unwrap_or_else(|_| serde_json::Value::String(c.evidence.clone())),
@@ -58,14 +91,14 @@ pub async fn show(ctx: &Ctx, id: i64) -> Result<CaseView> {
 pub struct Decided {
     pub case: i64,
     pub partner: String,
-    pub status: &'static str,
+    pub status: CaseStatus,
     /// The bonuses voided, and their value.
     pub voided: Vec<i64>,
     pub voided_total: Money,
     pub code_deactivated: bool,
     pub excluded: bool,
-    /// Draft payout runs written again without the excluded partner: (run, total before, after).
-    pub draft_runs: Vec<(i64, Money, Money)>,
+    /// Draft payout runs written again without the excluded partner.
+    pub draft_runs: Vec<Refreshed>,
 }
 
 /// Decides open case `id`. Dismiss ends it; void voids the unpaid bonuses its evidence names;
@@ -85,7 +118,7 @@ pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Res
         let cur = store::case(&txn, id).await?.unwrap_or(case);
         return Err(ServiceError::Refused(Conflict::CaseDecided {
             case: id,
-            status: cur.status.as_str(),
+            status: cur.status,
             by: cur.decided_by.unwrap_or_default(),
             at: cur.decided_at.map(|t| ctx.terms.local(from_ms(t))),
         }));
@@ -95,7 +128,7 @@ pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Res
     let mut done = Decided {
         case: id,
         partner: case.code.clone(),
-        status: status.as_str(),
+        status,
         voided: Vec::new(),
         voided_total: Money::ZERO,
         code_deactivated: false,
@@ -109,7 +142,7 @@ pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Res
             done.voided_total = ex.total;
             done.code_deactivated = true;
             done.excluded = true;
-            done.draft_runs = ex.drafts.iter().map(|d| (d.run, d.before, d.after)).collect();
+            done.draft_runs = ex.drafts;
         }
     } else {
         if effects.void == Voids::CaseBonuses {
@@ -133,7 +166,7 @@ pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Res
                 "partner": case.code, "kind": case.kind.as_str(), "decision": decision.as_str(),
                 "voided": done.voided, "voided_total": done.voided_total.plain(),
                 "code_deactivated": done.code_deactivated, "excluded": done.excluded,
-                "draft_runs": done.draft_runs.iter().map(|(r, b, a)| serde_json::json!({"run": r, "before": b.plain(), "after": a.plain()})).collect::<Vec<_>>(),
+                "draft_runs": done.draft_runs,
                 "open_cases_left": bonuses::open_cases(&txn, &case.partner_id).await?,
             }),
             reason: Some(&reason),

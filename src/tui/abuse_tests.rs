@@ -1,11 +1,11 @@
 //! The abuse-review screen: its queue and a case drawn (insta, both languages), a decision's
 //! dialog naming the case, the partner and what will happen, a dismissal that takes the case off
 //! the open queue, and a refusal in the service's own sentence when another operator decided it.
-use super::action::{Action, Ask, CaseQueue, CaseRead, Effect, Screen};
+use super::action::{Action, Ask, CaseRead, Effect, Screen};
 use super::app::App;
 use super::fixtures::*;
 use super::render;
-use crate::domain::fraud::Decision;
+use crate::domain::fraud::{CaseKind, CaseStatus, Decision, days_open};
 use crate::domain::partner::Status;
 use crate::domain::{Lang, Money};
 use crate::service::fraud::{CaseView, Decided};
@@ -33,18 +33,23 @@ fn screen_text(app: &App) -> String {
     text.replace('\u{a0}', " ")
 }
 
-fn case(id: i64, code: &str, kind: &'static str, opened: &str, findings: &[&str], bonuses: &[i64]) -> CaseView {
+fn case(id: i64, code: &str, kind: &str, opened: &str, findings: &[&str], bonuses: &[i64]) -> CaseView {
     let findings: Vec<serde_json::Value> = findings
         .iter()
         .enumerate()
         .map(|(i, e)| serde_json::json!({"key": format!("k{i}"), "explanation": e}))
         .collect();
+    let opened_at = format!("{opened}+05:00");
+    let opened_ms = chrono::DateTime::parse_from_rfc3339(&opened_at).map(|t| t.timestamp_millis()).unwrap_or_default();
     CaseView {
         id,
         partner: code.into(),
-        kind,
-        status: "open",
-        opened_at: format!("{opened}+05:00"),
+        kind: CaseKind::parse(kind).unwrap_or_else(|| panic!("kind {kind}")),
+        status: CaseStatus::Open,
+        opened_at,
+        days_open: days_open(opened_ms, None, now().timestamp_millis()),
+        opened_ms,
+        decided_ms: None,
         payment_id: None,
         evidence: serde_json::json!({"findings": findings, "bonus_ids": bonuses}),
         decided_at: None,
@@ -85,7 +90,7 @@ fn answer_queue(app: &mut App, fx: &[Effect], cases: Vec<CaseView>) {
     let Some(Effect::LoadCases { req, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadCases { .. })).cloned() else {
         panic!("{fx:?}")
     };
-    app.update(Action::CasesLoaded(req, Ok(Box::new(CaseQueue { at: now(), cases }))));
+    app.update(Action::CasesLoaded(req, Ok(cases)));
 }
 
 /// The abuse screen (reached by its number key) with the open cases read.
@@ -118,7 +123,7 @@ fn detail_app(lang: Lang) -> App {
     let fx = app.update(Action::Enter);
     let [Effect::LoadCase { req, id: 4 }] = fx.as_slice() else { panic!("{fx:?}") };
     let c = open_cases().into_iter().find(|c| c.id == 4).unwrap_or_else(|| panic!("case 4"));
-    let read = CaseRead { at: now(), case: c, status: Status::Active, balance: balance() };
+    let read = CaseRead { case: c, status: Status::Active, balance: balance() };
     app.update(Action::CaseLoaded(*req, Ok(Box::new(read))));
     app
 }
@@ -134,7 +139,7 @@ fn message(app: &App) -> String {
 }
 
 fn ids(app: &App) -> Vec<i64> {
-    app.screens.abuse.queue.data.as_ref().map(|q| q.cases.iter().map(|c| c.id).collect()).unwrap_or_default()
+    app.screens.abuse.queue.data.as_ref().map(|q| q.iter().map(|c| c.id).collect()).unwrap_or_default()
 }
 
 #[test]
@@ -213,7 +218,7 @@ fn a_dismissal_takes_a_reason_and_the_case_leaves_the_open_queue() {
     let done = Decided {
         case: 5,
         partner: "BOLAT7".into(),
-        status: "dismissed",
+        status: CaseStatus::Dismissed,
         voided: vec![],
         voided_total: Money::ZERO,
         code_deactivated: false,
@@ -248,7 +253,12 @@ fn a_case_decided_meanwhile_is_refused_in_the_services_sentence() {
     let fx = app.update(Action::Yes);
     let [Effect::DecideCase { req, id: 4, decision: Decision::Exclude, .. }] = fx.as_slice() else { panic!("{fx:?}") };
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T09:58:00+05:00").ok();
-    let e = ServiceError::Refused(Conflict::CaseDecided { case: 4, status: "dismissed", by: "bolat.fin".into(), at });
+    let e = ServiceError::Refused(Conflict::CaseDecided {
+        case: 4,
+        status: CaseStatus::Dismissed,
+        by: "bolat.fin".into(),
+        at,
+    });
     let fx = app.update(Action::CaseDecided(*req, Err(crate::tui::i18n::service_error(Lang::En, &e))));
     assert_eq!(message(&app), "Refused: abuse case 4 was already decided by bolat.fin at 2026-11-25 09:58: dismissed");
     // The queue and the case are read again, to show them as they now are.
@@ -261,8 +271,11 @@ fn a_decided_case_asks_nothing_and_an_answer_to_another_decision_is_dropped() {
     let mut app = queue_app(Lang::Ru, 80, 24);
     let fx = app.update(Action::Filter);
     let mut decided = case(2, "ERBOL3", "price_mismatch", "2026-10-01T10:00:00", &["цена 1 000 ₸"], &[]);
-    decided.status = "voided";
+    decided.status = CaseStatus::Voided;
     decided.decided_at = Some("2026-10-05T10:00:00+05:00".into());
+    decided.decided_ms =
+        chrono::DateTime::parse_from_rfc3339("2026-10-05T10:00:00+05:00").map(|t| t.timestamp_millis()).ok();
+    decided.days_open = days_open(decided.opened_ms, decided.decided_ms, now().timestamp_millis());
     answer_queue(&mut app, &fx, vec![decided]);
     assert_eq!(app.screens.abuse.which, Which::Decided);
     app.update(Action::Void);

@@ -161,7 +161,7 @@ pub enum Action {
     /// A payout step done, or why not.
     PayoutStepped(u64, Result<StepDone, String>),
     /// The abuse cases of the queue's filter, with the instant they were read at.
-    CasesLoaded(u64, Result<Box<CaseQueue>, String>),
+    CasesLoaded(u64, Result<Vec<CaseView>, String>),
     /// One abuse case with its partner's standing and balance.
     CaseLoaded(u64, Result<Box<CaseRead>, String>),
     /// A decision on an abuse case done, or why not (the service's sentence).
@@ -282,18 +282,9 @@ pub enum RunStep {
     Discard(i64),
 }
 
-/// The abuse cases as read, and when: a case's age is counted to that instant.
-#[derive(Clone, Debug)]
-pub struct CaseQueue {
-    pub at: DateTime<Utc>,
-    pub cases: Vec<CaseView>,
-}
-
 /// An abuse case with what its detail shows of its partner.
 #[derive(Clone, Debug)]
 pub struct CaseRead {
-    /// When it was read: the case's age is counted to it.
-    pub at: DateTime<Utc>,
     pub case: CaseView,
     pub status: Status,
     pub balance: Balance,

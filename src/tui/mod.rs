@@ -330,9 +330,8 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 Action::PayoutStepped(req, res.map_err(text))
             }
             Effect::LoadCases { req, which } => {
-                let at = ctx.now();
                 let read = service::fraud::list(&ctx, which).await;
-                Action::CasesLoaded(req, read.map(|cases| Box::new(action::CaseQueue { at, cases })).map_err(text))
+                Action::CasesLoaded(req, read.map_err(text))
             }
             Effect::LoadCase { req, id } => {
                 Action::CaseLoaded(req, case_read(&ctx, id).await.map(Box::new).map_err(text))
@@ -340,7 +339,7 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             Effect::DecideCase { req, id, decision, reason } => {
                 let r = service::fraud::decide(&ctx, id, decision, &reason).await;
                 if let Ok(d) = &r {
-                    tracing::info!(operator = %ctx.operator, case = id, status = d.status, "abuse case decided");
+                    tracing::info!(operator = %ctx.operator, case = id, status = d.status.as_str(), "abuse case decided");
                 }
                 Action::CaseDecided(req, r.map(Box::new).map_err(text))
             }
@@ -366,7 +365,7 @@ async fn case_read(ctx: &Ctx, id: i64) -> service::Result<action::CaseRead> {
     let (partner, code) = service::partners::find(ctx, &case.partner).await?;
     let status = service::partners::Status::of(&partner.status, code.active);
     let balance = service::partners::balance(ctx, &partner.account_id).await?;
-    Ok(action::CaseRead { at: ctx.now(), case, status, balance })
+    Ok(action::CaseRead { case, status, balance })
 }
 
 /// A payout step as the CLI takes it; bank files go to the directory refdesk was started from.

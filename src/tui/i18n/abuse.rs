@@ -4,40 +4,17 @@ use super::catalog::pick;
 use super::sentences::plural_ru;
 use crate::domain::fraud::{CaseKind, CaseStatus, Decision};
 use crate::domain::{Lang, Money};
-use crate::service::fraud::Decided;
+use crate::service::fraud::{Decided, kind_words, status_words};
 use crate::store::fraud::Which;
 
-/// A case's kind in words; the stored word itself when it is not one refdesk knows.
-pub fn case_kind(lang: Lang, kind: &str) -> String {
-    let Some(k) = CaseKind::parse(kind) else { return kind.to_string() };
-    pick(
-        lang,
-        match k {
-            CaseKind::SelfReferral => ("self-referral", "самоприглашение"),
-            CaseKind::SharedIdentity => ("shared identity", "общие данные"),
-            CaseKind::RegistrationBurst => ("registration burst", "всплеск регистраций"),
-            CaseKind::RefundRate => ("refund rate", "доля возвратов"),
-            CaseKind::PriceMismatch => ("price mismatch", "несовпадение цены"),
-            CaseKind::ReferralRing => ("referral ring", "кольцо приглашений"),
-        },
-    )
-    .to_string()
+/// A case's kind in words.
+pub fn case_kind(lang: Lang, kind: CaseKind) -> &'static str {
+    pick(lang, kind_words(kind))
 }
 
 /// Where a case stands in words (the decision that ended it says what it did).
-pub fn case_status(lang: Lang, status: &str) -> String {
-    let Some(s) = CaseStatus::parse(status) else { return status.to_string() };
-    pick(
-        lang,
-        match s {
-            CaseStatus::Open => ("open", "открыто"),
-            CaseStatus::Dismissed => ("dismissed", "закрыто без нарушения"),
-            CaseStatus::Voided => ("bonuses voided", "бонусы аннулированы"),
-            CaseStatus::Deactivated => ("code deactivated", "код отключён"),
-            CaseStatus::Excluded => ("excluded", "партнёр исключён"),
-        },
-    )
-    .to_string()
+pub fn case_status(lang: Lang, status: CaseStatus) -> &'static str {
+    pick(lang, status_words(status))
 }
 
 /// The queue's filter.
@@ -71,7 +48,7 @@ fn bonuses_word(lang: Lang, n: usize) -> &'static str {
 
 /// What a decision's dialog asks: the case, the partner, and what will happen. `named`: the
 /// bonuses the case's evidence names.
-pub fn decide_question(lang: Lang, decision: Decision, case: i64, kind: &str, code: &str, named: usize) -> String {
+pub fn decide_question(lang: Lang, decision: Decision, case: i64, kind: CaseKind, code: &str, named: usize) -> String {
     let k = case_kind(lang, kind);
     let en = format!("abuse case {case} ({k}) on {code}");
     let b_en = bonuses_word(Lang::En, named);
@@ -130,7 +107,7 @@ pub fn decided(lang: Lang, d: &Decided) -> String {
     if n > 0 {
         let (total, w) = (d.voided_total.display(lang), bonuses_word(lang, n));
         parts.push(pick(lang, (format!("{n} {w} voided, {total}"), format!("аннулировано {n} {w} на {total}"))));
-    } else if d.status != CaseStatus::Dismissed.as_str() {
+    } else if d.status != CaseStatus::Dismissed {
         parts.push(pick(lang, ("no unpaid bonus to void", "неоплаченных бонусов нет")).to_string());
     }
     if d.code_deactivated && !d.excluded {
@@ -141,7 +118,7 @@ pub fn decided(lang: Lang, d: &Decided) -> String {
             .push(pick(lang, (format!("{code} excluded, code deactivated"), format!("{code} исключён, код отключён"))));
     }
     if !d.draft_runs.is_empty() {
-        let runs: Vec<String> = d.draft_runs.iter().map(|(r, b, a)| run_again(lang, *r, *b, *a)).collect();
+        let runs: Vec<String> = d.draft_runs.iter().map(|r| run_again(lang, r.run, r.before, r.after)).collect();
         let runs = runs.join(", ");
         parts.push(pick(
             lang,
@@ -157,13 +134,13 @@ fn run_again(lang: Lang, run: i64, before: Money, after: Money) -> String {
 }
 
 /// A decision asked on a case that is no longer open.
-pub fn not_open(lang: Lang, case: i64, status: &str) -> String {
+pub fn not_open(lang: Lang, case: i64, status: CaseStatus) -> String {
     let s = case_status(lang, status);
     pick(lang, (format!("Abuse case {case} is already decided: {s}"), format!("По делу {case} уже есть решение: {s}")))
 }
 
 /// The detail's title: `Abuse case 7 · self-referral · open`.
-pub fn case_title(lang: Lang, case: i64, kind: &str, status: &str) -> String {
+pub fn case_title(lang: Lang, case: i64, kind: CaseKind, status: CaseStatus) -> String {
     let (k, s) = (case_kind(lang, kind), case_status(lang, status));
     pick(lang, (format!("Abuse case {case} · {k} · {s}"), format!("Дело {case} · {k} · {s}")))
 }

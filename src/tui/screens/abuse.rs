@@ -4,11 +4,11 @@
 //! on the highlighted or open case asks in a dialog that names the case, the partner and what
 //! will happen, takes a reason, and (but for a dismissal, which moves no money) `y` only; the
 //! message line then says what was done, or the service's refusal, and the queue is read again.
-use super::abuse_case::{CaseDetail, age_days, findings};
-use crate::domain::fraud::{CaseKind, CaseStatus, Decision, named_bonuses};
+use super::abuse_case::CaseDetail;
+use crate::domain::fraud::{CaseStatus, Decision, explanations, named_bonuses, review_rank};
 use crate::service::fraud::CaseView;
 use crate::store::fraud::Which;
-use crate::tui::action::{Action, Ask, CaseQueue, Effect};
+use crate::tui::action::{Action, Ask, Effect};
 use crate::tui::columns::{self, Cell, Column};
 use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::dialog::Dialog;
@@ -21,7 +21,7 @@ use ratatui::text::{Line, Span};
 
 #[derive(Debug)]
 pub struct AbuseState {
-    pub queue: Read<CaseQueue>,
+    pub queue: Read<Vec<CaseView>>,
     /// The cases listed: open, decided or all.
     pub which: Which,
     pub scroll: Scroll,
@@ -50,11 +50,7 @@ impl Default for AbuseState {
 /// their kind ([`CaseKind::severity`]), then oldest first. The service lists oldest first, and
 /// the sort is stable, so age orders what severity leaves equal (and the decided ones).
 pub fn queue_order(cases: &mut [CaseView]) {
-    cases.sort_by_key(|c| match (c.status == CaseStatus::Open.as_str(), CaseKind::parse(c.kind)) {
-        (true, Some(k)) => (0, k.severity()),
-        (true, None) => (0, u8::MAX),
-        (false, _) => (1, 0),
-    });
+    cases.sort_by_key(|c| review_rank(c.status, c.kind));
 }
 
 fn visible_rows(height: u16) -> usize {
@@ -68,7 +64,7 @@ impl AbuseState {
     }
 
     fn cases(&self) -> &[CaseView] {
-        self.queue.data.as_ref().map_or(&[], |q| q.cases.as_slice())
+        self.queue.data.as_deref().unwrap_or_default()
     }
 
     /// The highlighted case, when the rows shown are those of the query asked last.
@@ -91,7 +87,7 @@ impl AbuseState {
             cx.info(K::NoCaseHighlighted);
             return vec![];
         };
-        if c.status != CaseStatus::Open.as_str() {
+        if c.status != CaseStatus::Open {
             cx.say(MsgKind::Info, i18n::not_open(lang, c.id, c.status));
             return vec![];
         }
@@ -164,9 +160,9 @@ impl Component for AbuseState {
         let lang = cx.view.lang;
         match action {
             Action::CasesLoaded(req, res) => {
-                let res = res.map(|mut q| {
-                    queue_order(&mut q.cases);
-                    q
+                let res = res.map(|mut cases| {
+                    queue_order(&mut cases);
+                    Box::new(cases)
                 });
                 if self.queue.answer(cx, req, res) {
                     // The highlight stays on its row's place, within the rows there now are.
@@ -236,7 +232,7 @@ impl Component for AbuseState {
         let mut spans = vec![
             Span::styled(t(lang, K::TabAbuse), theme.title()),
             Span::raw(format!(" · {}: {}", t(lang, K::Filter), i18n::queue_filter(lang, self.which))),
-            Span::raw(format!(" · {}", i18n::cases_count(lang, q.cases.len()))),
+            Span::raw(format!(" · {}", i18n::cases_count(lang, q.len()))),
         ];
         if self.queue.pending.is_some() {
             spans.push(Span::raw(format!(" · {}", t(lang, K::Loading))));
@@ -251,17 +247,16 @@ impl Component for AbuseState {
             Column::text(t(lang, K::Status), 6, 22, 5),
         ];
         let rows: Vec<Vec<Cell>> = q
-            .cases
             .iter()
             .map(|c| {
-                let open = c.status == CaseStatus::Open.as_str();
+                let open = c.status == CaseStatus::Open;
                 let status = i18n::case_status(lang, c.status);
                 vec![
                     Cell::new(c.id.to_string()),
                     Cell::new(c.partner.clone()),
                     Cell::new(i18n::case_kind(lang, c.kind)),
-                    Cell::new(age_days(c, q.at).map(|d| d.to_string()).unwrap_or_else(|| t(lang, K::Missing).into())),
-                    Cell::new(findings(c).len().to_string()),
+                    Cell::new(c.days_open.to_string()),
+                    Cell::new(explanations(&c.evidence).len().to_string()),
                     if open { Cell::styled(status, theme.error()) } else { Cell::styled(status, theme.dim()) },
                 ]
             })

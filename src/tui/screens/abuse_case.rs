@@ -2,13 +2,12 @@
 //! and age, every finding's explanation whole (wrapped between words, so that no figure in it is
 //! cut), the bonuses it names and the partner's balance by state. It scrolls by lines; the
 //! decisions are the queue's (`abuse`), on this case.
-use crate::domain::fraud::named_bonuses;
+use crate::domain::fraud::{explanations, named_bonuses};
 use crate::service::fraud::CaseView;
 use crate::tui::action::{Action, CaseRead, Effect};
 use crate::tui::component::{Cx, Read, copy};
 use crate::tui::i18n::{self, K, t};
 use crate::tui::widgets::{View, fit, wrap};
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -23,31 +22,6 @@ pub struct CaseDetail {
     pub read: Read<CaseRead>,
     /// The first line of the text shown.
     pub top: usize,
-}
-
-/// The explanations of a case's findings, in the order they were found.
-pub fn findings(c: &CaseView) -> Vec<String> {
-    let list = c.evidence.get("findings").and_then(|f| f.as_array());
-    let text = |f: &serde_json::Value| f.get("explanation").and_then(|e| e.as_str()).map(str::to_string);
-    list.map(|l| l.iter().filter_map(text).collect()).unwrap_or_default()
-}
-
-/// Whole days a case has been open: to its decision, or to `now` while it is open.
-pub fn age_days(c: &CaseView, now: DateTime<Utc>) -> Option<i64> {
-    let opened = DateTime::parse_from_rfc3339(&c.opened_at).ok()?;
-    let until = match &c.decided_at {
-        Some(d) => DateTime::parse_from_rfc3339(d).ok()?.with_timezone(&Utc),
-        None => now,
-    };
-    Some((until - opened.with_timezone(&Utc)).num_days().max(0))
-}
-
-/// An RFC 3339 instant as the console writes times (the text itself when it is not one).
-fn when(view: &View, at: &str) -> String {
-    match DateTime::parse_from_rfc3339(at) {
-        Ok(t) => i18n::datetime_ms(view.lang, view.tz, t.timestamp_millis()),
-        Err(_) => at.to_string(),
-    }
 }
 
 impl CaseDetail {
@@ -106,16 +80,17 @@ impl CaseDetail {
         };
         let mut out = Vec::new();
         out.extend(field(K::Partner, format!("{} · {}", c.partner, i18n::status(lang, r.status))));
-        let age = age_days(c, r.at).map(|d| format!(" · {}", i18n::days(lang, d))).unwrap_or_default();
-        out.extend(field(K::Opened, format!("{}{age}", when(view, &c.opened_at))));
+        let opened = i18n::datetime_ms(lang, view.tz, c.opened_ms);
+        out.extend(field(K::Opened, format!("{opened} · {}", i18n::days(lang, c.days_open))));
         if let Some(p) = &c.payment_id {
             out.extend(field(K::Payment, p.clone()));
         }
         out.extend(field(K::NamedBonuses, named_bonuses(&c.evidence).len().to_string()));
-        if let Some(at) = &c.decided_at {
+        if let Some(at) = c.decided_ms {
             let by = c.decided_by.clone().unwrap_or_default();
             let why = c.reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default();
-            let v = format!("{} · {by} · {}{why}", i18n::case_status(lang, c.status), when(view, at));
+            let at = i18n::datetime_ms(lang, view.tz, at);
+            let v = format!("{} · {by} · {at}{why}", i18n::case_status(lang, c.status));
             out.extend(field(K::DecidedBy, v));
         }
         // Each figure with its label, glued by no-break spaces: a line breaks between figures.
@@ -134,7 +109,7 @@ impl CaseDetail {
         let head = format!("{}, {}:", t(lang, K::Balance), t(lang, K::Currency)).replace(' ', "\u{a0}");
         out.push(Line::raw(""));
         out.extend(wrap(&format!("{head} {}", figures.join(" · ")), width).into_iter().map(Line::raw));
-        let found = findings(c);
+        let found = explanations(&c.evidence);
         out.push(Line::raw(""));
         out.push(Line::raw(fit(&format!("{} ({})", t(lang, K::Findings), found.len()), width)));
         if found.is_empty() {
