@@ -96,14 +96,14 @@ pub fn build(rows: Vec<NodeRow>) -> Option<Node> {
     nodes.remove(&root_id)
 }
 
-/// How many nodes a tree holds, itself included.
-pub fn size(n: &Node) -> usize {
-    1 + n.children.iter().map(size).sum::<usize>()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many nodes a tree holds, itself included.
+    fn size(n: &Node) -> usize {
+        1 + n.children.iter().map(size).sum::<usize>()
+    }
 
     fn row(id: &str, parent: Option<&str>, depth: u32) -> NodeRow {
         NodeRow {
