@@ -38,6 +38,23 @@ fn open_case(db: &TestDb, account: &str, kind: &str, bonus_ids: &[i64]) -> Resul
     })
 }
 
+/// The detail of the newest audit entry of `action`.
+pub(crate) fn audit_detail(db: &TestDb, action: &str) -> Result<Value, String> {
+    block_on(async {
+        let store = Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let r = refdesk::store::query_one(
+            &store.db,
+            "SELECT detail FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT 1",
+            vec![action.into()],
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no such entry")?;
+        let text: String = r.try_get_by_index(0).map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    })
+}
+
 fn bonus_status(db: &TestDb, now: &str, code: &str, id: &Value) -> Result<Value, String> {
     let list = db.json(now, &["bonus", "list", "--partner", code])?;
     let b = list.as_array().and_then(|l| l.iter().find(|b| b["id"] == *id)).cloned().ok_or("no such bonus")?;

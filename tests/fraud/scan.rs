@@ -88,6 +88,8 @@ pub fn each_signal_opens_its_case_and_not_below_its_threshold(db: &TestDb) -> R 
         (before[0]["partner"].clone(), before[0]["kind"].clone(), before[0]["payment_id"].clone()),
         (json!("DANA25"), json!("price_mismatch"), json!("PAY-DC1"))
     );
+    // The import's audit entry names the case it opened.
+    check_eq!(super::audit_detail(db, "import")?["cases_opened"], json!([before[0]["id"].clone()]));
 
     let scan = db.json(NOW, &["fraud", "scan"])?;
     let cases = db.json(NOW, &["fraud", "list", "--status", "open"])?;

@@ -101,9 +101,10 @@ impl<'a> Importer<'a> {
         drop(judging);
         let findings = std::mem::take(&mut b.findings);
         store::write(&txn, b.into_writes()).instrument(tracing::debug_span!("import.write")).await?;
-        // Self-referrals open (or add to) their partner's case, as a scan's findings do.
+        // Self-referrals and price mismatches open (or add to) their partner's case, as a scan's
+        // findings do; the import's audit entry names the cases.
         let found: Vec<_> = findings.iter().map(|(f, at)| (f, *at)).collect();
-        super::fraud_scan::record(&txn, &found).await?;
+        let cases = super::fraud_scan::record(&txn, &found).await?;
         // The batch chose its bonuses' ids; a later path that lets the database choose must
         // not collide with them.
         bonuses::sync_id_sequence(&txn).await?;
@@ -122,6 +123,8 @@ impl<'a> Importer<'a> {
                     "accepted": accepted,
                     "duplicates": duplicates,
                     "rejected": rejected.len(),
+                    "cases_opened": cases.opened,
+                    "cases_added_to": cases.added_to,
                 }),
                 reason: None,
             },
