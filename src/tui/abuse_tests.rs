@@ -4,7 +4,6 @@
 use super::action::{Action, Ask, CaseRead, Effect, Screen};
 use super::app::App;
 use super::fixtures::*;
-use super::render;
 use crate::domain::fraud::{CaseKind, CaseStatus, Decision, days_open};
 use crate::domain::partner::Status;
 use crate::domain::{Lang, Money};
@@ -12,26 +11,8 @@ use crate::service::fraud::{CaseView, Decided};
 use crate::service::partners::Balance;
 use crate::service::{Conflict, ServiceError};
 use crate::store::fraud::Which;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use tui_input::InputRequest;
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let Ok(mut t) = Terminal::new(TestBackend::new(app.width, app.height));
-    let _ = t.draw(|f| render(app, f));
-    t
-}
-
-fn screen_text(app: &App) -> String {
-    let t = draw(app);
-    let buf = t.backend().buffer();
-    let w = buf.area.width as usize;
-    // No-break spaces (which keep a label with its figure) read as spaces.
-    let text: String =
-        buf.content.chunks(w).map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n").collect();
-    text.replace('\u{a0}', " ")
-}
 
 fn case(id: i64, code: &str, kind: &str, opened: &str, findings: &[&str], bonuses: &[i64]) -> CaseView {
     let findings: Vec<serde_json::Value> = findings

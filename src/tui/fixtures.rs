@@ -12,6 +12,26 @@ use crate::service::partners::{
 };
 use crate::service::payments::RefundLine;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The console drawn once on a test terminal of its size.
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    let Ok(mut t) = Terminal::new(TestBackend::new(app.width, app.height));
+    let _ = t.draw(|f| super::render(app, f));
+    t
+}
+
+/// The screen as text, a line per row; no-break spaces (which keep a label with its figure)
+/// read as spaces.
+pub fn screen_text(app: &App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    let w = buf.area.width as usize;
+    let text: String =
+        buf.content.chunks(w).map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n").collect();
+    text.replace('\u{a0}', " ")
+}
 
 pub fn tz() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600).unwrap_or(Utc.fix())

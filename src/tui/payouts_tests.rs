@@ -4,28 +4,12 @@
 use super::action::{Action, Ask, Effect, RunStep, Screen, StepDone};
 use super::app::App;
 use super::fixtures::*;
-use super::render;
 use crate::domain::payout::{HoldBack, LineStatus, RunState};
 use crate::domain::{Lang, Money};
 use crate::service::payout_views::{NextRun, RunHead};
 use crate::service::payouts::{LineView, MonthRun, RunView};
 use crate::store::payouts::LineTotal;
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let Ok(mut t) = Terminal::new(TestBackend::new(app.width, app.height));
-    let _ = t.draw(|f| render(app, f));
-    t
-}
-
-fn screen_text(app: &App) -> String {
-    let t = draw(app);
-    let buf = t.backend().buffer();
-    let w = buf.area.width as usize;
-    buf.content.chunks(w).map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n").collect()
-}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

@@ -4,21 +4,12 @@
 use super::action::{Action, Effect, Screen};
 use super::app::App;
 use super::fixtures::*;
-use super::render;
 use crate::domain::Lang;
 use crate::domain::Money;
 use crate::service::bonuses::Preview;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tui_input::InputRequest;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let Ok(mut t) = Terminal::new(TestBackend::new(app.width, app.height));
-    let _ = t.draw(|f| render(app, f));
-    t
-}
 
 fn sized(lang: Lang, w: u16, h: u16) -> App {
     let mut app = app(lang);
@@ -414,12 +405,6 @@ fn clicks_land_where_the_rows_and_tabs_are_drawn() {
 /// there is nothing to show.
 #[test]
 fn an_empty_search_says_nothing_was_found() {
-    let screen = |t: &Terminal<TestBackend>| {
-        let buf = t.backend().buffer();
-        (0..24u16)
-            .map(|y| (0..80u16).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n")
-            .collect::<String>()
-    };
     for (lang, found, nothing) in [
         (Lang::En, "Nothing found for this search", "Nothing to show"),
         (Lang::Ru, "По этому поиску ничего не найдено", "Нечего показать"),
@@ -433,13 +418,13 @@ fn an_empty_search_says_nothing_was_found() {
         let Some(Effect::LoadPartners { req, query }) = fx.first().cloned() else { panic!("{fx:?}") };
         assert_eq!(query.search.as_deref(), Some("zzz"));
         app.update(Action::PartnersLoaded(req, Ok(vec![])));
-        let text = screen(&draw(&app));
+        let text = screen_text(&app);
         assert!(text.contains(found) && !text.contains(nothing), "{text}");
         // Esc clears the search; an empty program is a list with nothing to show.
         let fx = app.update(Action::Back);
         let Some(Effect::LoadPartners { req, .. }) = fx.first().cloned() else { panic!("{fx:?}") };
         app.update(Action::PartnersLoaded(req, Ok(vec![])));
-        let text = screen(&draw(&app));
+        let text = screen_text(&app);
         assert!(text.contains(nothing) && !text.contains(found), "{text}");
     }
 }
