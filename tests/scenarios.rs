@@ -935,6 +935,12 @@ fn exclusion_voids_unpaid_bonuses(db: &TestDb) -> R {
     let again = db.run("2026-10-22T10:00:00+05:00", &["partner", "exclude", "ASEL25", "--reason", "x"]);
     check_eq!(again.code, 1);
     check!(again.stderr.contains("already excluded by anna at 2026-10-21 10:00"), "{}", again.stderr);
+    asel_code_earns_nothing_later(db)?;
+    Ok(())
+}
+
+/// A client who registers and pays with ASEL25 on 22 October earns nothing: the code is off.
+fn asel_code_earns_nothing_later(db: &TestDb) -> R {
     import(
         db,
         "later.ndjson",

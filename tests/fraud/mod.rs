@@ -6,7 +6,7 @@ mod tree;
 pub use scan::each_signal_opens_its_case_and_not_below_its_threshold;
 pub use tree::the_tree_goes_down_and_stops_where_the_data_loops;
 
-use super::{R, client, example_one, import, pay};
+use super::{R, asel_code_earns_nothing_later, client, example_one, import, pay};
 use crate::common::TestDb;
 use crate::payouts::example_one_approved;
 use crate::{check, check_eq};
@@ -164,15 +164,7 @@ pub fn a_case_voids_its_bonuses_or_stops_the_code(db: &TestDb) -> R {
     );
     let show = db.json(now, &["partner", "show", "ASEL25"])?;
     check_eq!((show["status"].clone(), show["balance"]["due"].clone()), (json!("code_deactivated"), json!("25000.00")));
-    import(
-        db,
-        "later.ndjson",
-        &[
-            client("c3", "2026-10-22T09:00:00+05:00", "C3", Some("ASEL25")),
-            pay("y3", "2026-10-22T10:00:00+05:00", "PAY3", "C3", "P100", "100000", "75000", Some("ASEL25")),
-        ],
-    )?;
-    check_eq!(db.json("2026-10-23T10:00:00+05:00", &["payment", "show", "PAY3"])?["reason"], json!("code_inactive"));
+    asel_code_earns_nothing_later(db)?;
     Ok(())
 }
 
