@@ -50,7 +50,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                         c.status.as_str(),
                         c.opened_at
                     );
-                    let said = explanations(&c.evidence);
+                    let said = explanations(&c.evidence, Lang::En);
                     if said.is_empty() {
                         println!("      {}", c.evidence);
                     }

@@ -165,10 +165,12 @@ pub fn days_open(opened: i64, decided: Option<i64>, now: i64) -> i64 {
     (decided.unwrap_or(now) - opened).max(0) / 86_400_000
 }
 
-/// The explanations of the findings a case's evidence holds, in the order they were found.
-pub fn explanations(evidence: &serde_json::Value) -> Vec<String> {
+/// The explanations of the findings a case's evidence holds, in the order they were found, in
+/// `lang` (in English where a finding has no Russian words: one written before they were kept).
+pub fn explanations(evidence: &serde_json::Value, lang: super::Lang) -> Vec<String> {
     let list = evidence.get("findings").and_then(|f| f.as_array());
-    let text = |f: &serde_json::Value| f.get("explanation").and_then(|e| e.as_str()).map(str::to_string);
+    let key = if lang == super::Lang::Ru { "explanation_ru" } else { "explanation" };
+    let text = |f: &serde_json::Value| f.get(key).or(f.get("explanation")).and_then(|e| e.as_str()).map(str::to_string);
     list.map(|l| l.iter().filter_map(text).collect()).unwrap_or_default()
 }
 
@@ -211,7 +213,8 @@ pub fn with_findings(evidence: serde_json::Value, findings: &[&super::signals::F
     let mut list: Vec<serde_json::Value> = e.get("findings").and_then(|f| f.as_array()).cloned().unwrap_or_default();
     let mut bonuses = named_bonuses(&serde_json::Value::Object(e.clone()));
     for f in findings {
-        let mut one = serde_json::json!({"key": f.key, "explanation": f.explanation});
+        let mut one =
+            serde_json::json!({"key": f.key, "explanation": f.explanation, "explanation_ru": f.explanation_ru});
         if let Some(p) = &f.payment_id {
             one["payment_id"] = serde_json::json!(p);
         }
@@ -300,6 +303,7 @@ mod tests {
             kind: CaseKind::RefundRate,
             key: key.into(),
             explanation: format!("finding {key}"),
+            explanation_ru: format!("признак {key}"),
             bonus_ids: ids,
             payment_id: None,
         };
@@ -319,7 +323,10 @@ mod tests {
         assert_eq!(named_bonuses(&e), vec![3, 5, 7]);
         let said =
             serde_json::json!({"findings": [{"key": "a", "explanation": "one"}, {"key": "b"}, {"explanation": "two"}]});
-        assert_eq!(explanations(&said), ["one", "two"]);
+        assert_eq!(explanations(&said, crate::domain::Lang::En), ["one", "two"]);
+        let both =
+            serde_json::json!({"findings": [{"explanation": "one", "explanation_ru": "один"}, {"explanation": "two"}]});
+        assert_eq!(explanations(&both, crate::domain::Lang::Ru), ["один", "two"]);
         assert!(named_bonuses(&serde_json::json!({"payment_id": "P1", "shared": ["phone"]})).is_empty());
         assert!(named_bonuses(&serde_json::json!("not an object")).is_empty());
     }

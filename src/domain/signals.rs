@@ -15,8 +15,10 @@ pub struct Finding {
     pub kind: CaseKind,
     /// Stable over scans: the same evidence gives the same key.
     pub key: String,
-    /// The evidence in one sentence, naming accounts, values and numbers.
+    /// The evidence in one sentence, naming accounts, values and numbers: in English, and in
+    /// Russian for the console.
     pub explanation: String,
+    pub explanation_ru: String,
     /// The bonuses it concerns (those a `void` decision cancels).
     pub bonus_ids: Vec<i64>,
     /// The payment it is about, when it is about one.
@@ -53,6 +55,16 @@ impl IdentityKind {
             format!("+{value}")
         } else {
             value.to_string()
+        }
+    }
+
+    fn words_ru(self) -> &'static str {
+        match self {
+            IdentityKind::Email => "email",
+            IdentityKind::Phone => "телефон",
+            IdentityKind::Iin => "ИИН",
+            IdentityKind::BankAccount => "банковский счёт",
+            IdentityKind::Device => "устройство",
         }
     }
 
@@ -106,6 +118,13 @@ pub fn shared_identity(groups: &[SharedValue]) -> Vec<Finding> {
                     if others.len() == 1 { "" } else { "s" },
                     others.join(", ")
                 ),
+                explanation_ru: format!(
+                    "{} {} партнёра {} есть и у партнёров: {}",
+                    g.kind.words_ru(),
+                    g.kind.shown(&g.value),
+                    p.code,
+                    others.join(", ")
+                ),
                 bonus_ids: Vec::new(),
                 payment_id: None,
             });
@@ -133,17 +152,31 @@ pub fn self_referral(clients: &[ClientOfPartner]) -> Vec<Finding> {
         if !own && c.shared.is_empty() {
             continue;
         }
-        let explanation = if own {
-            format!("client {} is partner {}'s own account", c.client_id, c.partner.code)
+        let (explanation, explanation_ru) = if own {
+            (
+                format!("client {} is partner {}'s own account", c.client_id, c.partner.code),
+                format!("клиент {} — собственный аккаунт партнёра {}", c.client_id, c.partner.code),
+            )
         } else {
             let what: Vec<String> = c.shared.iter().map(|(k, v)| format!("{} {}", k.words(), k.shown(v))).collect();
-            format!("client {} shares the {} of partner {}", c.client_id, what.join(" and the "), c.partner.code)
+            let what_ru: Vec<String> =
+                c.shared.iter().map(|(k, v)| format!("{} {}", k.words_ru(), k.shown(v))).collect();
+            (
+                format!("client {} shares the {} of partner {}", c.client_id, what.join(" and the "), c.partner.code),
+                format!(
+                    "у клиента {} те же данные, что у партнёра {}: {}",
+                    c.client_id,
+                    c.partner.code,
+                    what_ru.join(", ")
+                ),
+            )
         };
         out.push(Finding {
             partner_id: c.partner.account_id.clone(),
             kind: CaseKind::SelfReferral,
             key: format!("client:{}", c.client_id),
             explanation,
+            explanation_ru,
             bonus_ids: c.bonus_ids.clone(),
             payment_id: None,
         });
@@ -155,9 +188,21 @@ pub fn self_referral(clients: &[ClientOfPartner]) -> Vec<Finding> {
 /// identity (eligibility rule 3, judged at import): `shared` names what matched (`account`,
 /// `email`, `phone`, `iin`).
 pub fn self_referral_payment(partner: &PartnerRef, payment_id: &str, client_id: &str, shared: &[&str]) -> Finding {
-    let explanation = if shared.contains(&"account") {
-        format!("payment {payment_id} with {} came from partner {}'s own account", partner.code, partner.code)
+    let code = &partner.code;
+    let (explanation, explanation_ru) = if shared.contains(&"account") {
+        (
+            format!("payment {payment_id} with {code} came from partner {code}'s own account"),
+            format!("платёж {payment_id} с кодом {code} пришёл с собственного аккаунта партнёра {code}"),
+        )
     } else {
+        let what_ru: Vec<&str> = shared
+            .iter()
+            .map(|s| match *s {
+                "iin" => "ИИН",
+                "phone" => "телефон",
+                other => other,
+            })
+            .collect();
         let what: Vec<&str> = shared
             .iter()
             .map(|s| match *s {
@@ -165,11 +210,16 @@ pub fn self_referral_payment(partner: &PartnerRef, payment_id: &str, client_id: 
                 other => other,
             })
             .collect();
-        format!(
-            "payment {payment_id} with {} came from client {client_id}, who shares the {} of partner {}",
-            partner.code,
-            what.join(" and the "),
-            partner.code
+        (
+            format!(
+                "payment {payment_id} with {code} came from client {client_id}, who shares the {} of partner {code}",
+                what.join(" and the ")
+            ),
+            format!(
+                "платёж {payment_id} с кодом {code} пришёл от клиента {client_id}, у которого с партнёром {code} \
+                 совпадают: {}",
+                what_ru.join(", ")
+            ),
         )
     };
     Finding {
@@ -177,6 +227,7 @@ pub fn self_referral_payment(partner: &PartnerRef, payment_id: &str, client_id: 
         kind: CaseKind::SelfReferral,
         key: format!("client:{client_id}"),
         explanation,
+        explanation_ru,
         bonus_ids: Vec::new(),
         payment_id: Some(payment_id.to_string()),
     }
@@ -224,6 +275,15 @@ pub fn registration_burst(partner: &PartnerRef, registrations: &[Registration], 
             first.client_id,
             burst.last().map(|r| r.client_id.as_str()).unwrap_or_default()
         ),
+        explanation_ru: format!(
+            "по коду {} за {} мин. зарегистрировано клиентов: {} (больше {}), первый {}, последний {}",
+            partner.code,
+            terms.burst_window_minutes,
+            best,
+            limit,
+            first.client_id,
+            burst.last().map(|r| r.client_id.as_str()).unwrap_or_default()
+        ),
         bonus_ids: burst.iter().filter_map(|r| r.bonus_id).collect(),
         payment_id: None,
     })
@@ -257,6 +317,10 @@ pub fn refund_rate(r: &Refunds, terms: &AbuseTerms) -> Option<Finding> {
         key: format!("{}/{}", r.refunded_clients, r.paying_clients),
         explanation: format!(
             "{} of {} paying clients of {} were refunded ({percent}%, more than {limit}%)",
+            r.refunded_clients, r.paying_clients, r.partner.code
+        ),
+        explanation_ru: format!(
+            "возвраты у {} из {} платящих клиентов {} ({percent}%, больше {limit}%)",
             r.refunded_clients, r.paying_clients, r.partner.code
         ),
         bonus_ids: r.bonus_ids.clone(),
@@ -297,6 +361,14 @@ pub fn price_mismatch(p: &EarningPayment, client_discount: Decimal) -> Option<Fi
             p.list_price.plain(),
             expected.plain()
         ),
+        explanation_ru: format!(
+            "платёж {} по коду {}: оплачено {}, а цена {} за вычетом скидки клиента — {}",
+            p.payment_id,
+            p.partner.code,
+            p.paid.plain(),
+            p.list_price.plain(),
+            expected.plain()
+        ),
         bonus_ids: vec![p.bonus_id],
         payment_id: Some(p.payment_id.clone()),
     })
@@ -329,6 +401,7 @@ pub fn referral_ring(brought_by: &BTreeMap<PartnerRef, PartnerRef>) -> Vec<Findi
                         kind: CaseKind::ReferralRing,
                         key: codes.join(">"),
                         explanation: format!("partners {} brought each other, in a ring", codes.join(", ")),
+                        explanation_ru: format!("партнёры {} привели друг друга по кругу", codes.join(", ")),
                         bonus_ids: Vec::new(),
                         payment_id: None,
                     });
@@ -374,6 +447,7 @@ mod tests {
         let f = shared_identity(&[g]);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].explanation, "partner ASEL25 shares the phone +77058058259 with partner BOLAT25");
+        assert_eq!(f[0].explanation_ru, "телефон +77058058259 партнёра ASEL25 есть и у партнёров: BOLAT25");
         assert_eq!(f[0].key, "phone:77058058259");
         let alone = SharedValue { kind: IdentityKind::Email, value: "a@b.kz".into(), partners: vec![p("ASEL25")] };
         assert!(shared_identity(&[alone]).is_empty());

@@ -256,7 +256,7 @@ impl Component for AbuseState {
                     Cell::new(c.partner.clone()),
                     Cell::new(i18n::case_kind(lang, c.kind)),
                     Cell::new(c.days_open.to_string()),
-                    Cell::new(explanations(&c.evidence).len().to_string()),
+                    Cell::new(explanations(&c.evidence, lang).len().to_string()),
                     if open { Cell::styled(status, theme.error()) } else { Cell::styled(status, theme.dim()) },
                 ]
             })

@@ -109,7 +109,7 @@ impl CaseDetail {
         let head = format!("{}, {}:", t(lang, K::Balance), t(lang, K::Currency)).replace(' ', "\u{a0}");
         out.push(Line::raw(""));
         out.extend(wrap(&format!("{head} {}", figures.join(" · ")), width).into_iter().map(Line::raw));
-        let found = explanations(&c.evidence);
+        let found = explanations(&c.evidence, lang);
         out.push(Line::raw(""));
         out.push(Line::raw(fit(&format!("{} ({})", t(lang, K::Findings), found.len()), width)));
         if found.is_empty() {
