@@ -401,7 +401,7 @@ fn print_tree(lang: Lang, n: &crate::domain::tree::Node) {
             if n.children.len() as i64 == n.brought { String::new() } else { format!(", {} shown", n.children.len()) };
         facts.push(format!("brought {}{shown}", n.brought));
     }
-    facts.extend(n.marks.iter().map(|m| m.to_string()));
+    facts.extend(n.marks.iter().map(|m| m.as_str().to_string()));
     let tail = if facts.is_empty() { String::new() } else { format!(" · {}", facts.join(" · ")) };
     println!("{indent}{name}{tail}");
     for c in &n.children {

@@ -38,21 +38,59 @@ pub struct Node {
     pub purchases: Money,
     pub bonus: Money,
     /// In words: "open abuse case: bonuses frozen", "excluded", "code deactivated".
-    pub marks: Vec<&'static str>,
+    pub marks: Vec<Mark>,
     pub children: Vec<Node>,
 }
 
-fn marks(r: &NodeRow) -> Vec<&'static str> {
+/// What an operator must know of an account at a glance: its bonuses are frozen by an open
+/// abuse case, or it no longer earns. Always shown in words (the JSON and the console alike).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Mark {
+    #[serde(rename = "open abuse case: bonuses frozen")]
+    Frozen,
+    #[serde(rename = "excluded")]
+    Excluded,
+    #[serde(rename = "code deactivated")]
+    CodeDeactivated,
+}
+
+impl Mark {
+    /// Its words, as the JSON and the CLI give them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Frozen => "open abuse case: bonuses frozen",
+            Mark::Excluded => "excluded",
+            Mark::CodeDeactivated => "code deactivated",
+        }
+    }
+}
+
+fn marks(r: &NodeRow) -> Vec<Mark> {
     let mut m = Vec::new();
     if r.open_cases > 0 {
-        m.push("open abuse case: bonuses frozen");
+        m.push(Mark::Frozen);
     }
     match r.status.as_deref() {
-        Some("excluded") => m.push("excluded"),
-        Some("code_deactivated") => m.push("code deactivated"),
+        Some("excluded") => m.push(Mark::Excluded),
+        Some("code_deactivated") => m.push(Mark::CodeDeactivated),
         _ => {}
     }
     m
+}
+
+/// One account as a node without its children (a level read at a time fills them in).
+pub fn node(r: &NodeRow) -> Node {
+    Node {
+        account_id: r.account_id.clone(),
+        kind: if r.is_partner { "partner" } else { "client" },
+        code: r.code.clone(),
+        depth: r.depth,
+        brought: r.brought,
+        purchases: r.purchases,
+        bonus: r.bonus,
+        marks: marks(r),
+        children: Vec::new(),
+    }
 }
 
 /// The tree from rows read top-down (the root first, each row after its parent). A row whose
@@ -64,17 +102,6 @@ pub fn build(rows: Vec<NodeRow>) -> Option<Node> {
     let mut nodes: HashMap<String, Node> = HashMap::new();
     let mut kids: HashMap<String, Vec<String>> = HashMap::new();
     let root_id = root.account_id.clone();
-    let node = |r: &NodeRow| Node {
-        account_id: r.account_id.clone(),
-        kind: if r.is_partner { "partner" } else { "client" },
-        code: r.code.clone(),
-        depth: r.depth,
-        brought: r.brought,
-        purchases: r.purchases,
-        bonus: r.bonus,
-        marks: marks(r),
-        children: Vec::new(),
-    };
     nodes.insert(root_id.clone(), node(&root));
     let mut order: Vec<String> = vec![root_id.clone()];
     for r in rows {
@@ -155,6 +182,8 @@ mod tests {
         let mut r = row("P1", None, 0);
         r.open_cases = 1;
         r.status = Some("excluded".into());
-        assert_eq!(marks(&r), ["open abuse case: bonuses frozen", "excluded"]);
+        assert_eq!(marks(&r), [Mark::Frozen, Mark::Excluded]);
+        let json = serde_json::to_value(marks(&r)).expect("json");
+        assert_eq!(json, serde_json::json!(["open abuse case: bonuses frozen", "excluded"]));
     }
 }

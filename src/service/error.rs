@@ -114,6 +114,8 @@ pub enum Missing {
     Payment(String),
     Run(i64),
     Case(i64),
+    /// An account (client or partner) by its id.
+    Account(String),
 }
 
 /// A change refused by the current state of the program.
@@ -228,6 +230,9 @@ impl ServiceError {
             }
             ServiceError::NotFound(Missing::Case(id)) => {
                 pick(format!("there is no abuse case {id}"), format!("дела о нарушении {id} нет"))
+            }
+            ServiceError::NotFound(Missing::Account(id)) => {
+                pick(format!("there is no account {id}"), format!("аккаунта {id} нет"))
             }
             ServiceError::Payout(r) => r.text(ru),
             ServiceError::Bonus(r) => {
@@ -411,6 +416,7 @@ mod tests {
         all.push(ServiceError::NotFound(Missing::Payment("PAY9".into())));
         all.push(ServiceError::NotFound(Missing::Run(9)));
         all.push(ServiceError::NotFound(Missing::Case(9)));
+        all.push(ServiceError::NotFound(Missing::Account("acc-9".into())));
         {
             use crate::domain::payout::RunState;
             use crate::service::payouts::{PayoutRefusal, Step};

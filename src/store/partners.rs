@@ -81,6 +81,8 @@ pub struct PartnerRow {
     pub phone: Option<String>,
     pub registered_at: i64,
     pub has_contract: bool,
+    /// An open abuse case freezes its bonuses.
+    pub frozen: bool,
     /// Earned and not yet approved (held and due; frozen ones among them too).
     pub pending: Money,
     pub available: Money,
@@ -101,7 +103,8 @@ impl PartnerRow {
 }
 
 const LIST_COLS: &str = "p.account_id, c.code, p.name, p.status, c.active, a.phone, p.registered_at, \
-     (SELECT COUNT(*) FROM contract k WHERE k.partner_id = p.account_id)";
+     (SELECT COUNT(*) FROM contract k WHERE k.partner_id = p.account_id), \
+     (SELECT COUNT(*) FROM fraud_case f WHERE f.partner_id = p.account_id AND f.status = 'open')";
 const LIST_FROM: &str =
     "FROM partner p JOIN promo_code c ON c.partner_id = p.account_id JOIN account a ON a.id = p.account_id";
 /// What a count needs of [`LIST_FROM`]: the search and the status read the partner and its code,
@@ -118,6 +121,7 @@ fn listed(r: &QueryResult) -> Result<PartnerRow, DbErr> {
         phone: r.try_get_by_index(5)?,
         registered_at: r.try_get_by_index(6)?,
         has_contract: r.try_get_by_index::<i64>(7)? > 0,
+        frozen: r.try_get_by_index::<i64>(8)? > 0,
         pending: Money::ZERO,
         available: Money::ZERO,
     })

@@ -5,15 +5,20 @@ use crate::domain::Money;
 use crate::domain::tree::NodeRow;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr};
 
+/// The path a recursive walk carries, and the condition that account `a` is not on the path of
+/// walk `walk` yet. The path is the ids met so far between unit separators (a character no id
+/// holds); an account already on it is where the data loops.
+fn loop_guard<C: ConnectionTrait>(c: &C, walk: &str) -> (&'static str, String) {
+    match c.get_database_backend() {
+        DbBackend::Postgres => ("chr(31)", format!("strpos({walk}.path, chr(31) || a.id || chr(31)) = 0")),
+        _ => ("char(31)", format!("instr({walk}.path, char(31) || a.id || char(31)) = 0")),
+    }
+}
+
 /// The root `account_id` and the accounts under it down to `depth` levels (0: the root alone),
 /// top-down: by depth, then id.
 pub async fn under<C: ConnectionTrait>(c: &C, account_id: &str, depth: u32) -> Result<Vec<NodeRow>, DbErr> {
-    // The path is the ids met so far between unit separators (a character no id holds); an
-    // account already on it is where the data loops.
-    let (sep, not_on_path) = match c.get_database_backend() {
-        DbBackend::Postgres => ("chr(31)", "strpos(t.path, chr(31) || a.id || chr(31)) = 0"),
-        _ => ("char(31)", "instr(t.path, char(31) || a.id || char(31)) = 0"),
-    };
+    let (sep, not_on_path) = loop_guard(c, "t");
     let sql = format!(
         "WITH RECURSIVE t(id, parent_id, depth, path, partner) AS ( \
            SELECT a.id, a.parent_id, 0, {sep} || a.id || {sep}, CASE WHEN a.is_partner THEN 1 ELSE 0 END \
@@ -46,6 +51,30 @@ pub async fn under<C: ConnectionTrait>(c: &C, account_id: &str, depth: u32) -> R
             bonus: Money::from_tiyn(r.try_get_by_index(8)?),
             brought: r.try_get_by_index(9)?,
         });
+    }
+    Ok(out)
+}
+
+/// Who brought `account_id`, nearest first, up to `max` accounts: each with its code when it is
+/// a partner. Stops where the data loops back.
+pub async fn upline<C: ConnectionTrait>(
+    c: &C,
+    account_id: &str,
+    max: u32,
+) -> Result<Vec<(String, Option<String>)>, DbErr> {
+    let (sep, not_on_path) = loop_guard(c, "u");
+    let sql = format!(
+        "WITH RECURSIVE u(id, parent_id, depth, path) AS ( \
+           SELECT a.id, a.parent_id, 0, {sep} || a.id || {sep} FROM account a WHERE a.id = $1 \
+           UNION ALL \
+           SELECT a.id, a.parent_id, u.depth + 1, u.path || a.id || {sep} \
+           FROM u JOIN account a ON a.id = u.parent_id WHERE u.depth < $2 AND {not_on_path}) \
+         SELECT u.id, (SELECT pc.code FROM promo_code pc WHERE pc.partner_id = u.id) \
+         FROM u WHERE u.depth > 0 ORDER BY u.depth"
+    );
+    let mut out = Vec::new();
+    for r in query_all(c, &sql, vec![account_id.into(), i64::from(max).into()]).await? {
+        out.push((r.try_get_by_index(0)?, r.try_get_by_index(1)?));
     }
     Ok(out)
 }

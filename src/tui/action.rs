@@ -14,6 +14,7 @@ use crate::service::fraud::{CaseView, Decided};
 use crate::service::partners::{Balance, DetailPage, Find, ListQuery, More, Part, PartnerDetail, PartnerRow};
 use crate::service::payout_views::{NextRun, RunHead};
 use crate::service::payouts::{LineView, MonthRun, RunView, Written};
+use crate::service::tree::{Level, Rooted};
 use crate::store::fraud::Which;
 use chrono::{DateTime, Utc};
 use tui_input::InputRequest;
@@ -26,10 +27,12 @@ pub enum Screen {
     Bonuses,
     Payouts,
     Abuse,
+    Tree,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse];
+    pub const ALL: [Screen; 6] =
+        [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse, Screen::Tree];
 
     /// Its name on the tab bar and in the help's title.
     pub fn title(self) -> K {
@@ -39,6 +42,7 @@ impl Screen {
             Screen::Bonuses => K::TabBonuses,
             Screen::Payouts => K::TabPayouts,
             Screen::Abuse => K::TabAbuse,
+            Screen::Tree => K::TabTree,
         }
     }
 
@@ -120,6 +124,8 @@ pub enum Action {
     Deactivate,
     /// X: the partner excluded on the abuse case.
     Exclude,
+    /// t: the referral tree of the partner highlighted or open.
+    Tree,
     Yes,
     No,
     /// A key typed into the focused text field.
@@ -166,6 +172,10 @@ pub enum Action {
     CaseLoaded(u64, Result<Box<CaseRead>, String>),
     /// A decision on an abuse case done, or why not (the service's sentence).
     CaseDecided(u64, Result<Box<Decided>, String>),
+    /// A referral tree's top: the partner, its first level, who brought it.
+    TreeLoaded(u64, Result<Box<Rooted>, String>),
+    /// One account of the tree and the accounts it brought.
+    LevelLoaded(u64, Result<Box<Level>, String>),
     /// The export's file name and rows, or why there is none (one sentence).
     Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
@@ -198,6 +208,7 @@ impl Action {
             | Action::Approved(..)
             | Action::Voided(..) => Some(Screen::Bonuses),
             Action::CasesLoaded(..) | Action::CaseLoaded(..) | Action::CaseDecided(..) => Some(Screen::Abuse),
+            Action::TreeLoaded(..) | Action::LevelLoaded(..) => Some(Screen::Tree),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
@@ -234,6 +245,24 @@ impl Action {
     pub fn is_user(&self) -> bool {
         !matches!(self, Action::Resize(..) | Action::Tick(_) | Action::Refresh | Action::Exported(_))
             && self.owner().is_none()
+    }
+}
+
+/// What one screen asks another to show (the other screen is then switched to): a partner's
+/// referral tree, or a partner's detail; each by the partner's code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Open {
+    Tree(String),
+    Partner(String),
+}
+
+impl Open {
+    /// The screen that shows it.
+    pub fn screen(&self) -> Screen {
+        match self {
+            Open::Tree(_) => Screen::Tree,
+            Open::Partner(_) => Screen::Partners,
+        }
     }
 }
 
@@ -405,6 +434,16 @@ pub enum Effect {
         id: i64,
         decision: Decision,
         reason: String,
+    },
+    /// The referral tree of the partner with this code: the partner and its first level.
+    LoadTree {
+        req: u64,
+        code: String,
+    },
+    /// An account of a tree and the accounts it brought.
+    LoadLevel {
+        req: u64,
+        account_id: String,
     },
     /// Writes a list to a CSV file in the directory refdesk was started from.
     Export(ExportOf),

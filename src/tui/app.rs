@@ -3,7 +3,7 @@
 //! the open dialog, and the request ids; everything else goes to a screen, a key to the screen
 //! shown and an answer to the screen that asked. Update is synchronous and does no I/O; the
 //! effects are service calls that the run loop starts on tasks.
-use super::action::{Action, Effect, Screen};
+use super::action::{Action, Effect, Open, Screen};
 use super::component::{Component, Cx, Message, MsgKind};
 use super::dialog::{Answer, Dialog};
 use super::i18n::{self, K, t};
@@ -137,14 +137,25 @@ impl App {
         cx.operator.clone_from(&self.operator);
         let mut out = f(self.screens.get_mut(screen), &mut cx);
         let goto = cx.goto.take();
+        let open = cx.open.take();
         if cx.has_written() {
             for s in Screen::ALL {
                 self.screens.get_mut(s).ledger_changed();
             }
         }
-        if let Some(to) = goto {
+        if let Some(what) = open {
+            out.extend(self.show(what));
+        } else if let Some(to) = goto {
             out.extend(self.switch(to));
         }
+        out
+    }
+
+    /// What one screen asked another to show, then that screen.
+    fn show(&mut self, what: Open) -> Vec<Effect> {
+        let to = what.screen();
+        let mut out = self.with(to, |s, cx| s.open(&what, cx));
+        out.extend(self.switch(to));
         out
     }
 
@@ -354,13 +365,15 @@ mod tests {
         assert_eq!(app.screen, Screen::Payouts);
         assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::LoadCases { .. }]));
         assert_eq!(app.screen, Screen::Abuse);
+        assert!(app.update(Action::NextScreen).is_empty(), "the tree waits for a partner's code");
+        assert_eq!(app.screen, Screen::Tree);
         assert!(matches!(
             app.update(Action::NextScreen).as_slice(),
             [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]
         ));
         assert_eq!(app.screen, Screen::Dashboard);
         app.update(Action::PrevScreen);
-        assert_eq!(app.screen, Screen::Abuse);
+        assert_eq!(app.screen, Screen::Tree);
     }
 
     #[test]

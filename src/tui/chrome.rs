@@ -87,7 +87,9 @@ fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
     let hint = t(app.lang, K::HelpHint);
     let w = hint.width() as u16;
-    if area.width > w + 40 {
+    // Only where it leaves a gap after the last tab: the tabs are what the mouse clicks.
+    let tabs_end = tabs(app.lang).last().map_or(0, |(_, _, r)| r.end);
+    if area.width > tabs_end + w + 1 {
         let r = Rect { x: area.x + area.width - w - 1, width: w + 1, ..area };
         frame.render_widget(Line::styled(hint, theme.dim()), r);
     }

@@ -1,7 +1,7 @@
 //! What a screen is to the console ([`Component`]) and what it may use of the console around it
 //! while it handles an action ([`Cx`]): request ids, the message line, the shared dialogs, the
 //! terminal's height. A screen sees no more of the `App` than this.
-use super::action::{Action, Effect, Screen};
+use super::action::{Action, Effect, Open, Screen};
 use super::dialog::Dialog;
 use super::i18n::{self, HelpFor, K, t};
 use super::widgets::View;
@@ -73,6 +73,11 @@ pub trait Component {
         None
     }
 
+    /// Another screen asks this one to show `what` (a tree, a partner), before switching to it.
+    fn open(&mut self, _what: &Open, _cx: &mut Cx) -> Vec<Effect> {
+        vec![]
+    }
+
     /// Whether Tab moves between sections inside the screen rather than to the next screen.
     fn tabs_inside(&self) -> bool {
         false
@@ -90,6 +95,8 @@ pub struct Cx<'a> {
     pub operator: String,
     /// The screen to show next, when a key on this one leads to another (the dashboard's Enter).
     pub goto: Option<Screen>,
+    /// What another screen is to show next (a partner's tree or detail), that screen then shown.
+    pub open: Option<Open>,
     next_req: &'a mut u64,
     message: &'a mut Option<Message>,
     dialog: &'a mut Option<Dialog>,
@@ -112,6 +119,7 @@ impl<'a> Cx<'a> {
             width: 80,
             operator: String::new(),
             goto: None,
+            open: None,
             next_req,
             message,
             dialog,

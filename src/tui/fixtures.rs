@@ -121,6 +121,8 @@ fn partner(code: &str, name: &str, status: Status, pending: i64, available: i64,
         phone: Some(format!("+7 701 555 {:04}", i)),
         registered_at: at("2026-06-01T09:00:00") + i * 86_400_000,
         has_contract: i % 4 != 3,
+        // Asel's self-referral (worked example 5) froze her bonuses.
+        frozen: code == "ASEL25",
         pending: Money::kzt(pending),
         available: Money::kzt(available),
     }

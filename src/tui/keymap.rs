@@ -6,7 +6,7 @@ use super::action::Action;
 use std::path::Path;
 
 /// Every action a key can be bound to: its name in the file, its default key, the action.
-pub const NAMES: [(&str, char, Action); 24] = [
+pub const NAMES: [(&str, char, Action); 25] = [
     ("quit", 'q', Action::QuitOrBack),
     ("help", '?', Action::Help),
     ("palette", ':', Action::Palette),
@@ -27,6 +27,7 @@ pub const NAMES: [(&str, char, Action); 24] = [
     ("dismiss", 'd', Action::Dismiss),
     ("deactivate", 'x', Action::Deactivate),
     ("exclude", 'X', Action::Exclude),
+    ("tree", 't', Action::Tree),
     ("down", 'j', Action::Down),
     ("up", 'k', Action::Up),
     ("first", 'g', Action::Home),

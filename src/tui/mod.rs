@@ -32,6 +32,8 @@ mod sizes;
 mod tests;
 #[cfg(test)]
 mod tools_tests;
+#[cfg(test)]
+mod tree_tests;
 
 use crate::domain::Lang;
 use crate::service::{self, Clock, Ctx};
@@ -335,6 +337,12 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             }
             Effect::LoadCase { req, id } => {
                 Action::CaseLoaded(req, case_read(&ctx, id).await.map(Box::new).map_err(text))
+            }
+            Effect::LoadTree { req, code } => {
+                Action::TreeLoaded(req, service::tree::rooted(&ctx, &code).await.map(Box::new).map_err(text))
+            }
+            Effect::LoadLevel { req, account_id } => {
+                Action::LevelLoaded(req, service::tree::level(&ctx, &account_id).await.map(Box::new).map_err(text))
             }
             Effect::DecideCase { req, id, decision, reason } => {
                 let r = service::fraud::decide(&ctx, id, decision, &reason).await;

@@ -26,7 +26,7 @@ pub struct Item {
 
 /// The actions the keys have, with their words, key, and the screen they belong to (shown
 /// first; `None`: the screen shown); the screens come first, from `Screen::ALL`.
-const ACTIONS: [(K, &str, Option<Screen>, Action); 15] = [
+const ACTIONS: [(K, &str, Option<Screen>, Action); 16] = [
     (K::PalSearch, "/", None, Action::Search),
     (K::PalFilter, "f", None, Action::Filter),
     (K::PalSort, "s", None, Action::Sort),
@@ -38,6 +38,7 @@ const ACTIONS: [(K, &str, Option<Screen>, Action); 15] = [
     (K::PalVoidCase, "v", Some(Screen::Abuse), Action::Void),
     (K::PalDeactivate, "x", Some(Screen::Abuse), Action::Deactivate),
     (K::PalExclude, "X", Some(Screen::Abuse), Action::Exclude),
+    (K::PalTree, "t", None, Action::Tree),
     (K::PalReload, "r", None, Action::Reload),
     (K::PalHelp, "?", None, Action::Help),
     (K::PalBack, "Esc", None, Action::Back),

@@ -32,6 +32,29 @@ pub fn clean(s: &str) -> String {
 }
 
 /// Cleans `s` and cuts it to `width` terminal columns, ending with `…` when it was cut.
+/// `s` in `width` columns, cut at its start with `…` when longer: for a path, whose end is what
+/// matters.
+pub fn fit_left(s: &str, width: usize) -> String {
+    let s = clean(s);
+    if s.width() <= width {
+        return s;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
 pub fn fit(s: &str, width: usize) -> String {
     let s = clean(s);
     if s.width() <= width {
@@ -250,6 +273,13 @@ pub fn note(view: &View, frame: &mut Frame, area: Rect, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_left_keeps_the_end() {
+        assert_eq!(fit_left("ASEL25 › BOLAT7 › c-1", 12), "…OLAT7 › c-1");
+        assert_eq!(fit_left("ASEL25", 6), "ASEL25");
+        assert_eq!(fit_left("ASEL25", 0), "");
+    }
 
     #[test]
     fn wrap_breaks_between_words_and_keeps_figures_whole() {

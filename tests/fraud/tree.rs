@@ -68,5 +68,40 @@ pub fn the_tree_goes_down_and_stops_where_the_data_loops(db: &TestDb) -> R {
     );
     let none = db.run(now, &["partner", "tree", "NOPE25"]);
     check!(none.code == 2 && none.stderr.contains("no partner has the code NOPE25"), "{}", none.stderr);
-    Ok(())
+    console_levels(db)
+}
+
+/// The console's reads of the same data, a level at a time: the partner, who brought it, and one
+/// level under any node; the ring's partners each brought the other (the screen shows where the
+/// loop closes).
+fn console_levels(db: &TestDb) -> R {
+    use refdesk::service::tree::{level, rooted};
+    use refdesk::service::{Clock, Ctx};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let store = refdesk::store::Store::open(&db.url).await.map_err(|e| e.to_string())?;
+        let ctx = Ctx { store, terms: refdesk::domain::Terms::defaults(), operator: "t".into(), clock: Clock::System };
+        let kids = |l: &refdesk::service::tree::Level| -> Vec<String> {
+            l.children.iter().map(|c| c.account_id.clone()).collect()
+        };
+        let top = rooted(&ctx, "asel25").await.map_err(|e| e.to_string())?;
+        check_eq!((top.level.node.account_id.as_str(), top.level.node.brought), ("A1", 2));
+        check_eq!(kids(&top.level), vec!["C1", "C2"]);
+        check_eq!(top.upline, Vec::<(String, Option<String>)>::new());
+        let karina = rooted(&ctx, "KARINA25").await.map_err(|e| e.to_string())?;
+        check_eq!(karina.upline, vec![("A1".to_string(), Some("ASEL25".to_string()))]);
+        let under = level(&ctx, "C2").await.map_err(|e| e.to_string())?;
+        check_eq!((under.node.code.as_deref(), kids(&under)), (Some("KARINA25"), vec!["C3".to_string()]));
+        check_eq!(under.children[0].depth, 1);
+        let leaf = level(&ctx, "C3").await.map_err(|e| e.to_string())?;
+        check!(leaf.children.is_empty(), "{leaf:?}");
+        // RING1 brought RING2 and RING2 brought RING1: one above the other, both ways.
+        let ring = rooted(&ctx, "RING1").await.map_err(|e| e.to_string())?;
+        check_eq!(kids(&ring.level), vec!["R2"]);
+        check_eq!(ring.upline, vec![("R2".to_string(), Some("RING2".to_string()))]);
+        check_eq!(kids(&level(&ctx, "R2").await.map_err(|e| e.to_string())?), vec!["R1"]);
+        let nobody = level(&ctx, "NOBODY").await.map(|_| ()).map_err(|e| e.to_string());
+        check_eq!(nobody, Err("there is no account NOBODY".to_string()));
+        Ok(())
+    })
 }

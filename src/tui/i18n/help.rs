@@ -14,6 +14,7 @@ pub enum HelpFor {
     PayoutRun,
     Abuse,
     AbuseCase,
+    Tree,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -34,7 +35,8 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
         | HelpFor::Payouts
         | HelpFor::PayoutRun
         | HelpFor::Abuse
-        | HelpFor::AbuseCase => vec![],
+        | HelpFor::AbuseCase
+        | HelpFor::Tree => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
@@ -60,6 +62,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
                 ),
             ),
             ("Enter", pick("open the partner", "открыть партнёра")),
+            ("t", pick("the partner's referral tree (screen 6)", "дерево приглашений партнёра (экран 6)")),
             ("r", pick("reload the page", "обновить страницу")),
             ("e", pick("export the whole list to CSV", "выгрузить весь список в CSV")),
             ("y", pick("copy the partner's code", "копировать код партнёра")),
@@ -78,6 +81,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ),
             ("r", pick("reload", "обновить")),
             ("e", pick("export the ledger or the clients to CSV", "выгрузить журнал или клиентов в CSV")),
+            ("t", pick("the partner's referral tree (screen 6)", "дерево приглашений партнёра (экран 6)")),
             ("y", pick("copy the code, bonus or account id", "копировать код, номер бонуса или счёта")),
             ("Esc q", pick("back to the list", "назад к списку")),
         ],
@@ -146,6 +150,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
                 ),
             ),
             ("Enter", pick("open the case: findings, partner, balance", "открыть дело: признаки, партнёр, баланс")),
+            ("t", pick("the partner's referral tree (screen 6)", "дерево приглашений партнёра (экран 6)")),
             ("d", pick("dismiss: no abuse, the bonuses unfrozen", "закрыть без нарушения: бонусы разморожены")),
             ("v", pick("void the unpaid bonuses the case names", "аннулировать неоплаченные бонусы дела")),
             ("x", pick("deactivate the code (and void as v)", "отключить код (и аннулировать, как v)")),
@@ -162,13 +167,29 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ),
             ("r", pick("reload", "обновить")),
             ("y", pick("copy the partner's code", "копировать код партнёра")),
+            ("t", pick("the partner's referral tree (screen 6)", "дерево приглашений партнёра (экран 6)")),
             ("Esc q", pick("back to the queue", "назад к очереди")),
+        ],
+        HelpFor::Tree => vec![
+            ("j k ↓ ↑", pick("move", "перемещение")),
+            ("PgDn PgUp", pick("a page down / up", "страница вниз / вверх")),
+            ("Home End", pick("the first / the last row", "первая / последняя строка")),
+            ("→ l", pick("expand: read who the account brought", "раскрыть: кого привёл аккаунт")),
+            ("← h", pick("collapse, or go up to the parent", "свернуть или подняться к родителю")),
+            (pick("Space", "Пробел"), pick("expand / collapse", "раскрыть / свернуть")),
+            ("Enter", pick("open the partner's page", "открыть страницу партнёра")),
+            ("/", pick("the tree of another partner: type its code", "дерево другого партнёра: введите код")),
+            ("r", pick("read the tree again, keeping what is open", "перечитать дерево, не сворачивая")),
+            ("y", pick("copy the code or account id", "копировать код или номер аккаунта")),
         ],
     });
     out.extend([
         (
-            "1 2 3 4 5",
-            pick("dashboard / partners / bonuses / payouts / abuse", "обзор / партнёры / бонусы / выплаты / нарушения"),
+            "1 … 6",
+            pick(
+                "dashboard / partners / bonuses / payouts / abuse / tree",
+                "обзор / партнёры / бонусы / выплаты / нарушения / дерево",
+            ),
         ),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
         (":", pick("commands: every screen and action", "команды: все экраны и действия")),

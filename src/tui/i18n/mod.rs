@@ -12,6 +12,7 @@ mod names;
 mod payouts;
 mod sentences;
 mod tools;
+mod tree;
 
 pub use abuse::{
     case_kind, case_status, case_title, cases_count, days, decide_question, decided, deciding, not_open, queue_filter,
@@ -21,8 +22,8 @@ pub use errors::{load_failed, refused, service_error};
 pub use formats::{clock, compact, date, date_ms, datetime_ms, month_short, month_year, percent};
 pub use help::{HelpFor, help};
 pub use names::{
-    bonus_base, happened, ledger_bucket, ledger_kind, payout_method, refund_mark, sort, state, state_filter, status,
-    status_filter,
+    bonus_base, happened, ledger_bucket, ledger_kind, payout_method, refund_mark, sort, standing, state, state_filter,
+    status, status_filter,
 };
 pub use payouts::{
     approve_run_question, approved_run, complete_question, completed_run, discard_question, discarded_run,
@@ -35,3 +36,4 @@ pub use sentences::{
     void_many_question, void_question, voided,
 };
 pub use tools::{Reloaded, copied, export_failed, exported, reloaded};
+pub use tree::{accounts_shown, brought_by, mark, node_kind};

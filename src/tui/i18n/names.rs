@@ -31,6 +31,12 @@ pub fn status(lang: Lang, s: Status) -> &'static str {
     )
 }
 
+/// A partner's standing with the mark of an open abuse case (its bonuses frozen), in words:
+/// `active, frozen`.
+pub fn standing(lang: Lang, s: Status, frozen: bool) -> String {
+    if frozen { format!("{}, {}", status(lang, s), t(lang, K::FrozenMark)) } else { status(lang, s).to_string() }
+}
+
 pub fn status_filter(lang: Lang, s: Option<Status>) -> &'static str {
     s.map(|s| status(lang, s)).unwrap_or(t(lang, K::All))
 }

@@ -8,7 +8,7 @@ use super::abuse_case::CaseDetail;
 use crate::domain::fraud::{CaseStatus, Decision, explanations, named_bonuses, review_rank};
 use crate::service::fraud::CaseView;
 use crate::store::fraud::Which;
-use crate::tui::action::{Action, Ask, Effect};
+use crate::tui::action::{Action, Ask, Effect, Open};
 use crate::tui::columns::{self, Cell, Column};
 use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::dialog::Dialog;
@@ -72,6 +72,14 @@ impl AbuseState {
         if self.queue.pending.is_some() { None } else { self.cases().get(self.scroll.sel) }
     }
 
+    /// The case a key acts on: the one open, else the highlighted one.
+    fn acted_on(&self) -> Option<&CaseView> {
+        match &self.detail {
+            Some(d) => d.current(),
+            None => self.highlighted(),
+        }
+    }
+
     /// `d`/`v`/`x`/`X`: the dialog for `decision` on the open case, or the highlighted one.
     fn ask_decision(&mut self, cx: &mut Cx, decision: Decision) -> Vec<Effect> {
         let lang = cx.view.lang;
@@ -79,11 +87,7 @@ impl AbuseState {
             cx.info(K::Busy);
             return vec![];
         }
-        let case = match &self.detail {
-            Some(d) => d.current(),
-            None => self.highlighted(),
-        };
-        let Some(c) = case else {
+        let Some(c) = self.acted_on() else {
             cx.info(K::NoCaseHighlighted);
             return vec![];
         };
@@ -208,6 +212,13 @@ impl Component for AbuseState {
             Action::Void => self.ask_decision(cx, Decision::Void),
             Action::Deactivate => self.ask_decision(cx, Decision::Deactivate),
             Action::Exclude => self.ask_decision(cx, Decision::Exclude),
+            Action::Tree => {
+                match self.acted_on() {
+                    Some(c) => cx.open = Some(Open::Tree(c.partner.clone())),
+                    None => cx.info(K::NoCaseHighlighted),
+                }
+                vec![]
+            }
             other => match self.detail.as_mut() {
                 Some(d) => d.update(other, cx),
                 None if matches!(other, Action::CaseLoaded(..)) => {

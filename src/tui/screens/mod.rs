@@ -11,6 +11,7 @@ pub mod partner_sections;
 pub mod partners;
 pub mod payout_run;
 pub mod payouts;
+pub mod tree;
 
 use super::action::Screen;
 use super::component::Component;
@@ -23,6 +24,7 @@ pub struct Screens {
     pub bonuses: bonuses::BonusesState,
     pub payouts: payouts::PayoutsState,
     pub abuse: abuse::AbuseState,
+    pub tree: tree::TreeState,
 }
 
 impl Screens {
@@ -33,6 +35,7 @@ impl Screens {
             Screen::Bonuses => &self.bonuses,
             Screen::Payouts => &self.payouts,
             Screen::Abuse => &self.abuse,
+            Screen::Tree => &self.tree,
         }
     }
 
@@ -43,6 +46,7 @@ impl Screens {
             Screen::Bonuses => &mut self.bonuses,
             Screen::Payouts => &mut self.payouts,
             Screen::Abuse => &mut self.abuse,
+            Screen::Tree => &mut self.tree,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::domain::Lang;
 use crate::domain::partner::search_text;
 use crate::service::export::ExportOf;
 use crate::service::partners::{DetailPage, Find, More, Part, PartnerDetail};
-use crate::tui::action::{Action, Effect, Screen};
+use crate::tui::action::{Action, Effect, Open, Screen};
 use crate::tui::component::{Component, Cx, MsgKind, Read, copy};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
@@ -383,6 +383,7 @@ impl Component for DetailState {
             }
             Action::Export => return self.export(cx),
             Action::Copy => return self.copy(cx),
+            Action::Tree => cx.open = Some(Open::Tree(self.code.clone())),
             _ => {}
         }
         self.more(cx)
@@ -400,7 +401,7 @@ impl Component for DetailState {
             return;
         };
 
-        let mut head = format!("{} · {} · {}", d.code, d.name, i18n::status(lang, d.status));
+        let mut head = format!("{} · {} · {}", d.code, d.name, i18n::standing(lang, d.status, d.open_cases > 0));
         if let Some(text) = self.applied() {
             head = format!("{head} · {}", i18n::search_shown(lang, text));
         }

@@ -4,7 +4,7 @@
 use super::partner_detail::{self, DetailState};
 use crate::service::export::ExportOf;
 use crate::service::partners::{Cursor, ListQuery, PartnerRow, Sort, Status};
-use crate::tui::action::{Action, Effect, Screen};
+use crate::tui::action::{Action, Effect, Open, Screen};
 use crate::tui::columns::{Cell, Column, money};
 use crate::tui::component::{Component, Cx, MsgKind, copy};
 use crate::tui::i18n::{self, Found, HelpFor, K, t};
@@ -135,6 +135,14 @@ impl PartnersState {
         vec![]
     }
 
+    /// The detail of the partner with `code`, in place of the list (or of the detail open).
+    fn show(&mut self, code: String, cx: &mut Cx) -> Vec<Effect> {
+        let mut detail = DetailState::new(code);
+        let fx = detail.reload(cx);
+        self.detail = Some(detail);
+        fx
+    }
+
     fn key(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         if let Some(step) = self.list.step(&action) {
             return self.turn(cx, step);
@@ -183,10 +191,15 @@ impl PartnersState {
             }
             Action::Enter => {
                 let Some(row) = self.list.current() else { return vec![] };
-                let mut detail = DetailState::new(row.code.clone());
-                let fx = detail.reload(cx);
-                self.detail = Some(detail);
-                fx
+                let code = row.code.clone();
+                self.show(code, cx)
+            }
+            Action::Tree => {
+                match self.list.current() {
+                    Some(row) => cx.open = Some(Open::Tree(row.code.clone())),
+                    None => cx.info(K::NoPartnerHighlighted),
+                }
+                vec![]
             }
             _ => vec![],
         }
@@ -248,6 +261,13 @@ impl Component for PartnersState {
         match &self.detail {
             Some(d) => d.help(),
             None => HelpFor::Partners,
+        }
+    }
+
+    fn open(&mut self, what: &Open, cx: &mut Cx) -> Vec<Effect> {
+        match what {
+            Open::Partner(code) => self.show(code.clone(), cx),
+            Open::Tree(_) => vec![],
         }
     }
 
@@ -356,7 +376,7 @@ impl PartnersState {
                 vec![
                     Cell::new(&r.code),
                     Cell::new(&r.name),
-                    Cell::new(i18n::status(lang, r.status)),
+                    Cell::new(i18n::standing(lang, r.status, r.frozen)),
                     money(view, r.pending),
                     money(view, r.available),
                     Cell::new(r.phone.as_deref().unwrap_or("—")),
