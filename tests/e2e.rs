@@ -227,3 +227,27 @@ fn a_payout_run_is_prepared_from_the_console() -> Result<(), String> {
     key("q")?;
     quits(&mut child, "q")
 }
+
+/// A review session's walk: the abuse queue, `t` on its first case to that partner's referral
+/// tree, a level opened, Enter on the root to the partner's page.
+#[test]
+fn an_abuse_case_leads_to_the_partners_tree_and_page() -> Result<(), String> {
+    let (mut child, screen, mut writer, _data) = console("en")?;
+    let mut key = typer(&mut writer);
+    screen.wait_for("Next payout due", 120)?;
+    key("5")?;
+    let queue = screen.wait_until("a highlighted case", 30, |t| t.lines().any(|l| l.starts_with("> ")))?;
+    let row = queue.lines().find(|l| l.starts_with("> ")).ok_or(format!("no case:\n{queue}"))?.to_string();
+    let code = row.split_whitespace().nth(2).ok_or("no code in the row")?.to_string();
+    key("t")?;
+    let tree = screen.wait_for(&format!("Tree · {code}"), 30)?;
+    assert!(tree.contains(&format!("▾ {code}")), "the root is open:\n{tree}");
+    assert!(tree.contains(&format!("Path: {code}")), "the path line names the root:\n{tree}");
+    assert!(tree.contains("frozen: open case"), "the root's open case is marked in words:\n{tree}");
+    key("\r")?;
+    let page = screen.wait_for("Balance", 30)?;
+    assert!(page.contains("[2 Partners]") && page.contains(&format!("{code} · ")), "{page}");
+    key("q")?;
+    key("q")?;
+    quits(&mut child, "q")
+}
