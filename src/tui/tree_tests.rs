@@ -58,18 +58,23 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 
 /// Screen 6 with ASEL25's tree read through `/`.
 fn tree_app(lang: Lang) -> App {
+    rooted_app(lang, "asel25", asel())
+}
+
+/// Screen 6 with the tree of `typed` read through `/`, answered with `tree`.
+fn rooted_app(lang: Lang, typed: &str, tree: Rooted) -> App {
     let mut app = app(lang);
     app.update(Action::Resize(80, 24));
     key(&mut app, KeyCode::Char('6'));
     assert_eq!(app.screen, Screen::Tree);
     key(&mut app, KeyCode::Char('/'));
-    for c in "asel25".chars() {
+    for c in typed.chars() {
         app.update(Action::Edit(InputRequest::InsertChar(c)));
     }
     let fx = key(&mut app, KeyCode::Enter);
     let [Effect::LoadTree { req, code }] = fx.as_slice() else { panic!("{fx:?}") };
-    assert_eq!(code, "ASEL25");
-    app.update(Action::TreeLoaded(*req, Ok(Box::new(asel()))));
+    assert_eq!(*code, typed.to_uppercase());
+    app.update(Action::TreeLoaded(*req, Ok(Box::new(tree))));
     app
 }
 
@@ -211,4 +216,23 @@ fn an_unknown_code_says_so_and_leaves_no_tree() {
     app.update(Action::TreeLoaded(*req, Err("no partner has the code X".into())));
     assert!(screen_text(&app).contains("no partner has the code X"));
     assert!(app.screens.tree.rows.is_empty());
+}
+
+#[test]
+fn a_level_of_ten_thousand_scrolls_to_its_last_row() {
+    let big = Rooted {
+        level: Level {
+            node: node("A-0001", Some("BIG25"), 0, 10_000, 0, 0, &[]),
+            children: (0..10_000).map(|i| node(&format!("C{i:05}"), None, 1, 0, 0, 0, &[])).collect(),
+        },
+        upline: vec![],
+    };
+    let mut app = rooted_app(Lang::En, "big25", big);
+    assert_eq!(ids(&app).len(), 10_001);
+    key(&mut app, KeyCode::End);
+    let text = screen_text(&app);
+    assert!(text.contains(">   · C09999"), "{text}");
+    assert!(text.contains("Path: BIG25 › C09999"), "{text}");
+    key(&mut app, KeyCode::Left);
+    assert!(screen_text(&app).contains("> ▾ BIG25"), "← goes up to the root");
 }

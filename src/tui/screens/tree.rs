@@ -353,8 +353,11 @@ impl Component for TreeState {
             Column::number(cur(K::EarnedParent), 5),
             Column::text(t(lang, K::Marks), 8, 30, 8),
         ];
-        let cells: Vec<Vec<Cell>> = self
-            .rows
+        // Only the rows on screen are drawn: a level may hold ten thousand.
+        let window = (body.height as usize).saturating_sub(1);
+        let first = self.scroll.offset.min(self.rows.len());
+        let shown = &self.rows[first..(first + window).min(self.rows.len())];
+        let cells: Vec<Vec<Cell>> = shown
             .iter()
             .filter_map(|r| self.node(&r.id).map(|n| (r, n)))
             .map(|(r, n)| {
@@ -386,7 +389,8 @@ impl Component for TreeState {
                 ]
             })
             .collect();
-        columns::table(view, frame, body, &columns, &cells, self.scroll);
+        let scroll = Scroll { sel: self.scroll.sel.saturating_sub(first), offset: 0 };
+        columns::table(view, frame, body, &columns, &cells, scroll);
         let path = self.path().join(" › ");
         let head = format!("{}: ", t(lang, K::Path));
         let room = (foot.width as usize).saturating_sub(head.chars().count());
