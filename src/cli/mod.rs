@@ -170,13 +170,28 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
             "rejected_lines": summary.rejected.iter().map(|r| json!({"line": r.line, "reason": r.message})).collect::<Vec<_>>(),
         }));
     }
+    let accepted = reports.iter().map(|r| r["accepted"].as_u64().unwrap_or(0)).sum::<u64>();
+    // The signals that need the whole program (shared identities, bursts, refund rates, rings)
+    // run once the events are in; those of a single event ran as each was written.
+    let scanned = if accepted > 0 {
+        match crate::service::fraud_scan::scan(ctx).await {
+            Ok(s) => Some(s),
+            Err(e) => return fail(e),
+        }
+    } else {
+        None
+    };
     if as_json {
         print_json(&json!({
             "files": reports,
-            "accepted": reports.iter().map(|r| r["accepted"].as_u64().unwrap_or(0)).sum::<u64>(),
+            "accepted": accepted,
             "duplicates": reports.iter().map(|r| r["duplicates"].as_u64().unwrap_or(0)).sum::<u64>(),
             "rejected": reports.iter().map(|r| r["rejected"].as_u64().unwrap_or(0)).sum::<u64>(),
+            "abuse_scan": scanned,
         }));
+    } else if let Some(s) = scanned.filter(|s| !s.opened.is_empty() || !s.added_to.is_empty()) {
+        let cases = |n: usize| if n == 1 { "1 case".to_string() } else { format!("{n} cases") };
+        println!("abuse scan: {} opened, {} with new evidence", cases(s.opened.len()), cases(s.added_to.len()));
     }
     exit
 }
