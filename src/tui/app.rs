@@ -44,6 +44,9 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub screen: Screen,
+    /// The screen that opened what is shown (a tree from a case, a partner from a tree): Esc and
+    /// q go back to it. Any other way of switching forgets it.
+    pub back_to: Option<Screen>,
     pub help: bool,
     pub message: Option<Message>,
     pub dialog: Option<Dialog>,
@@ -81,6 +84,7 @@ impl App {
             width: 80,
             height: 24,
             screen: Screen::Dashboard,
+            back_to: None,
             help: false,
             message: None,
             dialog: None,
@@ -153,9 +157,10 @@ impl App {
 
     /// What one screen asked another to show, then that screen.
     fn show(&mut self, what: Open) -> Vec<Effect> {
-        let to = what.screen();
+        let (from, to) = (self.screen, what.screen());
         let mut out = self.with(to, |s, cx| s.open(&what, cx));
         out.extend(self.switch(to));
+        self.back_to = (from != to).then_some(from);
         out
     }
 
@@ -286,6 +291,7 @@ impl App {
     fn switch(&mut self, to: Screen) -> Vec<Effect> {
         let again = self.screen == to;
         self.screen = to;
+        self.back_to = None;
         self.help = false;
         self.with(to, |s, cx| s.enter(again, cx))
     }
@@ -310,7 +316,11 @@ impl App {
                     return fx;
                 }
             }
-            if !self.screens.get_mut(self.screen).back() && quit {
+            let closed = self.screens.get_mut(self.screen).back();
+            if let Some(to) = self.back_to.take() {
+                return self.switch(to);
+            }
+            if !closed && quit {
                 self.quit = true;
             }
         }

@@ -195,10 +195,23 @@ fn enter_opens_a_partners_page_and_t_elsewhere_opens_the_tree() {
     };
     assert_eq!(app.screens.partners.detail.as_ref().map(|d| d.code.as_str()), Some("BOLAT7"));
     app.update(Action::DetailLoaded(*req, Ok(Box::new(detail()))));
+    // Esc closes the page and goes back to the tree it came from, as it was.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Tree);
+    assert!(app.screens.partners.detail.is_none());
+    assert_eq!(app.screens.tree.rows[app.screens.tree.scroll.sel].id, "C-1077");
+    let fx = key(&mut app, KeyCode::Enter);
+    let Some(Effect::LoadDetail { req, .. }) = fx.iter().find(|e| matches!(e, Effect::LoadDetail { .. })) else {
+        panic!("{fx:?}")
+    };
+    app.update(Action::DetailLoaded(*req, Ok(Box::new(detail()))));
     // t on the partner's page: its tree, on screen 6.
     let fx = key(&mut app, KeyCode::Char('t'));
     assert_eq!(app.screen, Screen::Tree);
     assert!(matches!(fx.as_slice(), [Effect::LoadTree { code, .. }] if code == "BOLAT7"), "{fx:?}");
+    // q goes back to the page that opened the tree, not out of the console.
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!((app.screen, app.quit), (Screen::Partners, false));
     // The Russian layout's е is the t key.
     key(&mut app, KeyCode::Char('2'));
     let fx = key(&mut app, KeyCode::Char('е'));

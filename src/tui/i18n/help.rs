@@ -181,6 +181,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("/", pick("the tree of another partner: type its code", "дерево другого партнёра: введите код")),
             ("r", pick("read the tree again, keeping what is open", "перечитать дерево, не сворачивая")),
             ("y", pick("copy the code or account id", "копировать код или номер аккаунта")),
+            ("Esc q", pick("back to the screen that opened the tree", "назад к экрану, открывшему дерево")),
         ],
     });
     out.extend([
