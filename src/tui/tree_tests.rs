@@ -249,3 +249,17 @@ fn a_level_of_ten_thousand_scrolls_to_its_last_row() {
     key(&mut app, KeyCode::Left);
     assert!(screen_text(&app).contains("> ▾ BIG25"), "← goes up to the root");
 }
+
+#[test]
+fn a_failed_code_leaves_the_tree_shown_and_r_reads_that_tree() {
+    let mut app = tree_app(Lang::En);
+    key(&mut app, KeyCode::Char('/'));
+    app.update(Action::Edit(InputRequest::InsertChar('x')));
+    let fx = key(&mut app, KeyCode::Enter);
+    let [Effect::LoadTree { req, .. }] = fx.as_slice() else { panic!("{fx:?}") };
+    app.update(Action::TreeLoaded(*req, Err("no partner has the code X".into())));
+    assert_eq!(message(&app), "Could not load: no partner has the code X");
+    assert_eq!(ids(&app).len(), 4, "ASEL25's tree stays");
+    let fx = key(&mut app, KeyCode::Char('r'));
+    assert!(matches!(fx.as_slice(), [Effect::LoadTree { code, .. }] if code == "ASEL25"), "{fx:?}");
+}

@@ -290,6 +290,8 @@ impl Component for TreeState {
                     Err(e) => {
                         cx.load_failed(&e);
                         self.error = Some(e);
+                        // The tree shown stays, and `r` reads it, not the code that failed.
+                        self.asked = self.root.as_ref().and_then(|r| self.node(r)).map(label);
                     }
                 }
                 self.flatten(cx);
