@@ -1,6 +1,7 @@
 //! `refdesk demo`: a believable program, made of platform events that go through the real
 //! import, then the operators' work on it (contracts, approvals, a deactivated code, voids).
 //! Like the CLI, a client of the services: it reads and writes only through them.
+mod abuse;
 pub mod data;
 mod events;
 mod format;
