@@ -1010,6 +1010,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         fraud::each_signal_opens_its_case_and_not_below_its_threshold,
     ),
     ("the_tree_goes_down_and_stops_where_the_data_loops", fraud::the_tree_goes_down_and_stops_where_the_data_loops),
+    ("the_demo_has_a_living_abuse_queue", fraud::the_demo_has_a_living_abuse_queue),
 ];
 
 fn main() {

@@ -79,12 +79,14 @@ async fn demo(ctx: &Ctx, partners: usize, clients: usize, seed: u64) -> service:
     })
     .await?;
     println!(
-        "Demo program ready in {}: {} events, {} contracts, {} bonuses approved, {} voided.",
+        "Demo program ready in {}: {} events, {} contracts, {} bonuses approved, {} voided; {} abuse cases open, {} decided.",
         ctx.store.describe(),
         r.events,
         r.contracts,
         r.approved,
-        r.voided
+        r.voided,
+        r.cases_open,
+        r.cases_decided
     );
     Ok(0)
 }

@@ -1,7 +1,8 @@
 //! A believable demonstration program, generated deterministically from a seed: partners and
-//! clients with Kazakh and Russian names, payments, refunds and the odd rule-breaker, as platform
-//! events (INTERFACE.md "Platform events"), plus the contracts and code deactivations an operator
-//! would have entered. Pure: no database and no clock; `now` comes with the options.
+//! clients with Kazakh and Russian names, payments, refunds, the odd rule-breaker and a handful
+//! of each kind of abuse ([`super::abuse`]), as platform events (INTERFACE.md "Platform events"),
+//! plus the contracts, code deactivations and abuse decisions the operators would have entered.
+//! Pure: no database and no clock; `now` comes with the options.
 //!
 //! Events come out in time order without holding them all: partners and clients are planned up
 //! front (sorted by registration time, [`super::plan`]), and what follows a registration (payments,
@@ -9,6 +10,7 @@
 //! ([`super::events`]). Who each account is comes from [`super::people`].
 use super::plan::Plan;
 use crate::domain::Terms;
+use crate::domain::fraud::{CaseKind, Decision};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::SmallRng;
@@ -32,6 +34,24 @@ pub struct DemoContract {
     pub iin_bin: String,
 }
 
+/// A partner planted to show one kind of abuse ([`super::abuse`]): the case it should open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planted {
+    pub code: String,
+    pub kind: CaseKind,
+}
+
+/// An operator's decision on a planted partner's case of `kind`, taken `after_days` after the
+/// case opened (or now, if that is sooner).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoDecision {
+    pub code: String,
+    pub kind: CaseKind,
+    pub decision: Decision,
+    pub reason: String,
+    pub after_days: i64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DemoData {
     /// NDJSON lines of platform events in time order, exactly the INTERFACE.md format
@@ -40,6 +60,10 @@ pub struct DemoData {
     pub contracts: Vec<DemoContract>,
     /// codes an operator deactivated (a handful, ~1% of the partners'), with a reason
     pub deactivations: Vec<(String, String)>,
+    /// the partners planted to show each kind of abuse (a handful of each)
+    pub planted: Vec<Planted>,
+    /// the operators' decisions on some of their cases
+    pub decisions: Vec<DemoDecision>,
 }
 
 /// The events, contracts and deactivations of a demonstration program. Clients buy the terms'
@@ -53,7 +77,13 @@ pub fn generate(opts: &DemoOptions, terms: &Terms) -> DemoData {
         events.push(line.to_string());
         Ok(())
     });
-    DemoData { events, contracts: plan.contracts(), deactivations: plan.deactivations() }
+    DemoData {
+        events,
+        contracts: plan.contracts(),
+        deactivations: plan.deactivations(),
+        planted: plan.abuse.planted.clone(),
+        decisions: plan.abuse.decisions.clone(),
+    }
 }
 
 /// Writes the same events as `generate`, one newline-terminated NDJSON line each, without
@@ -84,7 +114,7 @@ pub(super) fn pick<T: Copy>(rng: &mut SmallRng, items: &[T]) -> T {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::demo::events::UNKNOWN_CODES;
     use crate::demo::format::{DAY, civil_from_days, push_time};
@@ -92,16 +122,16 @@ mod tests {
     use crate::demo::plan::PROGRAM_DAYS;
     use crate::domain::Money;
     use crate::domain::event::{Body, parse_json_line};
-    use crate::domain::identity::{validate_iban_kz, validate_iin};
+    use crate::domain::identity::{normalize_email, validate_iban_kz, validate_iin};
     use chrono::{Datelike, TimeDelta, TimeZone};
     use std::collections::{HashMap, HashSet};
 
-    fn opts(partners: usize, clients: usize, seed: u64) -> DemoOptions {
+    pub(crate) fn opts(partners: usize, clients: usize, seed: u64) -> DemoOptions {
         let now = Utc.with_ymd_and_hms(2026, 10, 20, 9, 30, 0).single().unwrap_or_default();
         DemoOptions { partners, clients, seed, now }
     }
 
-    fn parsed(data: &DemoData) -> Vec<crate::domain::event::Event> {
+    pub(crate) fn parsed(data: &DemoData) -> Vec<crate::domain::event::Event> {
         data.events
             .iter()
             .enumerate()
@@ -149,9 +179,17 @@ mod tests {
         assert!(data.events.iter().all(|l| l.contains("+05:00\"")));
     }
 
+    /// The codes planted to show `kind`.
+    pub(crate) fn planted(data: &DemoData, kind: CaseKind) -> HashSet<String> {
+        data.planted.iter().filter(|p| p.kind == kind).map(|p| p.code.clone()).collect()
+    }
+
     #[test]
     fn partners_codes_and_identities_are_unique() {
         let data = generate(&opts(500, 3000, 11), &Terms::defaults());
+        // But for the second accounts planted to share one ([`super::super::abuse`]).
+        let shared = planted(&data, CaseKind::SharedIdentity);
+        assert_eq!(shared.len(), 6, "{shared:?}");
         let mut codes = HashSet::new();
         let mut accounts = HashSet::new();
         let mut iins = HashSet::new();
@@ -164,13 +202,14 @@ mod tests {
                 assert!(name.contains(' '), "{name}");
                 let code = promo_code.unwrap_or_default();
                 assert!(code.len() >= 4 && code.ends_with(|c: char| c.is_ascii_digit()), "{code}");
-                assert!(codes.insert(code));
+                assert!(codes.insert(code.clone()));
                 assert!(accounts.insert(account_id));
                 let iin = contact.iin.unwrap_or_default();
                 assert_eq!(validate_iin(&iin), Ok(iin.clone()));
                 assert!(iins.insert(iin));
-                assert!(phones.insert(contact.phone.unwrap_or_default()));
-                assert!(emails.insert(contact.email.unwrap_or_default()));
+                let phone = phones.insert(contact.phone.unwrap_or_default());
+                let email = emails.insert(contact.email.as_deref().and_then(normalize_email).unwrap_or_default());
+                assert!((phone && email) || shared.contains(&code), "{code} shares an identity");
             }
         }
         assert_eq!(partners, 500);
@@ -191,11 +230,12 @@ mod tests {
             .collect();
         assert!((220..=290).contains(&data.contracts.len()), "{} contracts", data.contracts.len());
         let today = (o.now + TimeDelta::hours(5)).date_naive();
+        let shared = planted(&data, CaseKind::SharedIdentity);
         let mut ibans = HashSet::new();
         for c in &data.contracts {
             assert_eq!(validate_iban_kz(&c.iban), Ok(c.iban.clone()));
             assert_eq!(validate_iin(&c.iin_bin), Ok(c.iin_bin.clone()));
-            assert!(ibans.insert(c.iban.clone()));
+            assert!(ibans.insert(c.iban.clone()) || shared.contains(&c.code), "{} shares a bank account", c.code);
             assert!(c.number.starts_with("AT-20"), "{}", c.number);
             let reg = regs.get(&c.code).copied().unwrap_or(NaiveDate::MAX);
             assert!(reg <= c.signed_on && c.signed_on <= today && c.signed_on <= reg + TimeDelta::days(10));
@@ -276,7 +316,9 @@ mod tests {
         p400.site_discount_price = Money::kzt(360_000);
         terms.packages.push(p400);
         let data = generate(&opts(100, 3000, 3), &terms);
+        let mispriced = planted(&data, CaseKind::PriceMismatch);
         let mut bought = HashSet::new();
+        let mut off = Vec::new();
         for e in parsed(&data) {
             if let Body::PaymentConfirmed { package, list_price, paid_amount, promo_code, promotion, .. } = e.body {
                 let Some(pkg) = terms.package(&package) else { panic!("{package} is not in the catalog") };
@@ -287,11 +329,20 @@ mod tests {
                     None if partner_code => pkg.promo_price,
                     None => pkg.list_price,
                 };
-                assert_eq!(paid_amount, expected, "{package} with {promo_code:?} and {promotion:?}");
+                if paid_amount != expected {
+                    // Only the planted price mismatches: the list price, or 60% of it.
+                    let code = promo_code.clone().unwrap_or_default();
+                    assert!(mispriced.contains(&code), "{package} with {promo_code:?} paid {paid_amount:?}");
+                    let side_deal = Money::kzt(pkg.list_price.tiyn() / 100 * 3 / 5);
+                    assert!(paid_amount == pkg.list_price || paid_amount == side_deal, "{paid_amount:?}");
+                    off.push(code);
+                }
                 bought.insert(package);
             }
         }
         assert_eq!(bought.len(), 4, "{bought:?}");
+        assert_eq!(off.iter().collect::<HashSet<_>>().len(), off.len(), "one mispriced payment a partner: {off:?}");
+        assert_eq!(off.len(), mispriced.len(), "{off:?}");
 
         let mut one = Terms::defaults();
         one.packages.truncate(1);

@@ -1,5 +1,6 @@
 //! The events themselves: the merge of registrations with the payments and refunds they lead
 //! to, in time order, each written as one NDJSON line.
+use super::abuse::Mispriced;
 use super::data::{pick, splitmix};
 use super::format::{DAY, MINUTE, push_json_str, push_money, push_num, push_time};
 use super::people::person;
@@ -8,12 +9,14 @@ use crate::domain::Money;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
 
 // Shares of the population; RULES.md explains what each exercises.
-const CLIENT_WITH_CODE: f64 = 0.90;
-const CLIENT_PAYS: f64 = 0.75;
+pub(super) const CLIENT_WITH_CODE: f64 = 0.90;
+pub(super) const CLIENT_PAYS: f64 = 0.75;
+/// Of the sign-ups of a registration burst: most came for the code, not to buy.
+const BURST_PAYS: f64 = 0.25;
 const CODE_ADDED_AT_PAYMENT: f64 = 0.30;
 const UNKNOWN_CODE: f64 = 0.005;
 const SITE_PROMOTION: f64 = 0.05;
@@ -37,7 +40,14 @@ impl Plan {
             events: 0,
             payments: 0,
             line: String::with_capacity(512),
+            mispriced: self.abuse.mispriced.clone(),
         };
+        // A burst's sign-ups wait in the agenda for their evening, in time order.
+        let mut burst: Vec<(i64, usize, usize)> = self.abuse.burst.iter().map(|(&j, &(p, at))| (at, j, p)).collect();
+        burst.sort_unstable();
+        for (at, client, partner) in burst {
+            e.schedule(at, Pending::Registration { client, partner });
+        }
         let (mut p, mut c) = (0, 0);
         loop {
             // Ties go to partners, then clients, then follow-ups in the order they were planned.
@@ -52,7 +62,10 @@ impl Plan {
                     p += 1;
                 }
                 Some((_, 1)) => {
-                    e.client(c);
+                    // A burst's client registers on its evening instead, from the agenda.
+                    if !self.abuse.burst.contains_key(&c) {
+                        e.client(c, self.client_at[c], None);
+                    }
                     c += 1;
                 }
                 Some(_) => match e.agenda.pop() {
@@ -91,11 +104,21 @@ struct Payment {
     refundable: bool,
     /// A client's first payment, which may be followed by a second one.
     first: bool,
+    /// Paid at a price the catalog does not have (planted abuse).
+    mispriced: Option<Mispriced>,
 }
 
 enum Pending {
     Payment(Payment),
-    Refund { payment: u64, amount: Option<Money> },
+    Refund {
+        payment: u64,
+        amount: Option<Money>,
+    },
+    /// A client of a registration burst signs up with the partner's code.
+    Registration {
+        client: usize,
+        partner: usize,
+    },
 }
 
 /// A follow-up event waiting for its time; ordered earliest first, then in planning order.
@@ -178,6 +201,8 @@ struct Emitter<'p> {
     payments: u64,
     /// The line being built; emptied once handed to the sink.
     line: String,
+    /// Partners whose mispriced payment is still to come.
+    mispriced: HashMap<usize, Mispriced>,
 }
 
 /// How often a package is bought, by its place in the catalog: the first 50 parts, the second
@@ -262,27 +287,29 @@ impl Emitter<'_> {
         self.field("device_id", &partner.person.device_id);
         self.field("ip", &partner.person.ip);
         self.end();
-        if let Some(at) = partner.own_payment
+        if let Some((at, code)) = partner.buys
             && let Some(package) = package_index(&mut self.rng, plan.packages.len())
         {
             let what = Pending::Payment(Payment {
                 payer: Payer::Partner(p),
                 package,
-                code: Code::Partner(p),
+                code: Code::Partner(code),
                 promotion: false,
                 refundable: false,
                 first: false,
+                mispriced: None,
             });
             self.schedule(at, what);
         }
     }
 
-    fn client(&mut self, j: usize) {
+    /// Client `j` registers at `at`: with the code of `burst`'s partner when it is one of a
+    /// registration burst's sign-ups.
+    fn client(&mut self, j: usize, at: i64, burst: Option<usize>) {
         let plan = self.plan;
-        let at = plan.client_at[j];
-        let twin = plan.twins.get(&j).copied();
+        let twin = plan.abuse.twins.get(&j).copied();
         let person = person(plan.seed, &plan.names, plan.first_client_n + j as u64);
-        let code = match twin {
+        let code = match twin.or(burst) {
             Some(p) => Some(p),
             None if self.rng.random_bool(CLIENT_WITH_CODE) => plan.sample_partner(&mut self.rng, at),
             None => None,
@@ -300,7 +327,8 @@ impl Emitter<'_> {
         self.end();
 
         let forced = twin.is_some() || plan.converted[j];
-        if !forced && !self.rng.random_bool(CLIENT_PAYS) {
+        let pays = if burst.is_some() { BURST_PAYS } else { CLIENT_PAYS };
+        if !forced && !self.rng.random_bool(pays) {
             return;
         }
         let delay = if forced {
@@ -336,6 +364,16 @@ impl Emitter<'_> {
             }
         }
         let Some(package) = package_index(&mut self.rng, plan.packages.len()) else { return };
+        // A planted mispriced payment: the partner's first client still new when paying (so that
+        // the payment earns a bonus), without the site's promotion.
+        let mut mispriced = None;
+        if let Code::Partner(p) = pay_code
+            && twin.is_none()
+            && !promotion
+            && pay_at - at < plan.new_client_window - DAY
+        {
+            mispriced = self.mispriced.remove(&p);
+        }
         let what = Pending::Payment(Payment {
             payer: Payer::Client(j),
             package,
@@ -343,6 +381,7 @@ impl Emitter<'_> {
             promotion,
             refundable: twin.is_none(),
             first: twin.is_none(),
+            mispriced,
         });
         self.schedule(pay_at, what);
     }
@@ -350,6 +389,7 @@ impl Emitter<'_> {
     fn follow_up(&mut self, s: Scheduled) {
         match s.what {
             Pending::Payment(pay) => self.payment(s.at, pay),
+            Pending::Registration { client, partner } => self.client(client, s.at, Some(partner)),
             Pending::Refund { payment, amount } => {
                 self.begin("payment_refunded", s.at);
                 self.field("payment_id", &format!("PAY{payment:07}"));
@@ -362,7 +402,7 @@ impl Emitter<'_> {
     }
 
     fn payment(&mut self, at: i64, pay: Payment) {
-        let Payment { payer, package, code, promotion, refundable, first } = pay;
+        let Payment { payer, package, code, promotion, refundable, first, mispriced } = pay;
         let plan = self.plan;
         self.payments += 1;
         let id = self.payments;
@@ -371,6 +411,9 @@ impl Emitter<'_> {
         // code it knew, and the list price otherwise.
         let paid = match code {
             _ if promotion => pkg.site_discount_price,
+            _ if mispriced == Some(Mispriced::NoDiscount) => pkg.list_price,
+            // 60% of the list price, in whole tenge.
+            _ if mispriced == Some(Mispriced::SideDeal) => Money::kzt(pkg.list_price.tiyn() / 100 * 3 / 5),
             Code::Partner(_) => pkg.promo_price,
             Code::None | Code::Unknown(_) => pkg.list_price,
         };
@@ -394,7 +437,12 @@ impl Emitter<'_> {
         }
         self.end();
 
-        if refundable && self.rng.random_bool(REFUND) {
+        // A planted partner's clients ask for their money back far more often.
+        let refund = match code {
+            Code::Partner(p) => plan.abuse.refund_rate.get(&p).copied().unwrap_or(REFUND),
+            _ => REFUND,
+        };
+        if refundable && self.rng.random_bool(refund) {
             // A half or a third, in whole tenge.
             let amount = self
                 .rng
@@ -414,8 +462,15 @@ impl Emitter<'_> {
             };
             let again = at + self.rng.random_range(10 * DAY..90 * DAY);
             let again = daytime(&mut self.rng, again);
-            let what =
-                Pending::Payment(Payment { payer, package, code, promotion: false, refundable: true, first: false });
+            let what = Pending::Payment(Payment {
+                payer,
+                package,
+                code,
+                promotion: false,
+                refundable: true,
+                first: false,
+                mispriced: None,
+            });
             self.schedule(again, what);
         }
     }

@@ -1,6 +1,8 @@
 //! `refdesk demo`: a believable program, made of platform events that go through the real
-//! import, then the operators' work on it (contracts, approvals, a deactivated code, voids).
+//! import, then the operators' work on it (contracts, approvals, a deactivated code, voids, a
+//! few abuse cases decided) and this morning's abuse scan, so that the review queue is alive.
 //! Like the CLI, a client of the services: it reads and writes only through them.
+mod abuse;
 pub mod data;
 mod events;
 mod format;
@@ -13,11 +15,14 @@ use crate::domain::terms::Approval;
 use crate::service::bonuses::{self, BonusQuery};
 use crate::service::contracts::{self, ContractInput};
 use crate::service::import::{BATCH, Importer, Line};
-use crate::service::{self, Clock, Ctx, Result};
-use data::{DemoOptions, splitmix};
+use crate::service::{self, Clock, Ctx, Result, fraud, fraud_scan, from_ms};
+use crate::store::fraud::Which;
+use chrono::{DateTime, Utc};
+use data::{DemoDecision, DemoOptions, splitmix};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The share of released bonuses the operators void by hand (a client's complaint), chosen by
 /// the seed.
@@ -30,6 +35,9 @@ pub struct DemoReport {
     pub contracts: usize,
     pub approved: usize,
     pub voided: usize,
+    /// Abuse cases open at the end, and decided by the demo's operators.
+    pub cases_open: usize,
+    pub cases_decided: usize,
 }
 
 pub async fn run(
@@ -77,6 +85,11 @@ pub async fn run(
     for (code, reason) in &data.deactivations {
         service::partners::deactivate_code(&ops, code, reason).await?;
     }
+    // Cases the import opened (a price mismatch) were decided days after they opened; from then
+    // on the partner's other bonuses were approved as anyone's.
+    let mut pending: Vec<&DemoDecision> = data.decisions.iter().collect();
+    let mut decided_at: HashMap<String, DateTime<Utc>> = HashMap::new();
+    decide(ctx, &mut pending, &mut decided_at).await?;
     // Bonuses whose hold ended more than three days ago have been approved; the rest wait in
     // the due queue, as on a real morning. (With automatic approval they pass on by themselves.)
     let three_days_ago = Ctx { clock: Clock::Fixed(ctx.now() - chrono::Duration::days(3)), ..ctx.clone() };
@@ -85,8 +98,8 @@ pub async fn run(
         Approval::Auto => ShownBonusState::Available,
     };
     let query = BonusQuery { state: Some(released), ..Default::default() };
-    let mut rows: Vec<(i64, i64)> =
-        bonuses::list(&three_days_ago, &query).await?.iter().map(|b| (b.id, b.release_at)).collect();
+    let mut rows: Vec<(i64, i64, String)> =
+        bonuses::list(&three_days_ago, &query).await?.into_iter().map(|b| (b.id, b.release_at, b.partner)).collect();
     rows.sort_unstable();
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     // A few are voided by hand before approval, as operators do when a client complains.
@@ -99,18 +112,53 @@ pub async fn run(
     if !to_approve.is_empty() && ctx.terms.approval == Approval::Manual {
         // Approved in the morning two days after each hold ended, as a day's queue is: so that
         // each month's payout run finds the bonuses that became available in it.
-        let released: std::collections::HashMap<i64, i64> = rows.iter().copied().collect();
-        let mut by_morning: std::collections::BTreeMap<chrono::DateTime<chrono::Utc>, Vec<i64>> = Default::default();
+        let released: HashMap<i64, (i64, &str)> = rows.iter().map(|(id, r, p)| (*id, (*r, p.as_str()))).collect();
+        let mut by_morning: std::collections::BTreeMap<DateTime<Utc>, Vec<i64>> = Default::default();
         for id in &to_approve {
-            let release = crate::store::from_ms(released.get(id).copied().unwrap_or_default());
-            let day = ctx.terms.local(release).date_naive() + chrono::Days::new(2);
-            let morning = (ctx.terms.start_of_day(day) + chrono::Duration::hours(10)).min(ctx.now());
-            by_morning.entry(morning).or_default().push(*id);
+            let (release, partner) = released.get(id).copied().unwrap_or_default();
+            let day = ctx.terms.local(from_ms(release)).date_naive() + chrono::Days::new(2);
+            let mut morning = ctx.terms.start_of_day(day) + chrono::Duration::hours(10);
+            // Not while the partner's case was still open.
+            if let Some(&decided) = decided_at.get(partner) {
+                morning = morning.max(decided);
+            }
+            by_morning.entry(morning.min(ctx.now())).or_default().push(*id);
         }
         for (morning, ids) in by_morning {
             let approver = Ctx { operator: "dauren.ops".into(), clock: Clock::Fixed(morning), ..ctx.clone() };
             report.approved += bonuses::approve(&approver, Some(&ids)).await?.ids.len();
         }
     }
+
+    // This morning's abuse scan opens the cases the import could not judge, and the operators
+    // have already dismissed one of them.
+    progress("scanning for abuse");
+    fraud_scan::scan(&ops).await?;
+    decide(ctx, &mut pending, &mut decided_at).await?;
+    report.cases_open = fraud::list(ctx, Which::Open).await?.len();
+    report.cases_decided = fraud::list(ctx, Which::Decided).await?.len();
     Ok(report)
+}
+
+/// Takes the planned decisions whose case is open now, each `after_days` after its case opened
+/// (or now, if sooner), and notes when each partner's case was decided; the others wait.
+async fn decide(
+    ctx: &Ctx,
+    pending: &mut Vec<&DemoDecision>,
+    decided_at: &mut HashMap<String, DateTime<Utc>>,
+) -> Result<()> {
+    let open = fraud::list(ctx, Which::Open).await?;
+    let mut waiting = Vec::new();
+    for d in pending.drain(..) {
+        let Some(case) = open.iter().find(|c| c.partner == d.code && c.kind == d.kind) else {
+            waiting.push(d);
+            continue;
+        };
+        let at = (from_ms(case.opened_ms) + chrono::Duration::days(d.after_days)).min(ctx.now());
+        let senior = Ctx { operator: "dauren.ops".into(), clock: Clock::Fixed(at), ..ctx.clone() };
+        fraud::decide(&senior, case.id, d.decision, &d.reason).await?;
+        decided_at.insert(d.code.clone(), at);
+    }
+    *pending = waiting;
+    Ok(())
 }

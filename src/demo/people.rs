@@ -89,6 +89,7 @@ impl Names {
 
 /// Who an account is. Derived from the account's number alone, so that a client who later
 /// registers as a partner is the same person without anything being remembered.
+#[derive(Clone)]
 pub(super) struct Person {
     pub(super) name: String,
     pub(super) female: bool,

@@ -1,6 +1,7 @@
 //! Everything decided before the first event is written: who registers when and with whom,
-//! who becomes a partner later, who refers themselves, and the contracts and code deactivations
-//! the operators enter.
+//! who becomes a partner later, who abuses the program ([`super::abuse`]), and the contracts and
+//! code deactivations the operators enter.
+use super::abuse::Abuse;
 use super::data::{DemoContract, DemoOptions, pick, splitmix};
 use super::format::{DAY, HOUR, OFFSET};
 use super::people::{Names, Person, iin, person};
@@ -11,7 +12,7 @@ use crate::domain::terms::Package;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// About seven months of history before `now`.
 pub(super) const PROGRAM_DAYS: i64 = 212;
@@ -59,9 +60,11 @@ pub(super) struct PartnerPlan {
     pub(super) person: Person,
     pub(super) iin: String,
     pub(super) code: String,
-    /// When the partner's own account pays with the partner's own code (a self-referral).
-    pub(super) own_payment: Option<i64>,
-    pub(super) self_referrer: bool,
+    /// When the partner's own account pays for a package, and with whose code: its own (a
+    /// self-referral) or the next partner's in a ring.
+    pub(super) buys: Option<(i64, usize)>,
+    /// Has a part in the planted abuse ([`super::abuse`]).
+    pub(super) planted: bool,
 }
 
 /// Everything decided before the first event is written: who registers when, and who is whom.
@@ -79,12 +82,14 @@ pub(super) struct Plan {
     pub(super) cum_weight: Vec<u64>,
     pub(super) client_at: Vec<i64>,
     pub(super) converted: Vec<bool>,
-    /// Client index → partner index, for a client sharing that partner's phone and using the code.
-    pub(super) twins: HashMap<usize, usize>,
     /// Global account number of client 0 (partners take 1..).
     pub(super) first_client_n: u64,
     /// The program's catalog, in its order: what clients buy and what they pay.
     pub(super) packages: Vec<Package>,
+    /// The terms' new-client window, in seconds: how long after registering a payment earns.
+    pub(super) new_client_window: i64,
+    /// The abuse planted for the review queue.
+    pub(super) abuse: Abuse,
 }
 
 pub(super) fn client_account(j: usize) -> String {
@@ -165,41 +170,10 @@ impl Plan {
                 (8.0 * (1.0 - rng.random::<f64>()).powf(-1.0 / 1.3)).min(600.0) as u64
             };
             cum_weight.push(cum_weight[cum_weight.len() - 1] + weight);
-            partners.push(PartnerPlan { at, account, person, iin, code, own_payment: None, self_referrer: false });
+            partners.push(PartnerPlan { at, account, person, iin, code, buys: None, planted: false });
         }
 
-        // A few self-referrals (~0.2%, at least one from 20 partners on), alternately the
-        // partner's own account and a second account with the partner's phone.
-        let mut twins = HashMap::new();
-        if opts.partners >= 20 {
-            let wanted = ((opts.partners as f64 * 0.002).round() as usize).max(1);
-            let candidates: Vec<usize> = (0..partners.len())
-                .filter(|&p| partners[p].account.starts_with('A') && partners[p].at < end - 12 * DAY)
-                .collect();
-            for (k, c) in choose_k(&mut rng, candidates.len(), wanted).into_iter().enumerate() {
-                let p = candidates[c];
-                let twin = if k % 2 == 1 {
-                    let from = client_at.partition_point(|&t| t < partners[p].at + DAY);
-                    (from..client_at.len().min(from + 200))
-                        .take_while(|&j| client_at[j] < end - 4 * DAY)
-                        .find(|&j| !converted[j] && !twins.contains_key(&j))
-                } else {
-                    None
-                };
-                match twin {
-                    Some(j) => {
-                        twins.insert(j, p);
-                    }
-                    None => {
-                        let at = partners[p].at + rng.random_range(DAY..10 * DAY);
-                        partners[p].own_payment = Some(within(&mut rng, at));
-                    }
-                }
-                partners[p].self_referrer = true;
-            }
-        }
-
-        Plan {
+        let mut plan = Plan {
             seed: opts.seed,
             names,
             end,
@@ -209,10 +183,13 @@ impl Plan {
             cum_weight,
             client_at,
             converted,
-            twins,
             first_client_n,
             packages: terms.packages.clone(),
-        }
+            new_client_window: i64::from(terms.new_client_window_days) * DAY,
+            abuse: Abuse::default(),
+        };
+        plan.plant_abuse(opts.clients, terms);
+        plan
     }
 
     /// The local calendar day of an instant, counted from 1970-01-01.
@@ -223,21 +200,34 @@ impl Plan {
     pub(super) fn contracts(&self) -> Vec<DemoContract> {
         let mut rng = SmallRng::seed_from_u64(splitmix(self.seed ^ 0x636f_6e74_7261_6374));
         let mut out = Vec::new();
+        // A second account paid to the first one's bank account: both have signed.
+        let same = &self.abuse.same_bank_account;
+        let shared: HashSet<usize> = same.iter().flat_map(|(&a, &b)| [a, b]).collect();
+        let mut ibans: HashMap<usize, String> = HashMap::new();
         for (p, partner) in self.partners.iter().enumerate() {
-            if !rng.random_bool(CONTRACT) {
+            if !rng.random_bool(CONTRACT) && !shared.contains(&p) {
                 continue;
             }
             let day = Plan::local_day(partner.at) + rng.random_range(0..=10);
             let signed_on = DateTime::<Utc>::from_timestamp(day * DAY, 0).map_or(self.today, |d| d.date_naive());
             let signed_on = signed_on.min(self.today);
-            // A bijection of the partner's index (coprime with 10^10): no two share an account.
+            // A bijection of the partner's index (coprime with 10^10): no two share an account
+            // but the planted ones.
             let account = (p as u64).wrapping_mul(7_777_777_777).wrapping_add(1_000_003) % 10_000_000_000;
             let bban = format!("{}KZT{account:010}", pick(&mut rng, &BANK_CODES));
+            let mut iban = iban_with_check(&bban);
+            // The first account is the earlier one, so its contract is already made.
+            if let Some(first) = same.get(&p).and_then(|f| ibans.get(f)) {
+                iban = first.clone();
+            }
+            if shared.contains(&p) {
+                ibans.insert(p, iban.clone());
+            }
             out.push(DemoContract {
                 code: partner.code.clone(),
                 number: format!("AT-{}-{:05}", signed_on.year(), out.len() + 1),
                 signed_on,
-                iban: iban_with_check(&bban),
+                iban,
                 iin_bin: partner.iin.clone(),
             });
         }
@@ -249,9 +239,9 @@ impl Plan {
             return Vec::new();
         }
         let mut rng = SmallRng::seed_from_u64(splitmix(self.seed ^ 0x6465_6163_7469_7661));
-        // Self-referrers stay active so that their case shows as a self-referral, not as an
+        // The planted abusers stay active so that their case shows as what they did, not as an
         // inactive code.
-        let candidates: Vec<usize> = (0..self.partners.len()).filter(|&p| !self.partners[p].self_referrer).collect();
+        let candidates: Vec<usize> = (0..self.partners.len()).filter(|&p| !self.partners[p].planted).collect();
         let wanted = ((self.partners.len() as f64 * 0.01).round() as usize).max(1);
         choose_k(&mut rng, candidates.len(), wanted)
             .into_iter()

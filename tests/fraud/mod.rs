@@ -1,8 +1,10 @@
 //! Abuse cases decided through the CLI, on both backends: worked example 5's cases dismissed one
 //! by one (the bonus stays frozen while one is open), a decision taken once only, the bonuses a
 //! case names voided, a code deactivated, a partner excluded out of a draft payout run.
+mod demo;
 mod scan;
 mod tree;
+pub use demo::the_demo_has_a_living_abuse_queue;
 pub use scan::each_signal_opens_its_case_and_not_below_its_threshold;
 pub use tree::the_tree_goes_down_and_stops_where_the_data_loops;
 
