@@ -13,6 +13,7 @@ use crate::store::signals as facts;
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use tracing::Instrument;
 
 /// What a scan found and did.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -25,27 +26,38 @@ pub struct Scanned {
     pub added_to: Vec<i64>,
 }
 
-/// Every signal's findings over the program now.
+/// Every signal's findings over the program now. Each signal's reading is a span of its own
+/// (`scan.*`), so that a profile (the fraud bench) shows where a scan's time goes.
 pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
     let db = &ctx.store.db;
     let abuse = &ctx.terms.abuse;
-    let mut out = signals::self_referral(&facts::clients_matching_partner(db).await?);
-    out.extend(signals::shared_identity(&facts::shared_values(db).await?));
-    for (partner, registrations) in
-        facts::registrations_over(db, abuse.burst_registrations, i64::from(abuse.burst_window_minutes) * 60_000).await?
+    let mut out = signals::self_referral(
+        &facts::clients_matching_partner(db).instrument(tracing::debug_span!("scan.self_referral")).await?,
+    );
+    out.extend(signals::shared_identity(
+        &facts::shared_values(db).instrument(tracing::debug_span!("scan.shared_identity")).await?,
+    ));
+    let window = i64::from(abuse.burst_window_minutes) * 60_000;
+    for (partner, registrations) in facts::registrations_over(db, abuse.burst_registrations, window)
+        .instrument(tracing::debug_span!("scan.registration_burst"))
+        .await?
     {
         out.extend(signals::registration_burst(&partner, &registrations, abuse));
     }
-    for r in facts::refunds(db, abuse.refund_rate_min_clients).await? {
+    let refunding = tracing::debug_span!("scan.refund_rate");
+    for r in facts::refunds(db, abuse.refund_rate_min_clients).instrument(refunding.clone()).await? {
         if let Some(mut f) = signals::refund_rate(&r, abuse) {
-            f.bonus_ids = facts::refunded_bonuses(db, &r.partner.account_id).await?;
+            f.bonus_ids = facts::refunded_bonuses(db, &r.partner.account_id).instrument(refunding.clone()).await?;
             out.push(f);
         }
     }
-    for p in facts::earning_payments(db).await? {
+    drop(refunding);
+    for p in facts::earning_payments(db).instrument(tracing::debug_span!("scan.price_mismatch")).await? {
         out.extend(signals::price_mismatch(&p, ctx.terms.client_discount));
     }
-    out.extend(signals::referral_ring(&facts::partners_brought_by_partners(db).await?));
+    out.extend(signals::referral_ring(
+        &facts::partners_brought_by_partners(db).instrument(tracing::debug_span!("scan.referral_ring")).await?,
+    ));
     Ok(out)
 }
 
