@@ -1,6 +1,6 @@
 //! Abuse scan and referral tree at size (issue 8). Makes a demo of 100 000 partners and 1 000 000
 //! clients (kept in `REFDESK_BENCH_FRAUD_DB` when set, and reused when it exists); then, in one
-//! process and on one connection (the program's pool), times a bare SQL pass
+//! process and on one connection (the scan's own, `Store::large_reader`), times a bare SQL pass
 //! grouping the identities the scan groups (email, phone, IIN and device id of partner accounts,
 //! contract IBANs: each `GROUP BY value HAVING COUNT(*) > 1`) beside the scan's findings (every
 //! signal read and judged, nothing written: the cases a scan would open are not the question,
@@ -144,22 +144,24 @@ fn main() -> Result<(), String> {
     rt.block_on(async {
         let store = Store::open(&db.display().to_string()).await.map_err(|e| e.to_string())?;
         let now = chrono::DateTime::parse_from_rfc3339(NOW).map_err(|e| e.to_string())?.to_utc();
-        let describe = store.describe();
-        let ctx = Ctx { store, terms: Terms::defaults(), operator: "bench".into(), clock: Clock::Fixed(now) };
+        let terms = Terms::defaults();
+        // The scan reads on a connection of its own (`Store::large_reader`); the bare pass runs
+        // on that same connection.
+        let reader = store.large_reader().await.map_err(|e| e.to_string())?;
         let (mut bare, mut scan, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         let mut found = Vec::new();
         let mut groups = 0;
-        println!("abuse scan at {partners} partners / {clients} clients ({}):", describe);
+        println!("abuse scan at {partners} partners / {clients} clients ({}):", store.describe());
         for round in 1..=ROUNDS {
             let t = Instant::now();
             groups = 0;
             for sql in BARE {
-                groups += query_all(&ctx.store.db, sql, vec![]).await.map_err(|e| e.to_string())?.len();
+                groups += query_all(&reader.db, sql, vec![]).await.map_err(|e| e.to_string())?.len();
             }
             bare.push(t.elapsed());
             phases.take();
             let t = Instant::now();
-            found = fraud_scan::findings(&ctx).await.map_err(|e| e.to_string())?;
+            found = fraud_scan::findings_on(&reader.db, &terms).await.map_err(|e| e.to_string())?;
             scan.push(t.elapsed());
             let (b, s) = (bare[round - 1], scan[round - 1]);
             ratios.push(s.as_secs_f64() / b.as_secs_f64().max(1e-9));

@@ -5,12 +5,13 @@
 //! case an operator dismissed is not reopened by the same evidence. An open case gets the new
 //! findings (and the bonuses they name) added to its evidence.
 use super::{Ctx, Result, ms};
+use crate::domain::Terms;
 use crate::domain::fraud as rules;
 use crate::domain::signals::{self, Finding};
 use crate::store::audit;
 use crate::store::fraud as cases;
 use crate::store::signals as facts;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tracing::Instrument;
@@ -26,11 +27,17 @@ pub struct Scanned {
     pub added_to: Vec<i64>,
 }
 
-/// Every signal's findings over the program now. Each signal's reading is a span of its own
-/// (`scan.*`), so that a profile (the fraud bench) shows where a scan's time goes.
+/// Every signal's findings over the program now, read on a connection of the scan's own
+/// ([`Store::large_reader`](crate::store::Store::large_reader)).
 pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
-    let db = &ctx.store.db;
-    let abuse = &ctx.terms.abuse;
+    let reader = ctx.store.large_reader().await?;
+    findings_on(&reader.db, &ctx.terms).await
+}
+
+/// Every signal's findings, read through `db`. Each signal's reading is a span of its own
+/// (`scan.*`), so that a profile (the fraud bench) shows where a scan's time goes.
+pub async fn findings_on(db: &DatabaseConnection, terms: &Terms) -> Result<Vec<Finding>> {
+    let abuse = &terms.abuse;
     let mut out = signals::self_referral(
         &facts::clients_matching_partner(db).instrument(tracing::debug_span!("scan.self_referral")).await?,
     );
@@ -45,15 +52,30 @@ pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
         out.extend(signals::registration_burst(&partner, &registrations, abuse));
     }
     let refunding = tracing::debug_span!("scan.refund_rate");
-    for r in facts::refunds(db, abuse.refund_rate_min_clients).instrument(refunding.clone()).await? {
-        if let Some(mut f) = signals::refund_rate(&r, abuse) {
-            f.bonus_ids = facts::refunded_bonuses(db, &r.partner.account_id).instrument(refunding.clone()).await?;
-            out.push(f);
-        }
-    }
-    drop(refunding);
-    for p in facts::earning_payments(db).instrument(tracing::debug_span!("scan.price_mismatch")).await? {
-        out.extend(signals::price_mismatch(&p, ctx.terms.client_discount));
+    let flagged: Vec<Finding> = facts::refunds(db, abuse.refund_rate_min_clients)
+        .instrument(refunding.clone())
+        .await?
+        .iter()
+        .filter_map(|r| signals::refund_rate(r, abuse))
+        .collect();
+    let partners: Vec<String> = flagged.iter().map(|f| f.partner_id.clone()).collect();
+    let mut refunded = facts::refunded_bonuses(db, &partners).instrument(refunding).await?;
+    out.extend(flagged.into_iter().map(|mut f| {
+        f.bonus_ids = refunded.remove(&f.partner_id).unwrap_or_default();
+        f
+    }));
+    // The database returns only the payments that paid other than the price the domain asks for
+    // their list price; the domain then judges each of them.
+    let discount = terms.client_discount;
+    let pricing = tracing::debug_span!("scan.price_mismatch");
+    let expected: Vec<_> = facts::list_prices(db)
+        .instrument(pricing.clone())
+        .await?
+        .into_iter()
+        .filter_map(|list| Some((list, signals::promo_price(list, discount)?)))
+        .collect();
+    for p in facts::earning_payments_paying_other_than(db, &expected).instrument(pricing).await? {
+        out.extend(signals::price_mismatch(&p, discount));
     }
     out.extend(signals::referral_ring(
         &facts::partners_brought_by_partners(db).instrument(tracing::debug_span!("scan.referral_ring")).await?,
