@@ -5,50 +5,23 @@
 //! `REFDESK_BENCH_DB=postgres://…` runs it against PostgreSQL instead; `REFDESK_BENCH_EVENTS=FILE`
 //! keeps the generated events in FILE (and reuses it when it exists), for profiling;
 //! `REFDESK_PROFILE=1` prints the time spent in each phase of the import (its `import.*` spans).
+#[path = "common/phases.rs"]
+mod phases;
+
+use phases::PhaseTimes;
 use refdesk::demo::data::{DemoOptions, generate_events_to};
 use refdesk::domain::Terms;
 use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;
-use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tracing::span::{Attributes, Id};
-use tracing_subscriber::Layer;
-use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
+use std::time::Instant;
 
-/// Wall time from each span's creation to its close, summed by span name.
-#[derive(Clone, Default)]
-struct PhaseTimes(Arc<Mutex<BTreeMap<&'static str, (Duration, usize)>>>);
-
-impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<S> for PhaseTimes {
-    fn on_new_span(&self, _: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(Instant::now());
-        }
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        let Some(span) = ctx.span(&id) else { return };
-        let Some(start) = span.extensions().get::<Instant>().copied() else { return };
-        if let Ok(mut times) = self.0.lock() {
-            let slot = times.entry(span.name()).or_default();
-            slot.0 += start.elapsed();
-            slot.1 += 1;
-        }
-    }
-}
-
-impl PhaseTimes {
-    /// Prints and clears the sums, per line of input.
-    fn report(&self, lines: usize) {
-        let Ok(mut times) = self.0.lock() else { return };
-        for (name, (total, n)) in std::mem::take(&mut *times) {
-            let per_line = total.as_secs_f64() * 1e6 / lines.max(1) as f64;
-            eprintln!("  {name:<14} {:>8.2}s {per_line:>6.2} µs/line ({n} spans)", total.as_secs_f64());
-        }
+/// Prints and clears the phases' sums, per line of input.
+fn report(phases: &PhaseTimes, lines: usize) {
+    for (name, (total, n)) in phases.take() {
+        let per_line = total.as_secs_f64() * 1e6 / lines.max(1) as f64;
+        eprintln!("  {name:<14} {:>8.2}s {per_line:>6.2} µs/line ({n} spans)", total.as_secs_f64());
     }
 }
 
@@ -84,10 +57,7 @@ fn main() {
 
     let phases = PhaseTimes::default();
     if std::env::var_os("REFDESK_PROFILE").is_some() {
-        let subscriber = tracing_subscriber::registry().with(
-            phases.clone().with_filter(tracing_subscriber::filter::filter_fn(|m| m.target().starts_with("refdesk"))),
-        );
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        phases.install().expect("the only subscriber");
     }
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -118,7 +88,7 @@ fn main() {
             ctx.store.describe()
         );
         println!("import: {:.0} events/s", count as f64 / secs);
-        phases.report(count);
+        report(&phases, count);
         let t = Instant::now();
         let again = import_reader(
             &ctx,
@@ -135,6 +105,6 @@ fn main() {
             t.elapsed().as_secs_f64(),
             count as f64 / t.elapsed().as_secs_f64()
         );
-        phases.report(count);
+        report(&phases, count);
     });
 }

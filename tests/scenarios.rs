@@ -1009,6 +1009,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "each_signal_opens_its_case_and_not_below_its_threshold",
         fraud::each_signal_opens_its_case_and_not_below_its_threshold,
     ),
+    ("a_burst_to_the_second_and_shared_devices_and_ibans", fraud::a_burst_to_the_second_and_shared_devices_and_ibans),
     ("the_tree_goes_down_and_stops_where_the_data_loops", fraud::the_tree_goes_down_and_stops_where_the_data_loops),
     ("the_demo_has_a_living_abuse_queue", fraud::the_demo_has_a_living_abuse_queue),
 ];

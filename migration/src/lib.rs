@@ -7,6 +7,7 @@ mod m0002_append_only;
 mod m0003_figures;
 mod m0004_payouts;
 mod m0005_available;
+mod m0006_scan;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_figures::Migration),
             Box::new(m0004_payouts::Migration),
             Box::new(m0005_available::Migration),
+            Box::new(m0006_scan::Migration),
         ]
     }
 }

@@ -5,14 +5,16 @@
 //! case an operator dismissed is not reopened by the same evidence. An open case gets the new
 //! findings (and the bonuses they name) added to its evidence.
 use super::{Ctx, Result, ms};
+use crate::domain::Terms;
 use crate::domain::fraud as rules;
 use crate::domain::signals::{self, Finding};
 use crate::store::audit;
 use crate::store::fraud as cases;
 use crate::store::signals as facts;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use tracing::Instrument;
 
 /// What a scan found and did.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -25,27 +27,59 @@ pub struct Scanned {
     pub added_to: Vec<i64>,
 }
 
-/// Every signal's findings over the program now.
+/// Every signal's findings over the program now, read on a connection of the scan's own
+/// ([`Store::large_reader`](crate::store::Store::large_reader)).
 pub async fn findings(ctx: &Ctx) -> Result<Vec<Finding>> {
-    let db = &ctx.store.db;
-    let abuse = &ctx.terms.abuse;
-    let mut out = signals::self_referral(&facts::clients_matching_partner(db).await?);
-    out.extend(signals::shared_identity(&facts::shared_values(db).await?));
-    for (partner, registrations) in
-        facts::registrations_over(db, abuse.burst_registrations, i64::from(abuse.burst_window_minutes) * 60_000).await?
+    let reader = ctx.store.large_reader().await?;
+    findings_on(&reader.db, &ctx.terms).await
+}
+
+/// Every signal's findings, read through `db`. Each signal's reading is a span of its own
+/// (`scan.*`), so that a profile (the fraud bench) shows where a scan's time goes.
+pub async fn findings_on(db: &DatabaseConnection, terms: &Terms) -> Result<Vec<Finding>> {
+    let abuse = &terms.abuse;
+    let mut out = signals::self_referral(
+        &facts::clients_matching_partner(db).instrument(tracing::debug_span!("scan.self_referral")).await?,
+    );
+    out.extend(signals::shared_identity(
+        &facts::shared_values(db).instrument(tracing::debug_span!("scan.shared_identity")).await?,
+    ));
+    let window = i64::from(abuse.burst_window_minutes) * 60_000;
+    for (partner, registrations) in facts::registrations_over(db, abuse.burst_registrations, window)
+        .instrument(tracing::debug_span!("scan.registration_burst"))
+        .await?
     {
         out.extend(signals::registration_burst(&partner, &registrations, abuse));
     }
-    for r in facts::refunds(db, abuse.refund_rate_min_clients).await? {
-        if let Some(mut f) = signals::refund_rate(&r, abuse) {
-            f.bonus_ids = facts::refunded_bonuses(db, &r.partner.account_id).await?;
-            out.push(f);
-        }
+    let refunding = tracing::debug_span!("scan.refund_rate");
+    let flagged: Vec<Finding> = facts::refunds(db, abuse.refund_rate_min_clients)
+        .instrument(refunding.clone())
+        .await?
+        .iter()
+        .filter_map(|r| signals::refund_rate(r, abuse))
+        .collect();
+    let partners: Vec<String> = flagged.iter().map(|f| f.partner_id.clone()).collect();
+    let mut refunded = facts::refunded_bonuses(db, &partners).instrument(refunding).await?;
+    out.extend(flagged.into_iter().map(|mut f| {
+        f.bonus_ids = refunded.remove(&f.partner_id).unwrap_or_default();
+        f
+    }));
+    // The database returns only the payments that paid other than the price the domain asks for
+    // their list price; the domain then judges each of them.
+    let discount = terms.client_discount;
+    let pricing = tracing::debug_span!("scan.price_mismatch");
+    let expected: Vec<_> = facts::list_prices(db)
+        .instrument(pricing.clone())
+        .await?
+        .into_iter()
+        .filter_map(|list| Some((list, signals::promo_price(list, discount)?)))
+        .collect();
+    for p in facts::earning_payments_paying_other_than(db, &expected).instrument(pricing).await? {
+        out.extend(signals::price_mismatch(&p, discount));
     }
-    for p in facts::earning_payments(db).await? {
-        out.extend(signals::price_mismatch(&p, ctx.terms.client_discount));
-    }
-    out.extend(signals::referral_ring(&facts::partners_brought_by_partners(db).await?));
+    out.extend(signals::referral_ring(
+        &facts::partners_brought_by_partners(db).instrument(tracing::debug_span!("scan.referral_ring")).await?,
+    ));
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! Payout runs: the candidates of a month (bonuses available by its end, clawbacks not yet
 //! recovered, each partner's standing and bank details), and the runs, lines and items written.
 //! Every change of a run's state is a compare-and-set on the state it leaves.
-use super::{execute, placeholders, query_all, query_one};
+use super::{execute, json_rows, placeholders, query_all, query_one};
 use crate::domain::Money;
 use crate::domain::payout::{BankDetails, Candidate, Covered, HoldBack, Line, LineStatus, RunState};
 use crate::domain::terms::Approval;
@@ -197,18 +197,8 @@ async fn candidates_read<C: ConnectionTrait>(
 /// row costs a copy and an allocation per value, which at 100 000 partners took longer than the
 /// database's own work.
 async fn facts<C: ConnectionTrait>(c: &C, cols: &str, from: &str, vals: Vec<Value>) -> Result<Vec<Candidate>, DbErr> {
-    let sql = match ConnectionTrait::get_database_backend(c) {
-        DbBackend::Postgres => format!("SELECT COALESCE(json_agg(json_build_array({cols}))::text, '[]') {from}"),
-        _ => format!("SELECT json_group_array(json_array({cols})) {from}"),
-    };
-    let text: String = match query_one(c, &sql, vals).await? {
-        Some(r) => r.try_get_by_index(0)?,
-        None => "[]".into(),
-    };
     type Row = (String, String, String, i64, Option<String>, Option<String>, i64, i64, i64, i64);
-    let rows: Vec<Row> = serde_json::from_str(&text)
-        .map_err(|e| DbErr::Custom(format!("the partners' lines, as the database gave them, do not read: {e}")))?;
-    drop(text);
+    let rows: Vec<Row> = json_rows(c, cols, None, from, vals, "the partners' lines").await?;
     Ok(rows
         .into_iter()
         .map(|(partner_id, code, name, excluded, number, iban, open_case, count, value, id_sum)| Candidate {

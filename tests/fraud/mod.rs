@@ -5,7 +5,9 @@ mod demo;
 mod scan;
 mod tree;
 pub use demo::the_demo_has_a_living_abuse_queue;
-pub use scan::each_signal_opens_its_case_and_not_below_its_threshold;
+pub use scan::{
+    a_burst_to_the_second_and_shared_devices_and_ibans, each_signal_opens_its_case_and_not_below_its_threshold,
+};
 pub use tree::the_tree_goes_down_and_stops_where_the_data_loops;
 
 use super::{R, asel_code_earns_nothing_later, client, example_one, import, pay};

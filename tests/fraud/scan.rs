@@ -173,3 +173,82 @@ pub fn each_signal_opens_its_case_and_not_below_its_threshold(db: &TestDb) -> R 
     );
     Ok(())
 }
+
+/// The edges the scan's reads narrow by, judged as the domain judges them: 21 registrations
+/// within 59:59 are a burst, within exactly 60 minutes none; a device id or a contract's IBAN
+/// held by two partners is shared.
+pub fn a_burst_to_the_second_and_shared_devices_and_ibans(db: &TestDb) -> R {
+    let d = "2026-10-01T09:00:00+05:00";
+    let with_device = |id: &str, account: &str, name: &str, code: &str, phone: &str| {
+        json!({"type":"partner_registered","event_id":id,"at":d,"account_id":account,"name":name,"promo_code":code,"phone":phone,"device_id":"DEV-7"}).to_string()
+    };
+    let mut ev = vec![
+        with_device("pj", "J1", "Жан", "JAN25", "+7 705 000 00 21"),
+        with_device("pk", "K1", "Кира", "KIRA25", "+7 705 000 00 22"),
+        partner("pl", d, "L1", "Лена", "LENA25", "+7 705 000 00 23"),
+    ];
+    // 21 clients through each code, two minutes apart but the last: JAN25's at 09:59:59,
+    // KIRA25's at 10:00:00, 60 minutes after its first.
+    for (code, last) in [("JAN25", "09:59:59"), ("KIRA25", "10:00:00")] {
+        for i in 0..21u32 {
+            let t = if i == 20 { last.to_string() } else { format!("09:{:02}:00", i * 2) };
+            let account = format!("{code}-C{i}");
+            ev.push(client(&format!("r-{account}"), &format!("2026-10-10T{t}+05:00"), &account, Some(code)));
+        }
+    }
+    import(db, "edges.ndjson", &ev)?;
+    for (code, number, base) in [("JAN25", "AT-1", "90010130012"), ("LENA25", "AT-2", "91020240013")] {
+        let iin = refdesk::domain::identity::iin_with_check(base).ok_or("no iin")?;
+        let iban = "KZ86125KZT5004100100";
+        let args = ["partner", "contract", code, "--number", number, "--signed", "2026-10-02", "--iban", iban, "--iin"];
+        let mut args: Vec<&str> = args.to_vec();
+        args.push(&iin);
+        let out = db.run(NOW, &args);
+        check!(out.code == 0, "{}", out.stderr);
+    }
+    db.json(NOW, &["fraud", "scan"])?;
+    let cases = db.json(NOW, &["fraud", "list", "--status", "open"])?;
+    let mut opened: Vec<(String, String)> = cases
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|c| {
+                    (c["partner"].as_str().unwrap_or("").to_string(), c["kind"].as_str().unwrap_or("").to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    opened.sort();
+    let want: Vec<(String, String)> = [
+        ("JAN25", "registration_burst"),
+        ("JAN25", "shared_identity"),
+        ("KIRA25", "shared_identity"),
+        ("LENA25", "shared_identity"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    check_eq!(opened, want);
+    let said = |code: &str, kind: &str| -> Vec<String> {
+        case_of(&cases, code, kind)
+            .first()
+            .and_then(|c| c["evidence"]["findings"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|f| f["explanation"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    check_eq!(
+        said("JAN25", "shared_identity"),
+        vec![
+            "partner JAN25 shares the bank account KZ86125KZT5004100100 with partner LENA25".to_string(),
+            "partner JAN25 shares the device DEV-7 with partner KIRA25".to_string(),
+        ]
+    );
+    let burst = said("JAN25", "registration_burst");
+    check!(
+        burst.first().is_some_and(|s| s.starts_with("21 clients registered through JAN25 within 60 minutes")),
+        "{burst:?}"
+    );
+    Ok(())
+}
