@@ -237,6 +237,10 @@ impl Terms {
         if !(1..=28).contains(&p.payout_day) {
             return Err(format!("program.payout_day: {} is not a day from 1 to 28", p.payout_day));
         }
+        // A window of no time holds no burst, and the signal divides by it.
+        if raw.abuse.burst_window_minutes == 0 {
+            return Err("abuse.burst_window_minutes: 0 is not a window; give minutes from 1".to_string());
+        }
         let mut packages = Vec::new();
         for rp in raw.packages {
             let code = rp.code.trim().to_uppercase();
@@ -378,6 +382,11 @@ mod tests {
         assert!(Terms::from_toml(&bad).unwrap_err().contains("bonus_base"));
         let bad = DEFAULT_CONFIG.replace("partner_bonus_rate = \"25%\"", "partner_bonus_rate = \"250%\"");
         assert!(Terms::from_toml(&bad).unwrap_err().contains("partner_bonus_rate"));
+        let bad = DEFAULT_CONFIG.replace("burst_window_minutes = 60", "burst_window_minutes = 0");
+        assert_eq!(
+            Terms::from_toml(&bad).unwrap_err(),
+            "abuse.burst_window_minutes: 0 is not a window; give minutes from 1"
+        );
     }
 
     #[test]
