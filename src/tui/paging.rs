@@ -24,6 +24,23 @@ pub fn page_rows(height: u16) -> usize {
     rows(height, 5)
 }
 
+/// Where a movement key takes the highlight in a list read whole (`n` rows, `visible` at a
+/// time): arrows, pages, the ends, the wheel and a click; `None` for any other action.
+pub fn moved(scroll: Scroll, action: &Action, n: usize, visible: usize) -> Option<Scroll> {
+    let by = |d: isize| Some(scroll.moved(d, n, visible));
+    match *action {
+        Action::Down => by(1),
+        Action::Up => by(-1),
+        Action::PageDown => by(visible as isize),
+        Action::PageUp => by(-(visible as isize)),
+        Action::Home => by(-(n as isize)),
+        Action::End => by(n as isize),
+        Action::Wheel(down) => by(if down { 3 } else { -3 }),
+        Action::Pick(i) if scroll.offset + i < n => Some(Scroll { sel: scroll.offset + i, ..scroll }),
+        _ => None,
+    }
+}
+
 /// The sorted column's mark: ▲ from the first to the last, ▼ the other way round.
 pub fn arrow(desc: bool) -> &'static str {
     if desc { "▼" } else { "▲" }

@@ -569,36 +569,24 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::PalVoidCase => ("Abuse: void the case", "Нарушения: аннулировать по делу"),
         K::PalDeactivate => ("Abuse: deactivate the partner's code", "Нарушения: отключить код партнёра"),
         K::PalExclude => ("Abuse: exclude the partner", "Нарушения: исключить партнёра"),
-        K::TabTree => ("Tree", "Дерево"),
-        K::PalTree => {
-            ("Tree: who brought whom, from the highlighted partner", "Дерево: кто кого привёл, от выделенного партнёра")
-        }
-        K::HintTree => (
-            "→ expand · ← collapse · Enter partner · / code · y copy · ? help",
-            "→ раскрыть · ← свернуть · Enter партнёр · / код · y копировать",
-        ),
-        K::TreeNone => (
-            "No tree open: press / and type a partner's code, or press t on a partner or an abuse case",
-            "Дерево не открыто: нажмите / и введите код партнёра или t на партнёре или деле о нарушении",
-        ),
-        K::TreeCodePrompt => ("Partner code: ", "Код партнёра: "),
-        K::TreeClientNoDetail => {
-            ("This is a client: Enter opens a partner's page", "Это клиент: Enter открывает страницу партнёра")
-        }
-        K::TreeNoRow => ("No account is highlighted", "Аккаунт не выделен"),
         K::FrozenMark => ("frozen", "заморожен"),
         K::NoPartnerHighlighted => ("No partner is highlighted", "Партнёр не выделен"),
-        K::TreeLoop => ("loop: also above", "цикл: уже выше"),
-        K::TreeLoopSay => (
-            "This account is also above here: the data loops, and it is not followed again",
-            "Этот аккаунт уже есть выше: данные замкнуты в цикл, дальше он не раскрывается",
-        ),
-        K::TreeKind => ("Kind", "Вид"),
-        K::Brought => ("Brought", "Привёл"),
-        K::PaidLessRefunds => ("Paid", "Оплатил"),
-        K::EarnedParent => ("Earned", "Принёс"),
-        K::Marks => ("Marks", "Отметки"),
-        K::Path => ("Path", "Путь"),
-        K::NoChildren => ("brought no one", "никого не привёл"),
+        // The referral tree's words stand with its other words.
+        K::TabTree
+        | K::PalTree
+        | K::HintTree
+        | K::TreeNone
+        | K::TreeCodePrompt
+        | K::TreeClientNoDetail
+        | K::TreeNoRow
+        | K::TreeLoop
+        | K::TreeLoopSay
+        | K::TreeKind
+        | K::Brought
+        | K::PaidLessRefunds
+        | K::EarnedParent
+        | K::Marks
+        | K::Path
+        | K::NoChildren => super::tree::text(k),
     }
 }

@@ -1,6 +1,6 @@
 //! The words of the referral tree: an account's kind and marks, who brought the root, how many
 //! accounts are shown.
-use super::catalog::pick;
+use super::catalog::{K, pick};
 use super::sentences::plural_ru;
 use crate::domain::Lang;
 use crate::domain::tree::Mark;
@@ -38,5 +38,42 @@ pub fn accounts_shown(lang: Lang, n: usize) -> String {
         Lang::En if n == 1 => "1 account shown".into(),
         Lang::En => format!("{n} accounts shown"),
         Lang::Ru => format!("{n} {} в дереве", plural_ru(n, "аккаунт", "аккаунта", "аккаунтов")),
+    }
+}
+
+/// The fixed words of the tree screen (the catalog hands its keys here).
+pub(super) fn text(k: K) -> (&'static str, &'static str) {
+    match k {
+        K::TabTree => ("Tree", "Дерево"),
+        K::PalTree => {
+            ("Tree: who brought whom, from the highlighted partner", "Дерево: кто кого привёл, от выделенного партнёра")
+        }
+        K::HintTree => (
+            "→ expand · ← collapse · Enter partner · / code · y copy · ? help",
+            "→ раскрыть · ← свернуть · Enter партнёр · / код · y копировать",
+        ),
+        K::TreeNone => (
+            "No tree open: press / and type a partner's code, or press t on a partner or an abuse case",
+            "Дерево не открыто: нажмите / и введите код партнёра или t на партнёре или деле о нарушении",
+        ),
+        K::TreeCodePrompt => ("Partner code: ", "Код партнёра: "),
+        K::TreeClientNoDetail => {
+            ("This is a client: Enter opens a partner's page", "Это клиент: Enter открывает страницу партнёра")
+        }
+        K::TreeNoRow => ("No account is highlighted", "Аккаунт не выделен"),
+        K::TreeLoop => ("loop: also above", "цикл: уже выше"),
+        K::TreeLoopSay => (
+            "This account is also above here: the data loops, and it is not followed again",
+            "Этот аккаунт уже есть выше: данные замкнуты в цикл, дальше он не раскрывается",
+        ),
+        K::TreeKind => ("Kind", "Вид"),
+        K::Brought => ("Brought", "Привёл"),
+        K::PaidLessRefunds => ("Paid", "Оплатил"),
+        K::EarnedParent => ("Earned", "Принёс"),
+        K::Marks => ("Marks", "Отметки"),
+        K::Path => ("Path", "Путь"),
+        K::NoChildren => ("brought no one", "никого не привёл"),
+        // The catalog sends only the keys above.
+        _ => ("", ""),
     }
 }

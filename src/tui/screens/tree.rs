@@ -213,18 +213,11 @@ impl TreeState {
     }
 
     fn key(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
-        let n = self.rows.len();
-        let visible = visible_rows(cx.height);
-        let mut moved = |d: isize| self.scroll = self.scroll.moved(d, n, visible);
+        if let Some(to) = paging::moved(self.scroll, &action, self.rows.len(), visible_rows(cx.height)) {
+            self.scroll = to;
+            return vec![];
+        }
         match action {
-            Action::Down => moved(1),
-            Action::Up => moved(-1),
-            Action::PageDown => moved(visible as isize),
-            Action::PageUp => moved(-(visible as isize)),
-            Action::Home => moved(-(n as isize)),
-            Action::End => moved(n as isize),
-            Action::Wheel(down) => moved(if down { 3 } else { -3 }),
-            Action::Pick(i) if self.scroll.offset + i < n => self.scroll.sel = self.scroll.offset + i,
             Action::Right => return self.expand(cx),
             Action::Left => self.collapse(cx),
             Action::Select => {
