@@ -57,13 +57,32 @@ pub fn pick_lang(flag: Option<&str>) -> Result<Lang, String> {
     Ok(Lang::En)
 }
 
-pub fn default_operator() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "operator".into())
+/// The operating-system login of the process's real uid: who is at the keyboard, over SSH the
+/// SSH user. Not `$USER`, which anyone can set; a uid with no name is `uid1000`.
+pub fn login() -> String {
+    #[cfg(unix)]
+    {
+        // SAFETY: getuid cannot fail; getpwuid_r writes only into the buffers given, and the
+        // name is read while `buf` lives.
+        unsafe {
+            let uid = libc::getuid();
+            let mut pwd: libc::passwd = std::mem::zeroed();
+            let mut buf = vec![0 as libc::c_char; 16 * 1024];
+            let mut found: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found);
+            if rc == 0 && !found.is_null() && !pwd.pw_name.is_null() {
+                let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
+                if !name.is_empty() {
+                    return name;
+                }
+            }
+            format!("uid{uid}")
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("USERNAME").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "operator".into())
+    }
 }
 
 pub async fn context(db: &str, terms: Terms, operator: String, clock: Clock) -> Result<Ctx, String> {

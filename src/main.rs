@@ -41,7 +41,7 @@ async fn run(args: Cli) -> i32 {
         let terms = app::load_terms(args.config.as_deref())?;
         let clock = app::parse_now(args.now.as_deref())?;
         let lang = app::pick_lang(args.lang.as_deref())?;
-        let operator = args.operator.clone().unwrap_or_else(app::default_operator);
+        let operator = args.operator.clone().unwrap_or_else(app::login);
         Ok((terms, clock, lang, operator))
     };
     let (terms, clock, lang, operator) = match setup() {
@@ -79,6 +79,14 @@ async fn run(args: Cli) -> i32 {
             return 1;
         }
     };
+    // Who is acting: on a production database, the login and no one else.
+    use refdesk::cli::args::Command;
+    let becomes_sandbox =
+        demo_dir.is_some() || matches!(args.command, Some(Command::Init { sandbox: true }) | Some(Command::Demo(_)));
+    if let Err(e) = service::access::identify(&ctx, &app::login(), becomes_sandbox).await {
+        eprintln!("{e}");
+        return e.exit_code();
+    }
     if demo_dir.is_some() {
         eprintln!("Preparing a demonstration program…");
         if let Err(e) = refdesk::demo::run(&ctx, 300, 6000, 1, |_| {}).await {

@@ -8,6 +8,7 @@ mod m0003_figures;
 mod m0004_payouts;
 mod m0005_available;
 mod m0006_scan;
+mod m0007_access;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_payouts::Migration),
             Box::new(m0005_available::Migration),
             Box::new(m0006_scan::Migration),
+            Box::new(m0007_access::Migration),
         ]
     }
 }

@@ -28,8 +28,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create or migrate the database; the invoking operator becomes admin if there is none
-    Init,
+    /// Create or migrate the database and fix its mode; the invoking operator becomes admin if there is none
+    Init {
+        /// A sandbox (demo, tests, training): --operator and --now are taken as given
+        #[arg(long)]
+        sandbox: bool,
+    },
     /// Fill the database with realistic synthetic data (deterministic for a seed)
     Demo(DemoArgs),
     /// Ingest platform events (NDJSON or CSV); '-' reads stdin
@@ -49,6 +53,83 @@ pub enum Command {
     /// Abuse cases: scan, list, decide
     #[command(subcommand)]
     Fraud(FraudCmd),
+    /// Operators and their roles: add, list, set-role, disable (admin)
+    #[command(subcommand)]
+    Operator(OperatorCmd),
+    /// The audit log: list, verify
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Viewer,
+    Operator,
+    Approver,
+    Admin,
+}
+
+impl RoleArg {
+    pub fn role(self) -> crate::domain::access::Role {
+        use crate::domain::access::Role;
+        match self {
+            RoleArg::Viewer => Role::Viewer,
+            RoleArg::Operator => Role::Operator,
+            RoleArg::Approver => Role::Approver,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCmd {
+    /// Register an operator (or register a disabled one again)
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Every operator with role and standing
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an operator's role
+    SetRole {
+        name: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Disable an operator: from then on they may only read
+    Disable { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Entries, oldest first
+    List {
+        #[arg(long)]
+        operator: Option<String>,
+        /// An action (bonus.approve) or its family (bonus)
+        #[arg(long)]
+        action: Option<String>,
+        /// Part of the subject (a code, "bonus 12", "run 3")
+        #[arg(long)]
+        subject: Option<String>,
+        /// From this day (YYYY-MM-DD, local) or instant (RFC 3339)
+        #[arg(long)]
+        from: Option<String>,
+        /// To this day, inclusive, or instant
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute the hash chain: exit 0 with the entries and head hash, exit 1 naming the first break
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -1,4 +1,5 @@
 //! The CLI: thin commands over the services, printing text for people or `--json` for scripts.
+mod access;
 pub mod args;
 mod bonus_show;
 mod fraud;
@@ -43,7 +44,7 @@ pub(crate) fn local(ctx: &Ctx, ms: i64) -> String {
 
 pub async fn run(ctx: &Ctx, lang: Lang, cmd: Command) -> Exit {
     let result = match cmd {
-        Command::Init => init(ctx).await,
+        Command::Init { sandbox } => access::init(ctx, sandbox).await,
         Command::Demo(a) => demo(ctx, a.partners, a.clients, a.seed).await,
         Command::Import(a) => return import(ctx, &a.files, a.format, a.json).await,
         Command::Partner(p) => partner(ctx, lang, p).await,
@@ -51,23 +52,13 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: Command) -> Exit {
         Command::Bonus(b) => bonus(ctx, lang, b).await,
         Command::Payout(p) => payout::run(ctx, lang, p).await,
         Command::Fraud(f) => fraud::run(ctx, lang, f).await,
+        Command::Operator(o) => access::operator(ctx, o).await,
+        Command::Audit(a) => access::audit(ctx, a).await,
     };
     match result {
         Ok(code) => code,
         Err(e) => fail(e),
     }
-}
-
-async fn init(ctx: &Ctx) -> service::Result<Exit> {
-    let made = service::operators::init(ctx).await?;
-    println!("Database ready: {}", ctx.store.describe());
-    if made {
-        println!("{} is the first administrator.", ctx.operator);
-    }
-    for m in ctx.terms.catalog_mismatches() {
-        eprintln!("catalog check: {m}");
-    }
-    Ok(0)
 }
 
 async fn demo(ctx: &Ctx, partners: usize, clients: usize, seed: u64) -> service::Result<Exit> {

@@ -9,13 +9,15 @@ mod format;
 mod people;
 mod plan;
 
+use crate::domain::access::{Deed, Mode, Role};
 use crate::domain::bonus::ShownBonusState;
 use crate::domain::event::parse_json_line;
 use crate::domain::terms::Approval;
+use crate::service::access::{Denial, allow};
 use crate::service::bonuses::{self, BonusQuery};
 use crate::service::contracts::{self, ContractInput};
 use crate::service::import::{BATCH, Importer, Line};
-use crate::service::{self, Clock, Ctx, Result, fraud, fraud_scan, from_ms};
+use crate::service::{self, Clock, Ctx, Result, ServiceError, fraud, fraud_scan, from_ms, operators};
 use crate::store::fraud::Which;
 use chrono::{DateTime, Utc};
 use data::{DemoDecision, DemoOptions, splitmix};
@@ -47,6 +49,7 @@ pub async fn run(
     seed: u64,
     mut progress: impl FnMut(&str),
 ) -> Result<DemoReport> {
+    ready(ctx).await?;
     let data = data::generate(&DemoOptions { partners, clients, seed, now: ctx.now() }, &ctx.terms);
     let mut report = DemoReport { events: data.events.len(), ..Default::default() };
     progress("importing events");
@@ -81,7 +84,7 @@ pub async fn run(
     report.contracts = contracts::set_contracts(ctx, &contracts, Some("demonstration data")).await?;
 
     progress("operators at work");
-    let ops = Ctx { operator: "aigerim.ops".into(), ..ctx.clone() };
+    let ops = Ctx { operator: CAST[0].0.into(), ..ctx.clone() };
     for (code, reason) in &data.deactivations {
         service::partners::deactivate_code(&ops, code, reason).await?;
     }
@@ -125,7 +128,7 @@ pub async fn run(
             by_morning.entry(morning.min(ctx.now())).or_default().push(*id);
         }
         for (morning, ids) in by_morning {
-            let approver = Ctx { operator: "dauren.ops".into(), clock: Clock::Fixed(morning), ..ctx.clone() };
+            let approver = Ctx { operator: CAST[1].0.into(), clock: Clock::Fixed(morning), ..ctx.clone() };
             report.approved += bonuses::approve(&approver, Some(&ids)).await?.ids.len();
         }
     }
@@ -138,6 +141,28 @@ pub async fn run(
     report.cases_open = fraud::list(ctx, Which::Open).await?.len();
     report.cases_decided = fraud::list(ctx, Which::Decided).await?.len();
     Ok(report)
+}
+
+/// The demo's cast: who does the operators' work in it.
+const CAST: [(&str, Role); 2] = [("aigerim.ops", Role::Operator), ("dauren.ops", Role::Approver)];
+
+/// Demonstration data goes into a sandbox only: a database refdesk has not set up becomes one,
+/// with the invoking operator as its admin, and the cast is registered.
+async fn ready(ctx: &Ctx) -> Result<()> {
+    match crate::store::access::mode(&ctx.store.db).await? {
+        Some(Mode::Production) => return Err(ServiceError::Denied(Denial::NotSandbox)),
+        Some(Mode::Sandbox) => {}
+        None => {
+            operators::init(ctx, true).await?;
+        }
+    }
+    allow(ctx, Deed::Demo).await?;
+    for (name, role) in CAST {
+        if crate::store::access::get(&ctx.store.db, name).await?.is_none() {
+            operators::add(ctx, name, role).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Takes the planned decisions whose case is open now, each `after_days` after its case opened
@@ -155,7 +180,7 @@ async fn decide(
             continue;
         };
         let at = (from_ms(case.opened_ms) + chrono::Duration::days(d.after_days)).min(ctx.now());
-        let senior = Ctx { operator: "dauren.ops".into(), clock: Clock::Fixed(at), ..ctx.clone() };
+        let senior = Ctx { operator: CAST[1].0.into(), clock: Clock::Fixed(at), ..ctx.clone() };
         fraud::decide(&senior, case.id, d.decision, &d.reason).await?;
         decided_at.insert(d.code.clone(), at);
     }

@@ -1,5 +1,7 @@
 //! The program's rules, free of storage and terminal: money, terms, identity, codes, events and
 //! the bonus lifecycle.
+pub mod access;
+pub mod audit;
 pub mod bank_file;
 pub mod bonus;
 pub mod codes;

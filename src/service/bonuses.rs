@@ -3,6 +3,7 @@
 use super::payments::RefundLine;
 use super::{Ctx, Field, Missing, Problem, Purpose, Result, ServiceError, ms};
 use crate::domain::Money;
+use crate::domain::access::{Mode, SYSTEM};
 use crate::domain::bonus::{Refusal, ShownBonusState};
 use crate::domain::identity::clean_text;
 use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
@@ -195,6 +196,7 @@ async fn release(ctx: &Ctx, txn: &DatabaseTransaction, ids: &[i64], by: &str) ->
 
 /// Approves the named bonuses (all or none) or every due one; returns what was approved.
 pub async fn approve(ctx: &Ctx, ids: Option<&[i64]>) -> Result<Preview> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::ApproveBonus).await?;
     let txn = ctx.store.begin_write().await?;
     // Re-checked inside the write: the preview the operator confirmed may be stale.
     let p = check_approvable(ctx, &txn, ids).await?;
@@ -223,11 +225,17 @@ async fn audit_approval(ctx: &Ctx, txn: &DatabaseTransaction, by: &str, ids: &[i
     Ok(())
 }
 
-/// With `approval = "auto"`, books the release of every held bonus whose hold has ended.
+/// With `approval = "auto"`, books the release of every held bonus whose hold has ended: makes available what has served its hold. The program's own change,
+/// recorded under the name `system`: no person decides it, whoever's command found it due. A
+/// production database looked at another time (`--now`) changes nothing.
 pub async fn auto_release(ctx: &Ctx) -> Result<usize> {
     if ctx.terms.approval != Approval::Auto {
         return Ok(0);
     }
+    if matches!(ctx.clock, super::Clock::Fixed(_)) && super::access::mode(ctx).await? != Mode::Sandbox {
+        return Ok(0);
+    }
+    let ctx = &Ctx { operator: SYSTEM.to_string(), ..ctx.clone() };
     let txn = ctx.store.begin_write().await?;
     // The bonuses an operator would see as due under manual approval: held, past their hold,
     // not frozen.
@@ -271,6 +279,7 @@ pub async fn void(ctx: &Ctx, id: i64, reason: &str) -> Result<Money> {
 /// Voids the named unpaid bonuses (all or none) for one reason, in one transaction with one
 /// audit entry.
 pub async fn void_many(ctx: &Ctx, ids: &[i64], reason: &str) -> Result<Money> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::VoidBonus).await?;
     let reason = clean_text(reason);
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::VoidBonus)));

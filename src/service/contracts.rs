@@ -73,6 +73,7 @@ async fn write(
 
 /// Records (or replaces) a partner's contract after checking the IBAN and IIN/BIN.
 pub async fn set_contract(ctx: &Ctx, code: &str, k: ContractInput) -> Result<()> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let k = check(ctx, &k)?;
     let (p, c) = find(ctx, code).await?;
     let txn = ctx.store.begin_write().await?;
@@ -103,6 +104,7 @@ pub async fn set_contract(ctx: &Ctx, code: &str, k: ContractInput) -> Result<()>
 /// one audit entry: each is checked exactly as [`set_contract`] checks one, and one that fails
 /// (or an unknown code, or a partner named twice) records none. Returns how many were recorded.
 pub async fn set_contracts(ctx: &Ctx, contracts: &[(String, ContractInput)], reason: Option<&str>) -> Result<usize> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let mut checked = Vec::with_capacity(contracts.len());
     for (code, k) in contracts {
         let code = code.trim().to_uppercase();

@@ -23,10 +23,12 @@ pub enum Field {
     Status,
     Month,
     Failed,
+    From,
+    To,
 }
 
 impl Field {
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 13] = [
         Field::Name,
         Field::Code,
         Field::Email,
@@ -38,6 +40,8 @@ impl Field {
         Field::Status,
         Field::Month,
         Field::Failed,
+        Field::From,
+        Field::To,
     ];
 
     /// The CLI's flag for it.
@@ -54,6 +58,8 @@ impl Field {
             Field::Status => "--status",
             Field::Month => "--month",
             Field::Failed => "--failed",
+            Field::From => "--from",
+            Field::To => "--to",
         }
     }
 
@@ -71,6 +77,8 @@ impl Field {
             Field::Status => ("Status", "Статус"),
             Field::Month => ("Month", "Месяц"),
             Field::Failed => ("Failed", "Не прошли"),
+            Field::From => ("From", "С"),
+            Field::To => ("To", "По"),
         }
     }
 }
@@ -105,6 +113,8 @@ pub enum Problem {
     NotOneOf(String, &'static [&'static str]),
     /// Named twice where once is allowed.
     GivenTwice,
+    /// Not a name an operator can be registered under.
+    NotLoginName(String),
 }
 
 /// Something named that does not exist.
@@ -116,6 +126,7 @@ pub enum Missing {
     Case(i64),
     /// An account (client or partner) by its id.
     Account(String),
+    Operator(String),
 }
 
 /// A change refused by the current state of the program.
@@ -136,6 +147,17 @@ pub enum Conflict {
     },
     Excluded {
         code: String,
+        by: String,
+        at: Option<DateTime<FixedOffset>>,
+    },
+    /// `operator add` of someone registered and not disabled.
+    OperatorExists {
+        name: String,
+        role: String,
+    },
+    /// `operator disable` of someone disabled already.
+    OperatorDisabled {
+        name: String,
         by: String,
         at: Option<DateTime<FixedOffset>>,
     },
@@ -174,6 +196,9 @@ pub enum ServiceError {
     /// A payout run's step refused by the run's state or by who asks (exit 1).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Payout(super::payouts::PayoutRefusal),
+    /// The acting operator may not do it (exit 1).
+    #[error("{}", self.sentence(Lang::En, Names::Flags))]
+    Denied(super::access::Denial),
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Db(#[from] DbErr),
 }
@@ -200,7 +225,11 @@ impl ServiceError {
             | ServiceError::Unwritable { .. } => 2,
             ServiceError::Bonus(Refusal::NoSuchBonus(_)) => 2,
             ServiceError::Contract { error, .. } => error.exit_code(),
-            ServiceError::Bonus(_) | ServiceError::Refused(_) | ServiceError::Payout(_) | ServiceError::Db(_) => 1,
+            ServiceError::Bonus(_)
+            | ServiceError::Refused(_)
+            | ServiceError::Payout(_)
+            | ServiceError::Denied(_)
+            | ServiceError::Db(_) => 1,
         }
     }
 
@@ -234,7 +263,12 @@ impl ServiceError {
             ServiceError::NotFound(Missing::Account(id)) => {
                 pick(format!("there is no account {id}"), format!("аккаунта {id} нет"))
             }
+            ServiceError::NotFound(Missing::Operator(name)) => pick(
+                format!("{name} is not a registered operator (see `operator list`)"),
+                format!("{name} не зарегистрирован как оператор"),
+            ),
             ServiceError::Payout(r) => r.text(ru),
+            ServiceError::Denied(d) => d.text(ru, names == Names::Flags),
             ServiceError::Bonus(r) => {
                 if ru {
                     refusal_ru(r)
@@ -296,6 +330,10 @@ fn problem_text(p: &Problem, ru: bool) -> String {
             (format!("{v:?} is not {en}"), format!("{v:?} — не {r}"))
         }
         Problem::GivenTwice => ("given twice".to_string(), "указан дважды".to_string()),
+        Problem::NotLoginName(v) => (
+            format!("{v:?} is not an operator's login name (letters, digits, '.', '_', '-', '@'; not \"system\")"),
+            format!("{v:?} — не имя входа оператора (буквы, цифры, '.', '_', '-', '@'; не «system»)"),
+        ),
     };
     if ru { r } else { en }
 }
@@ -360,6 +398,14 @@ fn conflict_text(c: &Conflict, ru: bool) -> String {
             format!("partner {code} was already excluded by {by} at {}", when(at)),
             format!("партнёра {code} уже исключил {by} в {}", when(at)),
         ),
+        Conflict::OperatorExists { name, role } => (
+            format!("{name} is already registered, as {role}; `operator set-role` changes the role"),
+            format!("{name} уже зарегистрирован, роль {role}"),
+        ),
+        Conflict::OperatorDisabled { name, by, at } => (
+            format!("{name} was already disabled by {by} at {}", when(at)),
+            format!("{name} уже отключил {by} в {}", when(at)),
+        ),
         Conflict::CaseDecided { case, status, by, at } => {
             let ru_status = super::fraud::status_words(*status).1;
             (
@@ -410,6 +456,7 @@ mod tests {
             Problem::GivenTwice,
             Problem::NotMonth("2026-13".into()),
             Problem::NotALine { code: "ASEL25".into(), run: 3 },
+            Problem::NotLoginName("a b".into()),
         ];
         all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));
@@ -417,6 +464,25 @@ mod tests {
         all.push(ServiceError::NotFound(Missing::Run(9)));
         all.push(ServiceError::NotFound(Missing::Case(9)));
         all.push(ServiceError::NotFound(Missing::Account("acc-9".into())));
+        all.push(ServiceError::NotFound(Missing::Operator("bolat".into())));
+        {
+            use crate::domain::access::{Deed, Mode, Role};
+            use crate::service::access::Denial;
+            let mut denials = vec![
+                Denial::NotYou { given: "bolat".into(), login: "anna".into() },
+                Denial::ModeFixed { mode: Mode::Production },
+                Denial::NotSandbox,
+                Denial::LastAdmin { name: "anna".into() },
+            ];
+            for deed in Deed::ALL {
+                denials.push(Denial::Needs { who: "anna".into(), has: Some(Role::Viewer), deed });
+                denials.push(Denial::Needs { who: "anna".into(), has: None, deed });
+                denials.push(Denial::Disabled { who: "anna".into(), by: "bolat".into(), at: Some(t), deed });
+                denials.push(Denial::NoOperators { deed });
+                denials.push(Denial::ClockGiven { deed });
+            }
+            all.extend(denials.into_iter().map(ServiceError::Denied));
+        }
         {
             use crate::domain::payout::RunState;
             use crate::service::payouts::{PayoutRefusal, Step};
@@ -457,6 +523,8 @@ mod tests {
                 Conflict::NoFreeCode { name: "Асель".into() },
                 Conflict::AccountExists("M-ASEL25".into()),
                 Conflict::CodeDeactivated { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
+                Conflict::OperatorExists { name: "bolat".into(), role: "viewer".into() },
+                Conflict::OperatorDisabled { name: "bolat".into(), by: "anna".into(), at: Some(t) },
                 Conflict::Excluded { code: "ASEL25".into(), by: "anna".into(), at: Some(t) },
                 Conflict::CaseDecided {
                     case: 4,
@@ -485,6 +553,7 @@ mod tests {
             ServiceError::Bonus(_) => "bonus",
             ServiceError::Refused(_) => "refused",
             ServiceError::Payout(_) => "payout",
+            ServiceError::Denied(_) => "denied",
             ServiceError::Unreadable { .. } => "unreadable",
             ServiceError::Unwritable { .. } => "unwritable",
             ServiceError::Contract { .. } => "contract",
@@ -496,7 +565,7 @@ mod tests {
     fn every_error_is_said_in_english_and_in_russian() {
         let all = every_error();
         let kinds: std::collections::HashSet<_> = all.iter().map(covers).collect();
-        assert_eq!(kinds.len(), 9);
+        assert_eq!(kinds.len(), 10);
         let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)));
         for e in &all {
             let en = e.sentence(Lang::En, Names::Words);

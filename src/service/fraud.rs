@@ -106,6 +106,7 @@ pub struct Decided {
 /// stopped, every unpaid bonus voided, out of draft runs). Paid bonuses are left to the
 /// clawback rules.
 pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Result<Decided> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::DecideCase).await?;
     let reason = clean_text(reason);
     if reason.is_empty() {
         return Err(ServiceError::invalid(super::Field::Reason, Problem::Missing(Purpose::DecideCase)));

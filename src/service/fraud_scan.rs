@@ -85,6 +85,7 @@ pub async fn findings_on(db: &DatabaseConnection, terms: &Terms) -> Result<Vec<F
 
 /// Runs every signal and opens or adds to the cases.
 pub async fn scan(ctx: &Ctx) -> Result<Scanned> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::ScanAbuse).await?;
     let found = findings(ctx).await?;
     let txn = ctx.store.begin_write().await?;
     let now = ms(ctx.now());

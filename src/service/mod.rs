@@ -1,5 +1,7 @@
 //! Use cases. Each state change is one transaction with one audit entry; reads return plain
 //! data for the CLI and the console alike.
+pub mod access;
+pub mod audit;
 pub mod bonuses;
 pub mod contracts;
 pub mod dashboard;

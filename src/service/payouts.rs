@@ -230,6 +230,7 @@ async fn ensure_unchanged(ctx: &Ctx, txn: &DatabaseTransaction, run: &Run) -> Re
 
 /// Prepares the run of `month`: a line per partner with anything to pay or hold back.
 pub async fn prepare(ctx: &Ctx, month: &str) -> Result<RunView> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::PreparePayout).await?;
     let (first, cutoff) = month_bounds(ctx, month)?;
     let month = payout::month_text(first);
     let now = ms(ctx.now());
@@ -319,6 +320,7 @@ async fn load(txn: &DatabaseTransaction, id: i64) -> Result<Run> {
 /// Approves a draft: by another operator than its preparer, and only while it still holds
 /// exactly what a preparation now would (its content hash).
 pub async fn approve(ctx: &Ctx, id: i64) -> Result<RunView> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::ApprovePayout).await?;
     let txn = ctx.store.begin_write().await?;
     let run = load(&txn, id).await?;
     if run.state != RunState::Draft {
@@ -340,6 +342,7 @@ pub async fn approve(ctx: &Ctx, id: i64) -> Result<RunView> {
 
 /// Discards a run not yet exported: its month can be prepared again, its bonuses go back.
 pub async fn discard(ctx: &Ctx, id: i64) -> Result<RunView> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::DiscardPayout).await?;
     let txn = ctx.store.begin_write().await?;
     let run = load(&txn, id).await?;
     let from = [RunState::Draft, RunState::Approved];
@@ -414,6 +417,7 @@ pub struct Written {
 /// then they were its own by rule) and moves the run to exported, only while the run still holds
 /// what it would pay now; later exports give the same bytes. Export marks nothing paid.
 pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Path) -> Result<Written> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::ExportPayout).await?;
     let txn = ctx.store.begin_write().await?;
     let before = load(&txn, id).await?;
     let mut run = before.clone();
@@ -495,6 +499,7 @@ fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
 /// its clawbacks recovered) but those of the partners in `failed`, whose bonuses and clawbacks
 /// go back for the next run.
 pub async fn complete(ctx: &Ctx, id: i64, failed: &[String]) -> Result<RunView> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::CompletePayout).await?;
     use crate::domain::ledger::{Posting, Stamp};
     let txn = ctx.store.begin_write().await?;
     let run = load(&txn, id).await?;

@@ -1,5 +1,6 @@
 //! Storage through SeaORM: the connection with each backend's settings, write transactions, and
 //! small helpers for the hand-written queries both backends share.
+pub mod access;
 pub mod audit;
 pub mod bonuses;
 pub mod bulk;

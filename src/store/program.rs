@@ -1,5 +1,5 @@
 //! Program-wide figures for the dashboard: revenue, new clients, partners by standing.
-use super::{count, execute, figures};
+use super::{count, figures};
 use crate::domain::Money;
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -88,10 +88,4 @@ pub async fn partner_counts<C: ConnectionTrait>(c: &C) -> Result<(i64, i64), DbE
     )
     .await?;
     Ok((all, active - silenced))
-}
-
-/// Makes a registered operator an admin (`init`).
-pub async fn make_admin<C: ConnectionTrait>(c: &C, name: &str) -> Result<(), DbErr> {
-    execute(c, "UPDATE operator SET role = 'admin' WHERE name = $1", vec![name.into()]).await?;
-    Ok(())
 }

@@ -23,6 +23,7 @@ pub struct NewPartner {
 
 /// Registers a partner by hand (one the platform has not announced); returns the code.
 pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let name = clean_text(&n.name);
     if name.is_empty() {
         return Err(ServiceError::invalid(Field::Name, Problem::Missing(Purpose::PartnerName)));
@@ -108,6 +109,7 @@ fn local(ctx: &Ctx, at: Option<i64>) -> Option<DateTime<FixedOffset>> {
 
 /// Deactivates a code: later payments with it earn nothing (`code_inactive`).
 pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let reason = clean_text(reason);
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::DeactivateCode)));
@@ -139,6 +141,7 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
 /// Excludes a partner: the code is deactivated, every unpaid bonus voided and its line taken out
 /// of any draft payout run, in one transaction.
 pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Money)> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let reason = clean_text(reason);
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::ExcludePartner)));

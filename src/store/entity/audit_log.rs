@@ -8,6 +8,8 @@ pub struct Model {
     pub id: i64,
     pub at: i64,
     pub operator: String,
+    pub role: String,
+    pub sandbox: bool,
     pub action: String,
     pub subject: String,
     pub detail: String,

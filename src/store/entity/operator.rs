@@ -8,6 +8,9 @@ pub struct Model {
     pub role: String,
     pub created_at: i64,
     pub created_by: String,
+    /// Set when an admin disabled the operator: they may then only read.
+    pub disabled_at: Option<i64>,
+    pub disabled_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
