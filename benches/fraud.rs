@@ -110,6 +110,7 @@ fn wide_events() -> Vec<String> {
 async fn wide_tree(path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<Store, String> {
     let store = Store::open(&path.display().to_string()).await.map_err(|e| e.to_string())?;
     let ctx = Ctx { store, terms: Terms::defaults(), operator: "bench".into(), clock: Clock::Fixed(now) };
+    refdesk::service::operators::sandbox(&ctx, &[]).await.map_err(|e| e.to_string())?;
     let made = query_all(&ctx.store.db, "SELECT 1 FROM account WHERE id = 'ROOT'", vec![]).await;
     if made.map(|r| r.is_empty()).unwrap_or(true) {
         let text = wide_events().join("\n");

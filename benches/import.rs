@@ -66,6 +66,7 @@ fn main() {
             .unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()));
         let store = Store::open(&url).await.expect("open the database");
         let ctx = Ctx { store, terms: Terms::defaults(), operator: "bench".into(), clock: Clock::Fixed(now) };
+        refdesk::service::operators::sandbox(&ctx, &[]).await.expect("a sandbox");
         let file = std::fs::File::open(&events_path).expect("open the events file");
         let t = Instant::now();
         let mut last = Instant::now();

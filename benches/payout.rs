@@ -37,6 +37,7 @@ fn main() -> Result<(), String> {
         let store = Store::open(&db.display().to_string()).await.map_err(|e| e.to_string())?;
         let now = chrono::DateTime::parse_from_rfc3339(PREPARE_NOW).map_err(|e| e.to_string())?.to_utc();
         let ctx = Ctx { store, terms: Terms::defaults(), operator: "bench".into(), clock: Clock::Fixed(now) };
+        refdesk::service::operators::sandbox(&ctx, &[]).await.map_err(|e| e.to_string())?;
         let cutoff = ctx.terms.start_of_day(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("date")?).timestamp_millis();
         // A run left by an earlier bench is discarded first.
         if let Ok(runs) = query_all(&ctx.store.db, "SELECT id FROM payout_run WHERE state = 'draft'", vec![]).await {

@@ -268,6 +268,7 @@ async fn world() -> World {
     let store = Store::open(&format!("sqlite://{}?mode=rwc", dir.join("m.db").display())).await.expect("open");
     let now = chrono::DateTime::parse_from_rfc3339("2026-10-01T10:00:00+05:00").map(|d| d.to_utc()).unwrap_or_default();
     let ctx = Ctx { store, terms: Terms::defaults(), operator: "model".into(), clock: Clock::Fixed(now) };
+    refdesk::service::operators::sandbox(&ctx, &[]).await.expect("a sandbox");
     let mut w = World { ctx, now, pays: Vec::new(), seq: 0, n: Counters::default() };
     for p in 0..3 {
         let ev = json!({"type":"partner_registered","event_id":format!("a{p}"),"at":w.at(),"account_id":format!("A{p}"),"name":format!("Partner {p}"),"promo_code":format!("P{p}CODE"),"phone":format!("+7 700 000 00 0{p}")});

@@ -190,6 +190,7 @@ mod tests {
         let store = Store::open(&url).await.unwrap_or_else(|e| panic!("{e}"));
         let now = "2026-10-10T10:00:00+05:00".parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
         let ctx = Ctx { store, terms: Terms::defaults(), operator: "anna".into(), clock: Clock::Fixed(now) };
+        crate::service::operators::sandbox(&ctx, &[]).await.unwrap_or_else(|e| panic!("{e}"));
         let mut codes = Vec::new();
         for name in ["Асель Нурланова", "Ерлан Касымов"] {
             let p = NewPartner { name: name.into(), code: None, phone: None, email: None, iin: None };

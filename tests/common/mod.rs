@@ -37,8 +37,31 @@ fn psql(server: &str, sql: &str) -> Result<(), String> {
     if out.status.success() { Ok(()) } else { Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr))) }
 }
 
+/// The operators of the scenarios, registered in every test database: anna (admin) prepares,
+/// the others approve, export, void.
+pub const CAST: [(&str, &str); 4] =
+    [("bolat", "approver"), ("carl", "approver"), ("dana", "approver"), ("erlan", "approver")];
+
 impl TestDb {
+    /// A sandbox database (`init --sandbox` by anna, its admin) with the cast registered.
     pub fn new(backend: Backend) -> Result<TestDb, String> {
+        let db = TestDb::bare(backend)?;
+        let now = "2026-01-01T00:00:00+05:00";
+        let out = db.run(now, &["init", "--sandbox"]);
+        if out.code != 0 {
+            return Err(format!("init --sandbox: {}", out.stderr));
+        }
+        for (name, role) in CAST {
+            let out = db.run(now, &["operator", "add", name, "--role", role]);
+            if out.code != 0 {
+                return Err(format!("operator add {name}: {}", out.stderr));
+            }
+        }
+        Ok(db)
+    }
+
+    /// A database refdesk has not set up yet (nothing is created until the first command).
+    pub fn bare(backend: Backend) -> Result<TestDb, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         match backend {
             Backend::Sqlite => Ok(TestDb {
