@@ -3,14 +3,14 @@ use super::args::{BankFormat, PayoutCmd};
 use super::{Exit, print_json};
 use crate::domain::Lang;
 use crate::service::payouts::{self, RunView};
-use crate::service::{self, Ctx};
+use crate::service::{self, Ctx, audit};
 
 pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit> {
     match cmd {
         PayoutCmd::Prepare { month, json } => {
             let run = payouts::prepare(ctx, &month).await?;
             if json {
-                print_run_json(&payouts::show(ctx, run.id).await?);
+                print_run_json(ctx, &payouts::show(ctx, run.id).await?).await?;
             } else {
                 // INTERFACE.md: the run id alone on stdout (scripts take it); the summary for
                 // people on stderr.
@@ -51,9 +51,14 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
         PayoutCmd::Show { run, json } => {
             let run = payouts::show(ctx, run).await?;
             if json {
-                print_run_json(&run);
+                print_run_json(ctx, &run).await?;
             } else {
                 print_run(lang, &run);
+                // Anchored outside the database: a log rewritten later no longer reaches it.
+                match audit::head(ctx).await? {
+                    Some((entry, hash)) => println!("\nAudit chain head: entry {entry}, SHA-256 {hash}"),
+                    None => println!("\nAudit chain head: the log is empty"),
+                }
             }
         }
         PayoutCmd::Approve { run } => {
@@ -77,6 +82,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
                 "Payout run {run}: {} written ({} bytes, SHA-256 {}); nothing is marked paid.",
                 w.file, w.bytes, w.sha256
             );
+            println!("Its report, with the audit chain's head at its foot: {}", w.report);
         }
         PayoutCmd::Complete { run, failed } => {
             let run = payouts::complete(ctx, run, &failed).await?;
@@ -97,11 +103,19 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: PayoutCmd) -> service::Result<Exit>
     Ok(0)
 }
 
-fn print_run_json(run: &RunView) {
+/// The run as JSON, with the audit chain's head (`audit_head`: entry and hash, or null).
+async fn print_run_json(ctx: &Ctx, run: &RunView) -> service::Result<()> {
+    let head = audit::head(ctx).await?.map(|(entry, hash)| serde_json::json!({"entry": entry, "hash": hash}));
     match serde_json::to_value(run) {
-        Ok(v) => print_json(&v),
+        Ok(mut v) => {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("audit_head".into(), head.unwrap_or_default());
+            }
+            print_json(&v)
+        }
         Err(e) => eprintln!("cannot write the run as JSON: {e}"),
     }
+    Ok(())
 }
 
 fn print_run(lang: Lang, run: &RunView) {

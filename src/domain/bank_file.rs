@@ -173,3 +173,34 @@ pub fn pain001(run: &Run) -> Result<Vec<u8>, String> {
     x.push_str("</Document>\n");
     Ok(x.into_bytes())
 }
+/// Who did each step of the run, for its report.
+pub struct Hands<'a> {
+    pub prepared_by: &'a str,
+    pub approved_by: &'a str,
+    pub exported_by: &'a str,
+}
+
+/// The report written beside a bank file, for the person who uploads it and for the auditor: what
+/// the file pays, its digest, who prepared, approved and exported the run, and at its foot the
+/// audit chain's head after this export (entry and hash), which anchors the log outside the
+/// database: a log rewritten later no longer reaches this hash.
+pub fn companion(run: &Run, file: &str, sha256: &str, hands: &Hands, head: (i64, &str)) -> String {
+    let payable = payable(run).count();
+    let held = run.lines.len() - payable;
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| out.push_str(&format!("{k:<16}{v}\n"));
+    line("Payout run", format!("{} ({})", run.id, run.month));
+    line("Bank file", file.to_string());
+    line("SHA-256", sha256.to_string());
+    line("Message id", run.message_id.to_string());
+    line("Created", run.created.format("%Y-%m-%d %H:%M:%S %:z").to_string());
+    line("Execution date", run.due.to_string());
+    line("Transfers", format!("{payable} (and {held} lines held back, not in the file)"));
+    line("Control sum", control_sum(run).plain());
+    line("Prepared by", hands.prepared_by.to_string());
+    line("Approved by", hands.approved_by.to_string());
+    line("Exported by", hands.exported_by.to_string());
+    out.push_str("\n");
+    out.push_str(&format!("Audit chain head: entry {}, SHA-256 {}\n", head.0, head.1));
+    out
+}

@@ -44,7 +44,7 @@ impl Denial {
                 has.as_str()
             ),
             (Denial::Needs { who, has: Some(has), deed: d }, true) => {
-                format!("для действия «{}» нужна роль «{}»; у {who} роль «{}»", deed(d), role(&d.needs()), role(has))
+                format!("{} требует роли «{}»; у {who} — «{}»", deed(d), role(&d.needs()), role(has))
             }
             (Denial::Needs { who, has: None, deed: d }, false) => format!(
                 "{} needs the {} role; {who} is not a registered operator of this database and may only read",
@@ -52,7 +52,7 @@ impl Denial {
                 d.needs().as_str()
             ),
             (Denial::Needs { who, has: None, deed: d }, true) => format!(
-                "для действия «{}» нужна роль «{}»; {who} не зарегистрирован в этой базе и может только смотреть",
+                "{} требует роли «{}»; {who} не зарегистрирован в этой базе и может только смотреть",
                 deed(d),
                 role(&d.needs())
             ),
@@ -63,7 +63,7 @@ impl Denial {
                 at.map(|t| format!(" at {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
             ),
             (Denial::Disabled { who, by, at, deed: d }, true) => format!(
-                "для действия «{}» нужна роль «{}»; {who} отключил {by}{}, можно только смотреть",
+                "{} требует роли «{}»; {who} отключил {by}{}, можно только смотреть",
                 deed(d),
                 role(&d.needs()),
                 at.map(|t| format!(" в {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
@@ -74,7 +74,7 @@ impl Denial {
                 d.needs().as_str()
             ),
             (Denial::NoOperators { deed: d }, true) => format!(
-                "для действия «{}» нужна роль «{}», а в этой базе ещё никто не зарегистрирован: `refdesk init` сделает вас первым администратором",
+                "{} требует роли «{}», а в этой базе ещё никто не зарегистрирован: `refdesk init` сделает вас первым администратором",
                 deed(d),
                 role(&d.needs())
             ),

@@ -13,6 +13,7 @@ pub mod import;
 pub mod operators;
 pub mod partners;
 pub mod payments;
+pub mod payout_files;
 pub mod payout_views;
 pub mod payouts;
 pub mod tree;

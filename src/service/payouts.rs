@@ -2,6 +2,7 @@
 //! discard a run not yet exported. Each change is one transaction with one audit entry, and a
 //! compare-and-set on the run's state: of two operators acting at once, one wins and the other
 //! is told it is already done.
+use super::payout_files;
 use super::{Ctx, Field, Missing, Problem, Result, ServiceError, ms, rfc3339};
 use crate::domain::Money;
 use crate::domain::payout::{self, HoldBack, Line, LineStatus, RunState};
@@ -114,7 +115,7 @@ pub fn state_words(s: RunState) -> (&'static str, &'static str) {
     }
 }
 
-fn refuse<T>(r: PayoutRefusal) -> Result<T> {
+pub(super) fn refuse<T>(r: PayoutRefusal) -> Result<T> {
     Err(ServiceError::Payout(r))
 }
 
@@ -410,6 +411,8 @@ pub struct Written {
     pub file: String,
     pub sha256: String,
     pub bytes: usize,
+    /// The companion report beside it, which ends with the audit chain's head.
+    pub report: String,
 }
 
 /// Writes a bank file of an approved (or already exported) run. The first export fixes the
@@ -440,59 +443,21 @@ pub async fn export(ctx: &Ctx, id: i64, format: FileFormat, out: &std::path::Pat
     } else if !matches!(run.state, RunState::Exported | RunState::Completed) {
         return refuse(PayoutRefusal::State { run: id, state: run.state, step: Step::Export });
     }
-    let bytes = render(ctx, &run, &lines, format)?;
+    let file = payout_files::bank_run(ctx, &run, &lines);
+    let bytes = payout_files::render(&file, format)?;
     let sha: String = {
         use sha2::{Digest, Sha256};
         Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
     };
-    write_atomically(out, &bytes)?;
+    payout_files::write_atomically(out, &bytes)?;
     store::record_file(&txn, id, format == FileFormat::Pain001, &sha).await?;
     // Every bank file written is on the record: which, where, and its digest.
     let format_name = if format == FileFormat::Pain001 { "pain001" } else { "csv" };
     let extra = serde_json::json!({"format": format_name, "file": out.display().to_string(), "sha256": sha});
     audit_step(&txn, ctx, "payout.export", &before, extra).await?;
+    let report = payout_files::write_report(&txn, &file, &run, out, &sha).await?;
     txn.commit().await?;
-    Ok(Written { file: out.display().to_string(), sha256: sha, bytes: bytes.len() })
-}
-
-/// The file's bytes: a pure function of the run as stored and the payer.
-fn render(ctx: &Ctx, run: &Run, lines: &[Line], format: FileFormat) -> Result<Vec<u8>> {
-    use crate::domain::bank_file;
-    let first = payout::parse_month(&run.month).unwrap_or_default();
-    let file = bank_file::Run {
-        id: run.id,
-        month: &run.month,
-        message_id: run.message_id.as_deref().unwrap_or_default(),
-        created: ctx.terms.local(crate::store::from_ms(run.exported_at.unwrap_or(run.prepared_at))),
-        due: due_date(ctx, first),
-        payer: &ctx.terms.payer,
-        lines,
-    };
-    match format {
-        FileFormat::Csv => bank_file::csv(&file)
-            .map_err(|error| ServiceError::Unreadable { file: format!("payout run {}", run.id), error }),
-        FileFormat::Pain001 => {
-            bank_file::pain001(&file).or_else(|_| refuse(PayoutRefusal::NothingToPay { run: run.id }))
-        }
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `out`, syncs it and renames it over `out`: a reader
-/// sees the old file or the whole new one, never a part.
-fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let fail = |e: std::io::Error| ServiceError::Unwritable { file: out.display().to_string(), error: e.to_string() };
-    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    // Said plainly, rather than in the words of the temporary file that could not be made there.
-    if !dir.is_dir() {
-        let error = format!("there is no directory {}", dir.display());
-        return Err(ServiceError::Unwritable { file: out.display().to_string(), error });
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(out).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(Written { file: out.display().to_string(), sha256: sha, bytes: bytes.len(), report })
 }
 
 /// Completes an exported run: every payable line paid (its bonuses paid, a payout entry booked,

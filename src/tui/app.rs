@@ -13,6 +13,7 @@ use super::palette::{Outcome, Palette};
 use super::screens::Screens;
 use super::widgets::{Theme, View};
 use crate::domain::Lang;
+use crate::service::access::Standing;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::VecDeque;
@@ -63,6 +64,9 @@ pub struct App {
     /// keys, not actions: what a key means (a letter typed, or a command) depends on what has
     /// the keys when it is its turn.
     pub queued: VecDeque<KeyEvent>,
+    /// The operator's role and the database's mode, read when the console opens (`None` in
+    /// tests that do not ask): keys their role does not allow are refused here, with why.
+    pub standing: Option<Standing>,
 }
 
 impl App {
@@ -95,6 +99,7 @@ impl App {
             redraw: true,
             next_req: 0,
             queued: VecDeque::new(),
+            standing: None,
         }
     }
 
@@ -263,6 +268,7 @@ impl App {
             Action::Back => self.back(false),
             Action::QuitOrBack => self.back(true),
             a if self.dialog.as_ref().is_some_and(|d| d.takes(&a)) => self.answer(a),
+            a if self.refused(&a) => vec![],
             a => self.dispatch(a),
         }
     }
@@ -280,6 +286,19 @@ impl App {
                 self.palette = None;
                 actions.into_iter().flat_map(|a| self.update(a)).collect()
             }
+        }
+    }
+
+    /// Whether a key asks for something the operator may not do; if so the flash line says why.
+    fn refused(&mut self, action: &Action) -> bool {
+        let Some(standing) = &self.standing else { return false };
+        match super::access::deed_of(self.screen, action) {
+            Some(deed) if !standing.may(deed) => {
+                let text = super::access::refusal(self.lang, &self.operator, standing, deed);
+                self.message = Some(Message { text, kind: MsgKind::Error });
+                true
+            }
+            _ => false,
         }
     }
 

@@ -125,7 +125,14 @@ fn message_line(app: &App, frame: &mut Frame, area: Rect) {
 /// `operator alice │ 2026-11-25 10:00 │ sqlite:…/demo.db`
 fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.view().theme;
-    let left = format!(" {} {} │ {} │ ", t(app.lang, K::Operator), clean(&app.operator), i18n::clock(app.tz, app.now));
+    let standing =
+        app.standing.as_ref().map(|s| format!(" · {}", super::access::standing_words(app.lang, s))).unwrap_or_default();
+    let left = format!(
+        " {} {}{standing} │ {} │ ",
+        t(app.lang, K::Operator),
+        clean(&app.operator),
+        i18n::clock(app.tz, app.now)
+    );
     let room = (area.width as usize).saturating_sub(left.width() + 1);
     let text = format!("{left}{}", fit(&app.database, room));
     frame.render_widget(Paragraph::new(text).style(theme.status_bar()), area);
@@ -138,10 +145,24 @@ fn help_overlay(app: &App, frame: &mut Frame, area: Rect) {
     let key_w = lines.iter().map(|(k, _)| k.width()).max().unwrap_or(0) + 2;
     let width = area.width.saturating_sub(4).min(76);
     let text_w = (width as usize).saturating_sub(key_w + 4);
+    // A key the operator's role does not allow is greyed out, with the role it needs.
+    let off = |k: &str| {
+        let s = app.standing.as_ref()?;
+        super::access::help_deed(app.current().help(), k).filter(|d| !s.may(*d))
+    };
     let body: Vec<Line> = lines
         .iter()
-        .map(|(k, d)| {
-            Line::from(vec![Span::styled(format!(" {k:<w$}", w = key_w - 1), theme.key()), Span::raw(fit(d, text_w))])
+        .map(|(k, d)| match off(k) {
+            Some(deed) => {
+                let needs = deed.needs();
+                let role = if app.lang == Lang::Ru { needs.ru() } else { needs.as_str() };
+                let text = format!("{} {role}: {d}", t(app.lang, K::Needs));
+                Line::styled(format!(" {k:<w$}{}", fit(&text, text_w), w = key_w - 1), theme.dim())
+            }
+            None => Line::from(vec![
+                Span::styled(format!(" {k:<w$}", w = key_w - 1), theme.key()),
+                Span::raw(fit(d, text_w)),
+            ]),
         })
         .collect();
     // How to close it goes in the bottom border, so that every key's line fits 80×24.

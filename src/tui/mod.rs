@@ -3,6 +3,7 @@
 //! each a `component`; `chrome` draws the frame around them, `dialog` the shared dialogs,
 //! `paging` is how lists are read a part at a time, `keys` reads keys, `i18n` holds the words.
 //! Rendering is a pure function of the state.
+mod access;
 mod action;
 mod app;
 mod chrome;
@@ -22,6 +23,8 @@ mod widgets;
 
 #[cfg(test)]
 mod abuse_tests;
+#[cfg(test)]
+mod access_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
@@ -61,6 +64,7 @@ pub async fn run(ctx: Ctx, lang: Lang) -> anyhow::Result<()> {
     let keymap = keymap::Keymap::load().map_err(|e| anyhow::anyhow!(e))?;
     let mut app = App::new(lang, ctx.operator.clone(), ctx.store.describe(), ctx.terms.timezone, ctx.now(), color);
     app.keymap = keymap;
+    app.standing = Some(crate::service::access::standing(&ctx).await?);
     let mut terminal = term::enter()?;
     let result = event_loop(&ctx, &mut app, &mut terminal).await;
     term::leave();

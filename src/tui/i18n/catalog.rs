@@ -11,6 +11,8 @@ pub enum K {
     TabBonuses,
     HelpHint,
     Operator,
+    /// A greyed-out key's role: "needs approver: …".
+    Needs,
     Loading,
     NoRows,
     Page,
@@ -295,6 +297,7 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::TabBonuses => ("Bonuses", "Бонусы"),
         K::HelpHint => ("? help", "? справка"),
         K::Operator => ("operator", "оператор"),
+        K::Needs => ("needs", "нужна роль"),
         K::Loading => ("Loading…", "Загрузка…"),
         K::NoRows => ("Nothing to show", "Нечего показать"),
         K::Page => ("page", "стр."),
