@@ -1,5 +1,4 @@
 //! clap → logging → config → store (created and migrated) → CLI command or console.
-use clap::Parser;
 use refdesk::cli::args::Cli;
 use refdesk::{app, cli, service, tui};
 
@@ -11,7 +10,7 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let args = Cli::parse();
+    let args = refdesk::cli::args::parse();
     // The console runs all day beside others on an SSH host: its allocator asks for transparent
     // huge pages, and every 2 MB page it touches stays resident (a quarter of its memory at
     // start). A bulk import keeps them: there they save page faults.

@@ -108,7 +108,8 @@ pub enum OperatorCmd {
 pub enum AuditCmd {
     /// Entries, oldest first
     List {
-        #[arg(long)]
+        /// Whose entries (after `audit list`; before it, --operator is who is acting)
+        #[arg(skip)]
         operator: Option<String>,
         /// An action (bonus.approve) or its family (bonus)
         #[arg(long)]
@@ -362,4 +363,87 @@ pub enum DecisionArg {
     Void,
     Deactivate,
     Exclude,
+}
+
+/// The global options that take a value, which `parse` steps over to find the command.
+const VALUED: [&str; 5] = ["--db", "--config", "--operator", "--now", "--lang"];
+
+/// Parses the command line. `--operator` is global (who is acting) everywhere but after
+/// `audit list`, where INTERFACE.md makes it the filter of whose entries to list: there it is
+/// taken out before clap sees it, so that `refdesk --operator anna audit list --operator bolat`
+/// is anna reading bolat's entries.
+pub fn parse() -> Cli {
+    let (argv, filter) = audit_filter(std::env::args_os().collect());
+    let mut cli = Cli::parse_from(argv);
+    if let Some(Command::Audit(AuditCmd::List { operator, .. })) = &mut cli.command {
+        *operator = filter;
+    }
+    cli
+}
+
+/// Splits `--operator X` (or `--operator=X`) after `audit list` off the arguments.
+fn audit_filter(argv: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Option<String>) {
+    let text: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    // The first two words that are neither an option nor an option's value.
+    let mut words = Vec::new();
+    let mut i = 1;
+    while i < text.len() && words.len() < 2 {
+        let a = &text[i];
+        if VALUED.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') {
+            words.push(i);
+        }
+        i += 1;
+    }
+    let [audit, list] = words[..] else { return (argv, None) };
+    if text[audit] != "audit" || text[list] != "list" {
+        return (argv, None);
+    }
+    let mut kept = argv[..=list].to_vec();
+    let mut filter = None;
+    let mut j = list + 1;
+    while j < argv.len() {
+        if text[j] == "--operator" && j + 1 < argv.len() {
+            filter = Some(text[j + 1].clone());
+            j += 2;
+            continue;
+        }
+        if let Some(v) = text[j].strip_prefix("--operator=") {
+            filter = Some(v.to_string());
+        } else {
+            kept.push(argv[j].clone());
+        }
+        j += 1;
+    }
+    (kept, filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(args: &[&str]) -> (Vec<String>, Option<String>) {
+        let (kept, filter) = audit_filter(args.iter().map(std::ffi::OsString::from).collect());
+        (kept.iter().map(|a| a.to_string_lossy().into_owned()).collect(), filter)
+    }
+
+    #[test]
+    fn operator_after_audit_list_is_the_filter_and_before_it_who_acts() {
+        let (kept, filter) =
+            split(&["refdesk", "--operator", "anna", "audit", "list", "--operator", "bolat", "--json"]);
+        assert_eq!(kept, ["refdesk", "--operator", "anna", "audit", "list", "--json"]);
+        assert_eq!(filter.as_deref(), Some("bolat"));
+        let (kept, filter) = split(&["refdesk", "audit", "list", "--operator=carl"]);
+        assert_eq!((kept.len(), filter.as_deref()), (3, Some("carl")));
+        // Elsewhere --operator stays who is acting, before or after the command.
+        let (kept, filter) = split(&["refdesk", "bonus", "approve", "3", "--operator", "bolat"]);
+        assert_eq!((kept.len(), filter), (6, None));
+        let (kept, filter) = split(&["refdesk", "--operator", "audit", "partner", "list"]);
+        assert_eq!((kept.len(), filter), (5, None));
+        let cli = Cli::parse_from(["refdesk", "--operator", "anna", "audit", "list", "--json"]);
+        assert_eq!(cli.operator.as_deref(), Some("anna"));
+    }
 }

@@ -200,7 +200,7 @@ pub fn companion(run: &Run, file: &str, sha256: &str, hands: &Hands, head: (i64,
     line("Prepared by", hands.prepared_by.to_string());
     line("Approved by", hands.approved_by.to_string());
     line("Exported by", hands.exported_by.to_string());
-    out.push_str("\n");
+    out.push('\n');
     out.push_str(&format!("Audit chain head: entry {}, SHA-256 {}\n", head.0, head.1));
     out
 }

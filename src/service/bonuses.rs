@@ -204,20 +204,29 @@ pub async fn approve(ctx: &Ctx, ids: Option<&[i64]>) -> Result<Preview> {
         return Ok(p);
     }
     let total = release(ctx, &txn, &p.ids, &ctx.operator).await?;
-    audit_approval(ctx, &txn, &ctx.operator, &p.ids, total).await?;
+    audit_approval(ctx, &txn, ShownBonusState::Due, &p.ids, total).await?;
     txn.commit().await?;
     Ok(Preview { ids: p.ids, total })
 }
 
-async fn audit_approval(ctx: &Ctx, txn: &DatabaseTransaction, by: &str, ids: &[i64], total: Money) -> Result<()> {
+/// `from`: the state the bonuses were released from (due by hand, held under auto-approval).
+async fn audit_approval(
+    ctx: &Ctx,
+    txn: &DatabaseTransaction,
+    from: ShownBonusState,
+    ids: &[i64],
+    total: Money,
+) -> Result<()> {
     audit::append(
         txn,
         audit::Entry {
             at: ms(ctx.now()),
-            operator: by,
+            operator: &ctx.operator,
             action: "bonus.approve",
             subject: &format!("{} bonuses", ids.len()),
-            detail: serde_json::json!({"ids": ids, "total": total.plain()}),
+            detail: serde_json::json!({
+                "ids": ids, "total": total.plain(), "from": from.as_str(), "to": ShownBonusState::Available.as_str(),
+            }),
             reason: None,
         },
     )
@@ -225,9 +234,9 @@ async fn audit_approval(ctx: &Ctx, txn: &DatabaseTransaction, by: &str, ids: &[i
     Ok(())
 }
 
-/// With `approval = "auto"`, books the release of every held bonus whose hold has ended: makes available what has served its hold. The program's own change,
-/// recorded under the name `system`: no person decides it, whoever's command found it due. A
-/// production database looked at another time (`--now`) changes nothing.
+/// With `approval = "auto"`, books the release of every held bonus whose hold has ended. The
+/// program's own change, recorded under the name `system`: no person decides it, whoever's
+/// command found it due. A production database looked at another time (`--now`) changes nothing.
 pub async fn auto_release(ctx: &Ctx) -> Result<usize> {
     if ctx.terms.approval != Approval::Auto {
         return Ok(0);
@@ -245,7 +254,7 @@ pub async fn auto_release(ctx: &Ctx) -> Result<usize> {
         return Ok(0);
     }
     let total = release(ctx, &txn, &held, "auto-approval").await?;
-    audit_approval(ctx, &txn, "auto-approval", &held, total).await?;
+    audit_approval(ctx, &txn, ShownBonusState::Held, &held, total).await?;
     txn.commit().await?;
     Ok(held.len())
 }

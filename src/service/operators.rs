@@ -37,12 +37,15 @@ pub async fn init(ctx: &Ctx, sandbox: bool) -> Result<Init> {
     }
     let fixed = store::fix_mode(&txn, mode).await?;
     let now = ms(ctx.now());
-    if fixed {
-        audit::append(&txn, entry(ctx, now, "database.init", "database", json!({"mode": mode.as_str()}), None)).await?;
-    }
     let admin = admins == 0;
     if admin {
         register(&txn, ctx, &ctx.operator, Role::Admin, now).await?;
+    }
+    if fixed {
+        let detail = json!({"before": {"mode": null}, "after": {"mode": mode.as_str()}});
+        audit::append(&txn, entry(ctx, now, "database.init", "database", detail, None)).await?;
+    }
+    if admin {
         audit::append(
             &txn,
             entry(

@@ -367,8 +367,10 @@ async fn audit_step(
     run: &Run,
     extra: serde_json::Value,
 ) -> Result<()> {
+    // Before → after: the state the step found and the one it left.
+    let to = load(txn, run.id).await?.state;
     let mut detail = serde_json::json!({
-        "month": run.month, "from": run.state.as_str(), "total": run.total.plain(),
+        "month": run.month, "from": run.state.as_str(), "to": to.as_str(), "total": run.total.plain(),
         "content_hash": run.content_hash,
     });
     if let (Some(d), serde_json::Value::Object(more)) = (detail.as_object_mut(), extra) {

@@ -129,7 +129,7 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
             operator: &ctx.operator,
             action: "code.deactivate",
             subject: &c.code,
-            detail: serde_json::json!({}),
+            detail: serde_json::json!({"before": {"code_active": true}, "after": {"code_active": false}}),
             reason: Some(&reason),
         },
     )
