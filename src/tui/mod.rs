@@ -25,6 +25,8 @@ mod abuse_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod hygiene_tests;
+#[cfg(test)]
 mod payouts_tests;
 #[cfg(test)]
 mod sizes;
