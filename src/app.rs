@@ -137,14 +137,36 @@ pub async fn context(db: &str, terms: Terms, operator: String, clock: Clock) -> 
 
 /// Logs go to a file in the data dir: nothing may print while the console is up.
 pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let dir = dirs().map(|d| d.data_dir().join("logs"))?;
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "refdesk.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("REFDESK_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    let wanted = std::env::var("REFDESK_LOG").ok().filter(|w| !w.trim().is_empty());
+    tracing_subscriber::registry().with(log_layer(writer, wanted.as_deref())).try_init().ok()?;
     Some(guard)
+}
+
+/// The crates that talk to the database. At debug and trace they log SQL with its values (a
+/// client's email, phone and IIN) and connection details; `sea_orm` covers `sea_orm_migration`.
+const DATABASE_CRATES: [&str; 3] = ["sqlx", "sea_orm", "sea_query"];
+
+/// The log file's layer: what `wanted` (REFDESK_LOG's directives; `info` when unset or
+/// unreadable) lets through, except that the database crates never write below warn, whatever
+/// it says. A separate filter rather than a directive added to `wanted`, because a more
+/// specific directive (`sqlx::query=trace`, a span's) would win over an added `sqlx=warn`.
+pub fn log_layer<S, W>(writer: W, wanted: Option<&str>) -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + 'static,
+{
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::{EnvFilter, FilterExt, filter_fn};
+    let wanted = wanted.and_then(|w| EnvFilter::try_new(w).ok()).unwrap_or_else(|| EnvFilter::new("info"));
+    let capped =
+        filter_fn(|m| *m.level() <= tracing::Level::WARN || !DATABASE_CRATES.iter().any(|c| m.target().starts_with(c)));
+    tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false).with_filter(wanted.and(capped))
 }
 
 #[cfg(test)]
@@ -219,5 +241,49 @@ mod tests {
         assert!(std::fs::write(&f, format!("{DEFAULT_CONFIG}\n[database]\nulr = \"postgres://db/refdesk\"\n")).is_ok());
         let typo = config_db_url(Some(&f.display().to_string())).unwrap_err();
         assert!(typo.starts_with(&format!("{}: ", f.display())) && typo.contains("unknown field `ulr`"), "{typo}");
+    }
+
+    /// What the log file's layer writes of a few events under the filter `wanted`.
+    fn logged(wanted: &str) -> String {
+        use std::sync::{Arc, Mutex};
+        use tracing_subscriber::layer::SubscriberExt;
+        let buf = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = buf.clone();
+        let writer = move || Sink(sink.clone());
+        let subscriber = tracing_subscriber::registry().with(log_layer(writer, Some(wanted)));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "sea_orm::driver::sqlx_sqlite", "INSERT INTO account VALUES ('asel@mail.kz')");
+            tracing::debug!(target: "sqlx::query", "INSERT INTO account VALUES ('77058058259')");
+            tracing::info!(target: "sea_orm_migration::migrator", "Applying migration 'm0001_core'");
+            tracing::warn!(target: "sqlx::pool::acquire", "a connection took 2 s");
+            tracing::trace!(target: "refdesk::service::import", "our own trace");
+        });
+        buf.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    }
+
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_database_crates_never_log_below_warn_whatever_refdesk_log_says() {
+        for wanted in ["trace", "sqlx=trace,sea_orm=trace,trace", "sqlx::query=trace,sea_orm::driver=trace,trace"] {
+            let out = logged(wanted);
+            assert!(out.contains("our own trace"), "{wanted}: {out}");
+            assert!(out.contains("a connection took 2 s"), "{wanted}: {out}");
+            for hidden in ["asel@mail.kz", "77058058259", "Applying migration"] {
+                assert!(!out.contains(hidden), "{wanted}: {hidden} is in the log: {out}");
+            }
+        }
+        // Unset or unreadable, REFDESK_LOG means info: no trace of our own either.
+        assert!(!logged("[[").contains("our own trace"));
     }
 }
