@@ -5,7 +5,8 @@ use crate::service::{Clock, Ctx};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use directories::ProjectDirs;
-use std::path::PathBuf;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
 
 /// When the process started, for the frame trace's first line (set first thing in `main`).
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -19,19 +20,80 @@ pub fn default_db_url() -> String {
     format!("sqlite://{}?mode=rwc", dir.join("refdesk.db").display())
 }
 
-/// The terms: the given file, else `refdesk.toml` in the config dir, else the built-in ones.
-pub fn load_terms(path: Option<&str>) -> Result<Terms, String> {
-    let file = match path {
+/// The config file: the given one, else `refdesk.toml` in the config dir when there is one.
+fn config_file(path: Option<&str>) -> Option<PathBuf> {
+    match path {
         Some(p) => Some(PathBuf::from(p)),
         None => dirs().map(|d| d.config_dir().join("refdesk.toml")).filter(|p| p.exists()),
-    };
-    match file {
+    }
+}
+
+/// The terms: the given file, else `refdesk.toml` in the config dir, else the built-in ones.
+pub fn load_terms(path: Option<&str>) -> Result<Terms, String> {
+    match config_file(path) {
         Some(f) => {
             let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: cannot read: {e}", f.display()))?;
             Terms::from_toml(&text).map_err(|e| format!("{}: {e}", f.display()))
         }
         None => Ok(Terms::defaults()),
     }
+}
+
+/// The config file's `[database]` section. The other sections are the terms (`Terms::from_toml`
+/// reads them and refuses what it does not know), so they are not looked at here.
+#[derive(Deserialize)]
+struct DbConfig {
+    database: Option<DbSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DbSection {
+    url: Option<String>,
+}
+
+/// The database the config file names (`[database] url`), for when neither `--db` nor
+/// REFDESK_DB does; `None` without a file or a setting. A file that holds a password and that
+/// other users may read or change is refused whichever database is used: the password is out
+/// either way.
+pub fn config_db_url(path: Option<&str>) -> Result<Option<String>, String> {
+    let Some(file) = config_file(path) else { return Ok(None) };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let raw: DbConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let Some(url) = raw.database.and_then(|d| d.url) else { return Ok(None) };
+    let url = url.trim().to_string();
+    if crate::store::url_has_password(&url) {
+        private(&file)?;
+    }
+    if url.is_empty() || crate::store::check_url(&url).is_err() {
+        return Err(format!(
+            "{}: [database] url {:?} is neither a SQLite file nor a postgres:// URL",
+            file.display(),
+            crate::store::redact_url(&url)
+        ));
+    }
+    Ok(Some(url))
+}
+
+/// Refuses a file that users other than its owner may read or change (any of the mode's group
+/// and other bits: a group- or world-writable file could be swapped for one that sends the
+/// data elsewhere).
+#[cfg(unix)]
+fn private(file: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let f = file.display();
+    let mode = std::fs::metadata(file).map_err(|e| format!("{f}: cannot read: {e}"))?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "{f} holds a database password and is open to other users (mode {mode:o}); run chmod 600 {f}"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private(_file: &Path) -> Result<(), String> {
+    Ok(())
 }
 
 pub fn parse_now(s: Option<&str>) -> Result<Clock, String> {
@@ -94,12 +156,153 @@ pub async fn context(db: &str, terms: Terms, operator: String, clock: Clock) -> 
 
 /// Logs go to a file in the data dir: nothing may print while the console is up.
 pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let dir = dirs().map(|d| d.data_dir().join("logs"))?;
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "refdesk.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("REFDESK_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    let wanted = std::env::var("REFDESK_LOG").ok().filter(|w| !w.trim().is_empty());
+    tracing_subscriber::registry().with(log_layer(writer, wanted.as_deref())).try_init().ok()?;
     Some(guard)
+}
+
+/// The crates that talk to the database. At debug and trace they log SQL with its values (a
+/// client's email, phone and IIN) and connection details; `sea_orm` covers `sea_orm_migration`.
+const DATABASE_CRATES: [&str; 3] = ["sqlx", "sea_orm", "sea_query"];
+
+/// The log file's layer: what `wanted` (REFDESK_LOG's directives; `info` when unset or
+/// unreadable) lets through, except that the database crates never write below warn, whatever
+/// it says. A separate filter rather than a directive added to `wanted`, because a more
+/// specific directive (`sqlx::query=trace`, a span's) would win over an added `sqlx=warn`.
+pub fn log_layer<S, W>(writer: W, wanted: Option<&str>) -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + 'static,
+{
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::{EnvFilter, FilterExt, filter_fn};
+    let wanted = wanted.and_then(|w| EnvFilter::try_new(w).ok()).unwrap_or_else(|| EnvFilter::new("info"));
+    let capped =
+        filter_fn(|m| *m.level() <= tracing::Level::WARN || !DATABASE_CRATES.iter().any(|c| m.target().starts_with(c)));
+    tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false).with_filter(wanted.and(capped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::terms::DEFAULT_CONFIG;
+
+    /// A config file with `[database] url = url` beside the built-in terms, at `mode`.
+    fn config(dir: &Path, url: &str, mode: u32) -> String {
+        let file = dir.join(format!("refdesk-{mode:o}.toml"));
+        let written = std::fs::write(&file, format!("{DEFAULT_CONFIG}\n[database]\nurl = {url:?}\n"));
+        assert!(written.is_ok(), "{written:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let set = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode));
+            assert!(set.is_ok(), "{set:?}");
+        }
+        file.display().to_string()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_password_other_users_may_read_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let url = "postgres://refdesk:s3cret@db.internal/refdesk";
+        for mode in [0o644, 0o640, 0o604, 0o620] {
+            let f = config(dir.path(), url, mode);
+            let refused = config_db_url(Some(&f)).unwrap_err();
+            assert_eq!(
+                refused,
+                format!("{f} holds a database password and is open to other users (mode {mode:o}); run chmod 600 {f}")
+            );
+            assert!(!refused.contains("s3cret"));
+        }
+        let f = config(dir.path(), url, 0o600);
+        assert_eq!(config_db_url(Some(&f)), Ok(Some(url.to_string())));
+        // A password given as a parameter is a password too.
+        let f = config(dir.path(), "postgres://refdesk@db.internal/refdesk?password=s3cret", 0o644);
+        assert!(config_db_url(Some(&f)).unwrap_err().starts_with(&format!("{f} holds a database password")));
+    }
+
+    #[test]
+    fn a_url_without_a_password_may_be_read_by_anyone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for url in ["postgres://refdesk@db.internal/refdesk", "sqlite:///srv/refdesk/refdesk.db?mode=rwc"] {
+            let f = config(dir.path(), url, 0o644);
+            assert_eq!(config_db_url(Some(&f)), Ok(Some(url.to_string())));
+            assert!(load_terms(Some(&f)).is_ok(), "the terms of {f} are refused");
+        }
+    }
+
+    #[test]
+    fn no_database_setting_leaves_the_choice_to_the_default() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = dir.path().join("terms.toml");
+        assert!(std::fs::write(&f, DEFAULT_CONFIG).is_ok());
+        assert_eq!(config_db_url(Some(&f.display().to_string())), Ok(None));
+    }
+
+    #[test]
+    fn a_bad_database_setting_names_the_file_and_hides_the_password() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = config(dir.path(), "mysql://refdesk:s3cret@db.internal/refdesk", 0o600);
+        assert_eq!(
+            config_db_url(Some(&f)),
+            Err(format!(
+                "{f}: [database] url \"mysql://refdesk:***@db.internal/refdesk\" is neither a SQLite file nor a postgres:// URL"
+            ))
+        );
+        let f = dir.path().join("typo.toml");
+        assert!(std::fs::write(&f, format!("{DEFAULT_CONFIG}\n[database]\nulr = \"postgres://db/refdesk\"\n")).is_ok());
+        let typo = config_db_url(Some(&f.display().to_string())).unwrap_err();
+        assert!(typo.starts_with(&format!("{}: ", f.display())) && typo.contains("unknown field `ulr`"), "{typo}");
+    }
+
+    /// What the log file's layer writes of a few events under the filter `wanted`.
+    fn logged(wanted: &str) -> String {
+        use std::sync::{Arc, Mutex};
+        use tracing_subscriber::layer::SubscriberExt;
+        let buf = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = buf.clone();
+        let writer = move || Sink(sink.clone());
+        let subscriber = tracing_subscriber::registry().with(log_layer(writer, Some(wanted)));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "sea_orm::driver::sqlx_sqlite", "INSERT INTO account VALUES ('asel@mail.kz')");
+            tracing::debug!(target: "sqlx::query", "INSERT INTO account VALUES ('77058058259')");
+            tracing::info!(target: "sea_orm_migration::migrator", "Applying migration 'm0001_core'");
+            tracing::warn!(target: "sqlx::pool::acquire", "a connection took 2 s");
+            tracing::trace!(target: "refdesk::service::import", "our own trace");
+        });
+        buf.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    }
+
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_database_crates_never_log_below_warn_whatever_refdesk_log_says() {
+        for wanted in ["trace", "sqlx=trace,sea_orm=trace,trace", "sqlx::query=trace,sea_orm::driver=trace,trace"] {
+            let out = logged(wanted);
+            assert!(out.contains("our own trace"), "{wanted}: {out}");
+            assert!(out.contains("a connection took 2 s"), "{wanted}: {out}");
+            for hidden in ["asel@mail.kz", "77058058259", "Applying migration"] {
+                assert!(!out.contains(hidden), "{wanted}: {hidden} is in the log: {out}");
+            }
+        }
+        // Unset or unreadable, REFDESK_LOG means info: no trace of our own either.
+        assert!(!logged("[[").contains("our own trace"));
+    }
 }

@@ -38,12 +38,13 @@ fn main() {
 async fn run(args: Cli) -> i32 {
     let setup = || -> Result<_, String> {
         let terms = app::load_terms(args.config.as_deref())?;
+        let config_db = app::config_db_url(args.config.as_deref())?;
         let clock = app::parse_now(args.now.as_deref())?;
         let lang = app::pick_lang(args.lang.as_deref())?;
         let operator = args.operator.clone().unwrap_or_else(app::login);
-        Ok((terms, clock, lang, operator))
+        Ok((terms, config_db, clock, lang, operator))
     };
-    let (terms, clock, lang, operator) = match setup() {
+    let (terms, config_db, clock, lang, operator) = match setup() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -64,7 +65,7 @@ async fn run(args: Cli) -> i32 {
     };
     let db = match &demo_dir {
         Some(d) => format!("sqlite://{}?mode=rwc", d.path().join("demo.db").display()),
-        None => args.db.clone().unwrap_or_else(app::default_db_url),
+        None => args.db.clone().or(config_db).unwrap_or_else(app::default_db_url),
     };
     // A --db refdesk cannot use is bad usage (2); one it cannot open is a failure (1).
     if let Err(e) = refdesk::store::check_url(&db) {

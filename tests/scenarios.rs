@@ -7,6 +7,7 @@ mod figures;
 mod fraud;
 #[path = "ground/mod.rs"]
 mod ground;
+mod hygiene;
 mod payouts;
 #[path = "search/mod.rs"]
 mod search;
@@ -1014,6 +1015,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_burst_to_the_second_and_shared_devices_and_ibans", fraud::a_burst_to_the_second_and_shared_devices_and_ibans),
     ("the_tree_goes_down_and_stops_where_the_data_loops", fraud::the_tree_goes_down_and_stops_where_the_data_loops),
     ("the_demo_has_a_living_abuse_queue", fraud::the_demo_has_a_living_abuse_queue),
+    ("escape_sequences_reach_no_terminal", hygiene::escape_sequences_reach_no_terminal),
+    ("a_config_with_a_password_open_to_others_is_refused", hygiene::a_config_with_a_password_open_to_others_is_refused),
+    ("no_client_pii_reaches_the_log", hygiene::no_client_pii_reaches_the_log),
 ];
 
 fn main() {

@@ -1,5 +1,5 @@
 //! `refdesk bonus show ID [--json]`: one bonus in full, its history with who, when and why.
-use super::{local, money, print_json, time};
+use super::{local, money, print_json, shown, time};
 use crate::domain::{Lang, Money};
 use crate::service::bonuses::{self, BonusDetail, Happened};
 use crate::service::{self, Ctx};
@@ -76,8 +76,14 @@ fn what(h: Happened) -> &'static str {
 fn print_text(ctx: &Ctx, lang: Lang, d: &BonusDetail) {
     let m = |x: Money| x.display(lang);
     let p = &d.payment;
-    println!("bonus {} — {} — {} ({})", d.id, d.state.as_str(), d.partner, d.partner_name);
-    println!("  payment     {} by {} on {}, {}", p.id, p.account_id, local(ctx, p.paid_at), p.package);
+    println!("bonus {} — {} — {} ({})", d.id, d.state.as_str(), shown(&d.partner), shown(&d.partner_name));
+    println!(
+        "  payment     {} by {} on {}, {}",
+        shown(&p.id),
+        shown(&p.account_id),
+        local(ctx, p.paid_at),
+        shown(&p.package)
+    );
     println!(
         "              list {}  paid {}  refunded {} ({})  net {}",
         m(p.list_price),
@@ -87,7 +93,7 @@ fn print_text(ctx: &Ctx, lang: Lang, d: &BonusDetail) {
         m(p.net)
     );
     for r in &p.refunds {
-        println!("              refund {} of {} on {}", r.event_id, m(r.amount), local(ctx, r.at));
+        println!("              refund {} of {} on {}", shown(&r.event_id), m(r.amount), local(ctx, r.at));
     }
     println!("  base        {} {}", d.base, m(d.base_amount));
     match &d.campaign {
@@ -104,12 +110,13 @@ fn print_text(ctx: &Ctx, lang: Lang, d: &BonusDetail) {
     );
     println!("  history");
     for h in &d.history {
-        let mut line = format!("    {}  {:<11} {:<14} {:>16}", local(ctx, h.at), what(h.what), h.by, m(h.amount));
+        let mut line =
+            format!("    {}  {:<11} {:<14} {:>16}", local(ctx, h.at), what(h.what), shown(&h.by), m(h.amount));
         if let (Some(r), Some(a)) = (&h.refund, h.refund_amount) {
-            line.push_str(&format!("  refund {r} of {}", m(a)));
+            line.push_str(&format!("  refund {} of {}", shown(r), m(a)));
         }
         if let Some(r) = &h.reason {
-            line.push_str(&format!("  {r}"));
+            line.push_str(&format!("  {}", shown(r)));
         }
         println!("{line}");
     }

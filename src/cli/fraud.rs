@@ -1,6 +1,6 @@
 //! `refdesk fraud …`: the abuse cases listed, and an operator's decision on one.
 use super::args::{CaseFilter, DecisionArg, FraudCmd};
-use super::{Exit, print_json};
+use super::{Exit, print_json, shown};
 use crate::domain::Lang;
 use crate::domain::fraud::{Decision, explanations};
 use crate::service::{self, Ctx};
@@ -45,7 +45,7 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                     println!(
                         "{:>5} {:<14} {:<18} {:<11} {}",
                         c.id,
-                        c.partner,
+                        shown(&c.partner),
                         c.kind.as_str(),
                         c.status.as_str(),
                         c.opened_at
@@ -54,11 +54,16 @@ pub async fn run(ctx: &Ctx, lang: Lang, cmd: FraudCmd) -> service::Result<Exit> 
                     if said.is_empty() {
                         println!("      {}", c.evidence);
                     }
+                    // The findings quote what was imported (names, emails): cleaned like it.
                     for s in said {
-                        println!("      {s}");
+                        println!("      {}", shown(&s));
                     }
                     if let (Some(by), Some(at)) = (&c.decided_by, &c.decided_at) {
-                        println!("      decided by {by} at {at}: {}", c.reason.as_deref().unwrap_or(""));
+                        println!(
+                            "      decided by {} at {at}: {}",
+                            shown(by),
+                            shown(c.reason.as_deref().unwrap_or(""))
+                        );
                     }
                 }
             }

@@ -24,6 +24,10 @@ fn fail(e: ServiceError) -> Exit {
     e.exit_code()
 }
 
+/// Stored text (names, emails, ids, reasons) as text output prints it: without the control and
+/// escape characters that would retitle or clear the terminal. JSON keeps the exact data.
+pub(crate) use crate::domain::identity::printable as shown;
+
 pub(crate) fn print_json(v: &Value) {
     let mut out = std::io::stdout().lock();
     let _ = serde_json::to_writer_pretty(&mut out, v);
@@ -251,8 +255,8 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                 for r in &rows {
                     println!(
                         "{:<14} {:<28} {:<17} {:>16} {:>16}",
-                        r.code,
-                        truncate(&r.name, 28),
+                        shown(&r.code),
+                        truncate(&shown(&r.name), 28),
                         r.status.as_str(),
                         r.pending.display_bare(lang),
                         r.available.display_bare(lang)
@@ -312,20 +316,21 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
                 }));
             } else {
                 let m = |x: Money| x.display(lang);
-                println!("{} — {} ({})", d.code, d.name, d.status.as_str());
+                println!("{} — {} ({})", shown(&d.code), shown(&d.name), d.status.as_str());
                 if let Some(r) = &d.status_reason {
-                    println!("  reason:        {r}");
+                    println!("  reason:        {}", shown(r));
                 }
-                println!("  account:       {}", d.account_id);
+                println!("  account:       {}", shown(&d.account_id));
                 println!("  registered:    {}", local(ctx, d.registered_at));
                 println!(
                     "  phone / email: {} / {}",
-                    d.phone.as_deref().unwrap_or("—"),
-                    d.email.as_deref().unwrap_or("—")
+                    shown(d.phone.as_deref().unwrap_or("—")),
+                    shown(d.email.as_deref().unwrap_or("—"))
                 );
                 match &d.contract {
                     Some(k) => {
-                        println!("  contract:      {} of {}, {} IIN/BIN {}", k.number, k.signed_on, k.iban, k.iin_bin)
+                        let (number, iban, iin) = (shown(&k.number), shown(&k.iban), shown(&k.iin_bin));
+                        println!("  contract:      {number} of {}, {iban} IIN/BIN {iin}", k.signed_on)
                     }
                     None => println!("  contract:      none (cannot be paid)"),
                 }
@@ -394,8 +399,8 @@ async fn partner(ctx: &Ctx, lang: Lang, cmd: PartnerCmd) -> service::Result<Exit
 fn print_tree(lang: Lang, n: &crate::domain::tree::Node) {
     let indent = "  ".repeat(n.depth as usize);
     let name = match &n.code {
-        Some(code) => format!("{code} ({}, partner)", n.account_id),
-        None => format!("{} (client)", n.account_id),
+        Some(code) => format!("{} ({}, partner)", shown(code), shown(&n.account_id)),
+        None => format!("{} (client)", shown(&n.account_id)),
     };
     let mut facts = Vec::new();
     if !n.purchases.is_zero() {
@@ -444,15 +449,15 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                 for p in &rows {
                     println!(
                         "{:<14} {:<12} {:<5} {:>14} {:>14} {:>14} {:<8} {:<12} {}",
-                        p.payment_id,
-                        p.account_id,
-                        p.package,
+                        shown(&p.payment_id),
+                        shown(&p.account_id),
+                        shown(&p.package),
                         p.paid_amount.display_bare(lang),
                         p.refunded.display_bare(lang),
                         (p.paid_amount - p.refunded).display_bare(lang),
                         RefundMark::of(p.paid_amount, p.refunded).as_str(),
-                        p.partner.as_deref().unwrap_or("—"),
-                        p.reason.as_deref().unwrap_or("")
+                        shown(p.partner.as_deref().unwrap_or("—")),
+                        shown(p.reason.as_deref().unwrap_or(""))
                     );
                 }
                 println!("{} payments", rows.len());
@@ -484,7 +489,8 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                     "reason": p.reason,
                 }));
             } else {
-                println!("{} — {} by {} on {}", p.payment_id, p.package, p.account_id, local(ctx, p.paid_at));
+                let (id, account) = (shown(&p.payment_id), shown(&p.account_id));
+                println!("{id} — {} by {account} on {}", shown(&p.package), local(ctx, p.paid_at));
                 println!(
                     "  list {}  paid {}  refunded {} ({})  net {}",
                     p.list_price.display(lang),
@@ -495,8 +501,8 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                 );
                 println!(
                     "  promo code {}  partner {}",
-                    p.promo_code.as_deref().unwrap_or("—"),
-                    p.partner.as_deref().unwrap_or("—")
+                    shown(p.promo_code.as_deref().unwrap_or("—")),
+                    shown(p.partner.as_deref().unwrap_or("—"))
                 );
                 match (&d.bonus, &p.reason) {
                     (Some(b), _) => println!(
@@ -506,7 +512,7 @@ async fn payment(ctx: &Ctx, lang: Lang, cmd: PaymentCmd) -> service::Result<Exit
                         b.status,
                         local(ctx, b.release_at)
                     ),
-                    (None, Some(r)) => println!("  no bonus: {r}"),
+                    (None, Some(r)) => println!("  no bonus: {}", shown(r)),
                     (None, None) => println!("  no bonus: no promo code"),
                 }
             }
@@ -540,8 +546,8 @@ async fn bonus(ctx: &Ctx, lang: Lang, cmd: BonusCmd) -> service::Result<Exit> {
                     println!(
                         "{:>7} {:<14} {:<14} {:>14} {:<10} {}",
                         b.id,
-                        b.partner,
-                        b.payment_id,
+                        shown(&b.partner),
+                        shown(&b.payment_id),
                         b.amount.display_bare(lang),
                         b.status.as_str(),
                         local(ctx, b.release_at)

@@ -1,6 +1,6 @@
 //! `refdesk payout …`: a month's run prepared, shown, approved by a second operator, discarded.
 use super::args::{BankFormat, PayoutCmd};
-use super::{Exit, print_json};
+use super::{Exit, print_json, shown};
 use crate::domain::Lang;
 use crate::service::payouts::{self, RunView};
 use crate::service::{self, Ctx, audit};
@@ -121,9 +121,9 @@ async fn print_run_json(ctx: &Ctx, run: &RunView) -> service::Result<()> {
 fn print_run(lang: Lang, run: &RunView) {
     println!("Payout run {} · {} · {}", run.id, run.month, run.state);
     println!("Due          {}", run.due);
-    println!("Prepared     {} at {}", run.prepared_by, run.prepared_at);
+    println!("Prepared     {} at {}", shown(&run.prepared_by), run.prepared_at);
     if let (Some(by), Some(at)) = (&run.approved_by, &run.approved_at) {
-        println!("Approved     {by} at {at}");
+        println!("Approved     {} at {at}", shown(by));
     }
     println!("Total        {} ({} payable, {} held back)", run.total.display(lang), run.payable, run.held_back);
     println!("Content hash {}", run.content_hash);
@@ -132,11 +132,11 @@ fn print_run(lang: Lang, run: &RunView) {
     for l in &run.lines {
         println!(
             "{:<14} {:>16} {:<10} {:<24} {}",
-            l.partner,
+            shown(&l.partner),
             l.amount.display(lang),
             l.status,
             l.reason.unwrap_or("—"),
-            l.iban.as_deref().unwrap_or("—")
+            shown(l.iban.as_deref().unwrap_or("—"))
         );
     }
 }

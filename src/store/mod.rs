@@ -209,8 +209,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
     let known = ["sqlite:", "postgres://", "postgresql://"].iter().any(|s| url.starts_with(s));
     if url.contains("://") && !known {
         return Err(format!(
-            "--db {url}: refdesk keeps its data in SQLite (a file's path, or sqlite://PATH) or in PostgreSQL \
-             (postgres://…)"
+            "--db {}: refdesk keeps its data in SQLite (a file's path, or sqlite://PATH) or in PostgreSQL \
+             (postgres://…)",
+            redact_url(url)
         ));
     }
     Ok(())
@@ -235,6 +236,50 @@ pub fn sqlite_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// Where `url` holds a password: after the user in `scheme://user:PASSWORD@host`, and in a
+/// `password=` parameter (which the PostgreSQL driver reads too). The user part ends at the
+/// last `@` before the parameters, so that a password with an unescaped `/` or `@` is still
+/// found; a SQLite file has none.
+fn password_spans(url: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let Some(start) = url.find("://").map(|i| i + 3).filter(|_| !url.starts_with("sqlite:")) else {
+        return spans;
+    };
+    let params = url[start..].find('?').map_or(url.len(), |i| start + i);
+    if let Some(at) = url[start..params].rfind('@').map(|i| start + i)
+        && let Some(colon) = url[start..at].find(':').map(|i| start + i)
+        && colon + 1 < at
+    {
+        spans.push(colon + 1..at);
+    }
+    let mut pos = params + 1;
+    for param in url.get(pos..).unwrap_or("").split('&') {
+        if let Some((key, value)) = param.split_once('=')
+            && key.eq_ignore_ascii_case("password")
+            && !value.is_empty()
+        {
+            let from = pos + key.len() + 1;
+            spans.push(from..from + value.len());
+        }
+        pos += param.len() + 1;
+    }
+    spans
+}
+
+/// Whether a database URL holds a password.
+pub fn url_has_password(url: &str) -> bool {
+    !password_spans(url).is_empty()
+}
+
+/// `url` with its password shown as `***` (`postgres://user:***@host/db`), for messages.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    for span in password_spans(url).into_iter().rev() {
+        out.replace_range(span, "***");
+    }
+    out
 }
 
 pub fn describe_url(url: &str) -> String {
@@ -360,5 +405,28 @@ mod tests {
         assert_eq!(check_url(" "), Err("--db is empty: give a SQLite file's path or a postgres:// URL".into()));
         let mysql = check_url("mysql://u@h/x").unwrap_err();
         assert!(mysql.starts_with("--db mysql://u@h/x: refdesk keeps its data in SQLite"), "{mysql}");
+        let mysql = check_url("mysql://u:secret@h/x").unwrap_err();
+        assert!(mysql.starts_with("--db mysql://u:***@h/x: refdesk keeps"), "{mysql}");
+    }
+
+    #[test]
+    fn a_password_is_found_wherever_the_url_holds_it_and_never_shown() {
+        let cases = [
+            ("postgres://refdesk:s3cret@db:5432/refdesk", Some("postgres://refdesk:***@db:5432/refdesk")),
+            ("postgresql://u:p/w@x@db/refdesk?sslmode=require", Some("postgresql://u:***@db/refdesk?sslmode=require")),
+            (
+                "postgres://u@db/refdesk?sslmode=require&password=s3cret",
+                Some("postgres://u@db/refdesk?sslmode=require&password=***"),
+            ),
+            ("postgres://u:@db/refdesk", None),
+            ("postgres://u@db/refdesk", None),
+            ("postgres://db/refdesk?user=u", None),
+            ("sqlite:///srv/a:b@c/refdesk.db?mode=rwc", None),
+            ("/srv/refdesk.db", None),
+        ];
+        for (url, redacted) in cases {
+            assert_eq!(url_has_password(url), redacted.is_some(), "{url}");
+            assert_eq!(redact_url(url), redacted.unwrap_or(url), "{url}");
+        }
     }
 }

@@ -28,6 +28,8 @@ mod access_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod hygiene_tests;
+#[cfg(test)]
 mod payouts_tests;
 #[cfg(test)]
 mod sizes;

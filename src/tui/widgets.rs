@@ -3,6 +3,7 @@
 //! drawn one way everywhere.
 use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState;
+use crate::domain::identity::printable;
 use chrono::FixedOffset;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -21,14 +22,10 @@ pub struct View {
 }
 
 /// Imported text without control or direction-override characters, so that a name cannot move
-/// the cursor, ring the bell or reorder the line it is drawn on.
+/// the cursor, ring the bell or reorder the line it is drawn on (one rule with the CLI's text:
+/// [`printable`]).
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
+    printable(s).into_owned()
 }
 
 /// Cleans `s` and cuts it to `width` terminal columns, ending with `…` when it was cut.

@@ -105,7 +105,7 @@ impl Component for BonusDetailState {
             Span::styled(i18n::state(lang, d.state), theme.state(d.state).add_modifier(Modifier::BOLD)),
         ];
         // The partner and the amount only where they fit whole; the amount goes first.
-        let mut tail = vec![format!(" · {}", d.partner), format!(" · {}", d.kept.display(lang))];
+        let mut tail = vec![format!(" · {}", clean(&d.partner)), format!(" · {}", d.kept.display(lang))];
         if self.bonus.pending.is_some() {
             tail.push(format!(" · {}", t(lang, K::Loading)));
         }

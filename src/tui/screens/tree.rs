@@ -12,7 +12,7 @@ use crate::tui::columns::{self, Cell, Column, money};
 use crate::tui::component::{Component, Cx, MsgKind, copy};
 use crate::tui::i18n::{self, HelpFor, K, t};
 use crate::tui::paging;
-use crate::tui::widgets::{Scroll, View, fit_left, wrap};
+use crate::tui::widgets::{Scroll, View, clean, fit_left, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -263,9 +263,10 @@ impl TreeState {
     }
 }
 
-/// A node's name: a partner's code, a client's account id.
+/// A node's name: a partner's code, a client's account id (an imported id, so cleaned: the
+/// title draws it as it is).
 fn label(n: &Node) -> String {
-    n.code.clone().unwrap_or_else(|| n.account_id.clone())
+    clean(n.code.as_deref().unwrap_or(&n.account_id))
 }
 
 impl Component for TreeState {
