@@ -124,10 +124,16 @@ pub async fn mode(ctx: &Ctx) -> Result<Mode> {
 /// Whether the acting operator may do `deed` now: their role as registered (not disabled), and
 /// on a production database the real clock. Returns the role.
 pub async fn allow(ctx: &Ctx, deed: Deed) -> Result<Role> {
-    let db = &ctx.store.db;
     if mode(ctx).await? != Mode::Sandbox && matches!(ctx.clock, Clock::Fixed(_)) {
         return Err(ServiceError::Denied(Denial::ClockGiven { deed }));
     }
+    allow_reading(ctx, deed).await
+}
+
+/// Whether the acting operator's role allows reading what only `deed`'s role may see (the
+/// operators' list): the role alone, at any time.
+pub async fn allow_reading(ctx: &Ctx, deed: Deed) -> Result<Role> {
+    let db = &ctx.store.db;
     let who = ctx.operator.clone();
     match store::get(db, &who).await? {
         Some(o) if o.disabled_at.is_some() => Err(ServiceError::Denied(Denial::Disabled {

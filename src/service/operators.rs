@@ -1,7 +1,7 @@
 //! The database's mode and its operators: `init` fixes the mode and registers the first admin;
 //! admins add operators, change their roles and disable them. Nobody is ever deleted: the audit
 //! log names them.
-use super::access::{Denial, allow};
+use super::access::{Denial, allow, allow_reading};
 use super::{Clock, Conflict, Ctx, Field, Missing, Problem, Result, ServiceError, from_ms, ms};
 use crate::domain::access::{Deed, Mode, Role, valid_name};
 use crate::store::access::{self as store, Operator};
@@ -84,7 +84,9 @@ async fn register<C: sea_orm::ConnectionTrait>(c: &C, ctx: &Ctx, name: &str, rol
     Ok(())
 }
 
+/// Every operator with role and standing: who may do what is itself the admins' business.
 pub async fn list(ctx: &Ctx) -> Result<Vec<Operator>> {
+    allow_reading(ctx, Deed::ManageOperators).await?;
     Ok(store::list(&ctx.store.db).await?)
 }
 
