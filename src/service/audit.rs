@@ -64,8 +64,16 @@ pub type Verified = std::result::Result<(i64, String), Break>;
 /// Recomputes the whole chain, a page at a time, in one read transaction (a change written
 /// meanwhile is not half-seen).
 pub async fn verify(ctx: &Ctx) -> Result<Verified> {
-    use sea_orm::TransactionTrait;
-    let txn = ctx.store.db.begin().await?;
+    use sea_orm::{AccessMode, DbBackend, IsolationLevel, TransactionTrait};
+    // One snapshot for every page and the head: on PostgreSQL a statement of READ COMMITTED
+    // would see an entry committed after the pages before it (a SQLite read transaction keeps
+    // its snapshot from its first read).
+    let txn = match ctx.store.backend() {
+        DbBackend::Postgres => {
+            ctx.store.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+        }
+        _ => ctx.store.db.begin().await?,
+    };
     let mut v = Verifier::default();
     let mut after = None;
     loop {
