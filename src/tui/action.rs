@@ -132,6 +132,10 @@ pub enum Action {
     Edit(InputRequest),
     Submit,
     CancelInput,
+    /// Tab or ↓ in a form of several fields: the next field (a single field ignores it).
+    NextField,
+    /// Shift-Tab or ↑ in a form: the field before.
+    PrevField,
     /// A pause in typing on `screen`'s search line: the timer of edit `req`, with the text it
     /// was started for.
     SearchDue {
@@ -238,6 +242,8 @@ impl Action {
                 | Action::Edit(_)
                 | Action::Submit
                 | Action::CancelInput
+                | Action::NextField
+                | Action::PrevField
         ) && self.is_user()
     }
 

@@ -123,7 +123,7 @@ impl App {
             Some(_) => Mode::Confirm,
             None if self.palette.is_some() => Mode::Palette,
             None if self.help => Mode::Help,
-            None if self.current().field().is_some() => Mode::Typing,
+            None if self.current().typing() => Mode::Typing,
             None => Mode::Normal,
         }
     }

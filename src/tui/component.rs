@@ -68,9 +68,14 @@ pub trait Component {
         false
     }
 
-    /// The text field that has the keys, with its prompt.
+    /// The text field that has the keys, with its prompt (drawn on the message line).
     fn field(&self) -> Option<(K, &Input)> {
         None
+    }
+
+    /// Whether the keys are typed into the screen: its field, or a form it draws itself.
+    fn typing(&self) -> bool {
+        self.field().is_some()
     }
 
     /// Another screen asks this one to show `what` (a tree, a partner), before switching to it.

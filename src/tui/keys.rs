@@ -30,6 +30,9 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
         Mode::Typing => match key.code {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::CancelInput),
+            // Between the fields of a form; a single field has nothing to move to.
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
             _ => to_input_request(&Event::Key(key)).map(Action::Edit),
         },
         Mode::Help => match key.code {
