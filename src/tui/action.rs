@@ -1,12 +1,14 @@
 //! The console's vocabulary: its screens, what can happen to it ([`Action`]), and the service
 //! calls it asks the run loop to make ([`Effect`]), whose answers come back as actions carrying
 //! the request id they were asked with. The screens depend on this file, never on the `App`.
-use super::i18n::K;
+use super::i18n::{AuditK, K};
 use crate::domain::Money;
+use crate::domain::audit::Entry;
 use crate::domain::bonus::ShownBonusState;
 use crate::domain::fraud::Decision;
 use crate::domain::partner::Status;
 use crate::domain::payout::LineStatus;
+use crate::service::audit::{Query, Verified};
 use crate::service::bonuses::{BonusDetail, BonusQuery, BonusRow, Preview};
 use crate::service::dashboard::Dashboard;
 use crate::service::export::ExportOf;
@@ -28,11 +30,19 @@ pub enum Screen {
     Payouts,
     Abuse,
     Tree,
+    Audit,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] =
-        [Screen::Dashboard, Screen::Partners, Screen::Bonuses, Screen::Payouts, Screen::Abuse, Screen::Tree];
+    pub const ALL: [Screen; 7] = [
+        Screen::Dashboard,
+        Screen::Partners,
+        Screen::Bonuses,
+        Screen::Payouts,
+        Screen::Abuse,
+        Screen::Tree,
+        Screen::Audit,
+    ];
 
     /// Its name on the tab bar and in the help's title.
     pub fn title(self) -> K {
@@ -43,6 +53,7 @@ impl Screen {
             Screen::Payouts => K::TabPayouts,
             Screen::Abuse => K::TabAbuse,
             Screen::Tree => K::TabTree,
+            Screen::Audit => K::Audit(AuditK::Tab),
         }
     }
 
@@ -180,6 +191,12 @@ pub enum Action {
     TreeLoaded(u64, Result<Box<Rooted>, String>),
     /// One account of the tree and the accounts it brought.
     LevelLoaded(u64, Result<Box<Level>, String>),
+    /// A page of the audit log's entries, or why not.
+    AuditLoaded(u64, Result<Vec<Entry>, AuditFailed>),
+    /// One audit entry by its number (`None`: the log does not hold it).
+    AuditEntry(u64, Result<Option<Box<Entry>>, String>),
+    /// The audit chain recomputed: its entries and head, or its first break.
+    AuditVerified(u64, Result<Verified, String>),
     /// The export's file name and rows, or why there is none (one sentence).
     Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
@@ -213,6 +230,7 @@ impl Action {
             | Action::Voided(..) => Some(Screen::Bonuses),
             Action::CasesLoaded(..) | Action::CaseLoaded(..) | Action::CaseDecided(..) => Some(Screen::Abuse),
             Action::TreeLoaded(..) | Action::LevelLoaded(..) => Some(Screen::Tree),
+            Action::AuditLoaded(..) | Action::AuditEntry(..) | Action::AuditVerified(..) => Some(Screen::Audit),
             Action::Confirmed { ask, .. } => Some(ask.owner()),
             Action::SearchDue { screen, .. } => Some(*screen),
             _ => None,
@@ -252,6 +270,26 @@ impl Action {
         !matches!(self, Action::Resize(..) | Action::Tick(_) | Action::Refresh | Action::Exported(_))
             && self.owner().is_none()
     }
+}
+
+/// Why the audit log's entries were not read: a filter it cannot take (a date it cannot read),
+/// said as is, or a read that failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuditFailed {
+    Filter(String),
+    Read(String),
+}
+
+/// What the audit screen asks of the audit log; each answers with its action.
+#[derive(Clone, Debug)]
+pub enum AuditCall {
+    /// Up to `limit` entries of the filter: newest first before the entry `bound`, or (not
+    /// `newest_first`) oldest first after it; from either end without a bound.
+    List { req: u64, query: Query, newest_first: bool, bound: Option<i64>, limit: u64 },
+    /// One entry by its number: the one a break names.
+    One { req: u64, id: i64 },
+    /// The whole chain recomputed.
+    Verify { req: u64 },
 }
 
 /// What one screen asks another to show (the other screen is then switched to): a partner's
@@ -451,6 +489,8 @@ pub enum Effect {
         req: u64,
         account_id: String,
     },
+    /// A read of the audit log (`audit_io` makes it).
+    Audit(AuditCall),
     /// Writes a list to a CSV file in the directory refdesk was started from.
     Export(ExportOf),
     /// Puts the text on the clipboard (OSC 52): written to the terminal by the run loop.

@@ -396,13 +396,15 @@ mod tests {
         assert_eq!(app.screen, Screen::Abuse);
         assert!(app.update(Action::NextScreen).is_empty(), "the tree waits for a partner's code");
         assert_eq!(app.screen, Screen::Tree);
+        assert!(matches!(app.update(Action::NextScreen).as_slice(), [Effect::Audit(_)]));
+        assert_eq!(app.screen, Screen::Audit);
         assert!(matches!(
             app.update(Action::NextScreen).as_slice(),
             [Effect::LoadDashboard { .. }, Effect::LoadNextRun { .. }]
         ));
         assert_eq!(app.screen, Screen::Dashboard);
         app.update(Action::PrevScreen);
-        assert_eq!(app.screen, Screen::Tree);
+        assert_eq!(app.screen, Screen::Audit);
     }
 
     #[test]

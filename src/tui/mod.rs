@@ -6,6 +6,7 @@
 mod access;
 mod action;
 mod app;
+mod audit_io;
 mod chrome;
 mod clipboard;
 mod columns;
@@ -25,6 +26,8 @@ mod widgets;
 mod abuse_tests;
 #[cfg(test)]
 mod access_tests;
+#[cfg(test)]
+mod audit_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
@@ -357,6 +360,7 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 }
                 Action::CaseDecided(req, r.map(Box::new).map_err(text))
             }
+            Effect::Audit(call) => audit_io::answer(&ctx, lang, call).await,
             Effect::Export(of) => Action::Exported(export(&ctx, lang, &of).await),
             // Written by `run_effects`, never sent here.
             Effect::Copy(_) => return,

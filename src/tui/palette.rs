@@ -3,7 +3,7 @@
 //! a screen added later appears here unchanged. The `App` holds the open palette; what it runs
 //! goes through `App::update` as the keys would.
 use super::action::{Action, Screen};
-use super::i18n::{self, K, t};
+use super::i18n::{self, AuditK, K, t};
 use super::widgets::{Theme, boxed, centered, fit, input_field, pad};
 use crate::domain::Lang;
 use crate::domain::bonus::ShownBonusState;
@@ -26,7 +26,7 @@ pub struct Item {
 
 /// The actions the keys have, with their words, key, and the screen they belong to (shown
 /// first; `None`: the screen shown); the screens come first, from `Screen::ALL`.
-const ACTIONS: [(K, &str, Option<Screen>, Action); 16] = [
+const ACTIONS: [(K, &str, Option<Screen>, Action); 17] = [
     (K::PalSearch, "/", None, Action::Search),
     (K::PalFilter, "f", None, Action::Filter),
     (K::PalSort, "s", None, Action::Sort),
@@ -39,6 +39,7 @@ const ACTIONS: [(K, &str, Option<Screen>, Action); 16] = [
     (K::PalDeactivate, "x", Some(Screen::Abuse), Action::Deactivate),
     (K::PalExclude, "X", Some(Screen::Abuse), Action::Exclude),
     (K::PalTree, "t", None, Action::Tree),
+    (K::Audit(AuditK::PalVerify), "v", Some(Screen::Audit), Action::Void),
     (K::PalReload, "r", None, Action::Reload),
     (K::PalHelp, "?", None, Action::Help),
     (K::PalBack, "Esc", None, Action::Back),

@@ -274,6 +274,8 @@ pub enum K {
     Marks,
     Path,
     NoChildren,
+    /// The audit screen's words, which stand in `audit.rs`.
+    Audit(super::audit::AuditK),
 }
 
 /// The fixed string for `k` in `lang`.
@@ -591,5 +593,6 @@ fn text(k: K) -> (&'static str, &'static str) {
         | K::Marks
         | K::Path
         | K::NoChildren => super::tree::text(k),
+        K::Audit(a) => super::audit::text(a),
     }
 }

@@ -15,6 +15,8 @@ pub enum HelpFor {
     Abuse,
     AbuseCase,
     Tree,
+    Audit,
+    AuditEntry,
 }
 
 /// The help overlay's lines: (keys, what they do). The common keys come last.
@@ -28,7 +30,7 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
         ("End G", pick("last page", "последняя страница")),
     ];
     let mut out: Vec<(&'static str, &'static str)> = match screen {
-        HelpFor::Partners | HelpFor::Bonuses => paging.to_vec(),
+        HelpFor::Partners | HelpFor::Bonuses | HelpFor::Audit => paging.to_vec(),
         HelpFor::Dashboard
         | HelpFor::Detail
         | HelpFor::BonusDetail
@@ -36,7 +38,8 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
         | HelpFor::PayoutRun
         | HelpFor::Abuse
         | HelpFor::AbuseCase
-        | HelpFor::Tree => vec![],
+        | HelpFor::Tree
+        | HelpFor::AuditEntry => vec![],
     };
     out.extend(match screen {
         HelpFor::Dashboard => vec![
@@ -183,14 +186,27 @@ pub fn help(lang: Lang, screen: HelpFor) -> Vec<(&'static str, &'static str)> {
             ("y", pick("copy the code or account id", "копировать код или номер аккаунта")),
             ("Esc q", pick("back to the screen that opened the tree", "назад к экрану, открывшему дерево")),
         ],
+        HelpFor::Audit => vec![
+            ("Enter", pick("the entry in full: before → after, hashes", "запись целиком: было → стало, хеши")),
+            ("f", pick("filter: operator, action, subject, dates", "фильтр: оператор, действие, объект, даты")),
+            ("/", pick("the filter, at the subject", "фильтр, сразу поле объекта")),
+            ("Esc", pick("clear the filter", "сбросить фильтр")),
+            ("v", pick("verify the chain of the whole log", "проверить цепочку всего журнала")),
+            ("r", pick("read the page again", "перечитать страницу")),
+            ("y", pick("copy the entry's hash", "копировать хеш записи")),
+        ],
+        HelpFor::AuditEntry => vec![
+            ("j k ↓ ↑", pick("scroll", "прокрутка")),
+            ("PgDn PgUp", pick("a page down / up", "страница вниз / вверх")),
+            ("y", pick("copy the entry's hash", "копировать хеш записи")),
+            ("Esc q", pick("back to the list", "назад к списку")),
+        ],
     });
     out.extend([
         (
-            "1 … 6",
-            pick(
-                "dashboard / partners / bonuses / payouts / abuse / tree",
-                "обзор / партнёры / бонусы / выплаты / нарушения / дерево",
-            ),
+            // By number, not by name: the names of seven screens no longer fit the help's line.
+            "1 … 7",
+            pick("a screen, by its number on the tab bar", "экран по его номеру на панели вкладок"),
         ),
         ("Tab S-Tab", pick("next / previous screen", "следующий / предыдущий экран")),
         (":", pick("commands: every screen and action", "команды: все экраны и действия")),

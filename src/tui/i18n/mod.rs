@@ -4,6 +4,7 @@
 //! outside this folder spells out words for people: the screens ask for a [`K`] or call a
 //! function here.
 mod abuse;
+mod audit;
 mod catalog;
 mod errors;
 mod formats;
@@ -16,6 +17,10 @@ mod tree;
 
 pub use abuse::{
     case_kind, case_status, case_title, cases_count, days, decide_question, decided, deciding, not_open, queue_filter,
+};
+pub use audit::{
+    AuditK, audit_word, broken, entries_shown, filter_parts, instant, intact_details, not_in_log, role_words, verified,
+    yes_no,
 };
 pub use catalog::{K, t};
 pub use errors::{load_failed, refused, service_error};

@@ -133,7 +133,7 @@ impl Component for BonusDetailState {
 
 /// `text` in lines of at most `width` columns, broken at spaces; a word wider than the line is
 /// broken where it must (amounts use no-break spaces, so they stay whole).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();

@@ -3,6 +3,9 @@
 //! `action::Screen`; the `App` routes to it unchanged.
 pub mod abuse;
 pub mod abuse_case;
+pub mod audit;
+pub mod audit_entry;
+pub mod audit_filter;
 pub mod bonus_detail;
 pub mod bonuses;
 pub mod dashboard;
@@ -25,6 +28,7 @@ pub struct Screens {
     pub payouts: payouts::PayoutsState,
     pub abuse: abuse::AbuseState,
     pub tree: tree::TreeState,
+    pub audit: audit::AuditState,
 }
 
 impl Screens {
@@ -36,6 +40,7 @@ impl Screens {
             Screen::Payouts => &self.payouts,
             Screen::Abuse => &self.abuse,
             Screen::Tree => &self.tree,
+            Screen::Audit => &self.audit,
         }
     }
 
@@ -47,6 +52,7 @@ impl Screens {
             Screen::Payouts => &mut self.payouts,
             Screen::Abuse => &mut self.abuse,
             Screen::Tree => &mut self.tree,
+            Screen::Audit => &mut self.audit,
         }
     }
 }
