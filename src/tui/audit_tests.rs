@@ -51,15 +51,19 @@ fn log() -> Vec<Entry> {
         e.hash = hash(&e);
         out.push(e);
     };
-    push(AIGERIM, "database.init", "database", r#"{"mode":"sandbox"}"#, None);
+    push(AIGERIM, "database.init", "database", r#"{"before":{"mode":null},"after":{"mode":"sandbox"}}"#, None);
     push(AIGERIM, "operator.add", "aigerim", r#"{"role":"admin"}"#, Some("first administrator (init)"));
     push(AIGERIM, "operator.add", "bolat", r#"{"role":"approver"}"#, None);
     push(AIGERIM, "operator.add", "dana", r#"{"role":"operator"}"#, None);
     for i in 0..20 {
         match i % 4 {
-            0 => {
-                push(BOLAT, "bonus.approve", &format!("bonus {}", 100 + i), r#"{"ids":[100],"total":"25000.00"}"#, None)
-            }
+            0 => push(
+                BOLAT,
+                "bonus.approve",
+                "1 bonuses",
+                &format!(r#"{{"ids":[{}],"total":"25000.00","from":"due","to":"available"}}"#, 100 + i),
+                None,
+            ),
             1 => push(
                 AIGERIM,
                 "partner.add",
@@ -91,7 +95,13 @@ fn log() -> Vec<Entry> {
         r#"{"before":{"role":"operator"},"after":{"role":"approver"}}"#,
         Some("dana signs the payout runs from December"),
     );
-    push(AIGERIM, "code.deactivate", "EVIL\u{1b}[2J\u{7}1", "{}", Some("hostile\u{1b}]0;owned\u{7} name"));
+    push(
+        AIGERIM,
+        "code.deactivate",
+        "EVIL\u{1b}[2J\u{7}1",
+        r#"{"before":{"code_active":true},"after":{"code_active":false}}"#,
+        Some("hostile\u{1b}]0;owned\u{7} name"),
+    );
     push(
         BOLAT,
         "fraud.decide",
@@ -100,7 +110,13 @@ fn log() -> Vec<Entry> {
         Some("a side deal at 60% of the list price"),
     );
     push(AIGERIM, "operator.disable", "dana", r#"{"before":{"disabled":false},"after":{"disabled":true}}"#, None);
-    push(BOLAT, "bonus.approve", "2 bonuses", r#"{"ids":[160,161],"total":"50000.00"}"#, None);
+    push(
+        BOLAT,
+        "bonus.approve",
+        "2 bonuses",
+        r#"{"ids":[160,161],"total":"50000.00","from":"due","to":"available"}"#,
+        None,
+    );
     out
 }
 
@@ -181,6 +197,11 @@ fn snapshots_of_the_list_an_entry_a_filter_and_nothing_found() {
         let code = lang.code();
         let mut app = listed(lang);
         insta::assert_snapshot!(format!("audit_list_{code}_80x24"), draw(&app).backend());
+        // The newest: an approval, its state's step written as from → to.
+        key(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("audit_entry_step_{code}_80x24"), draw(&app).backend());
+        key(&mut app, KeyCode::Char('q'));
+        assert!(app.screens.audit.entry.is_none() && !app.quit, "q goes back to the list");
         // The role change, four rows down: its before → after, its reason, its hashes whole.
         for _ in 0..4 {
             key(&mut app, KeyCode::Down);

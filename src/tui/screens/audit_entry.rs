@@ -157,8 +157,10 @@ fn flatten(lang: Lang, path: &str, v: &Value, out: &mut Facts) {
 /// `field` and what it says, a line each.
 type Facts = Vec<(String, String)>;
 
-/// The detail read: the change (`field`, `before → after`) and the other facts. Text that is
-/// not JSON is one fact, as written.
+/// The detail read: the change (`field`, `before → after`) and the other facts. The log writes a
+/// change two ways: `{"before": {…}, "after": {…}}` field by field, and a state's step as
+/// `{"from": "due", "to": "available", …}` (approvals, payout steps). Text that is not JSON is
+/// one fact, as written.
 pub fn detail(lang: Lang, text: &str) -> (Facts, Facts) {
     let Ok(v) = serde_json::from_str::<Value>(text) else {
         return (vec![], vec![(String::new(), text.to_string())]);
@@ -169,15 +171,22 @@ pub fn detail(lang: Lang, text: &str) -> (Facts, Facts) {
         return (vec![], facts);
     };
     let (mut before, mut after) = (Vec::new(), Vec::new());
+    let step = match (m.get("from"), m.get("to")) {
+        (Some(f), Some(t)) if !f.is_object() && !f.is_array() && !t.is_object() && !t.is_array() => {
+            Some(format!("{} → {}", scalar(lang, f), scalar(lang, t)))
+        }
+        _ => None,
+    };
     for (k, x) in m {
         match k.as_str() {
             "before" => flatten(lang, "", x, &mut before),
             "after" => flatten(lang, "", x, &mut after),
+            "from" | "to" if step.is_some() => {}
             _ => flatten(lang, k, x, &mut facts),
         }
     }
+    let mut change: Facts = step.map(|s| (i18n::audit_word(lang, AuditK::State).to_string(), s)).into_iter().collect();
     // Each field once, in the order it first comes: the before's, then those only after has.
-    let mut change = Vec::new();
     for (k, _) in before.iter().chain(&after) {
         if change.iter().any(|(c, _): &(String, String)| c == k) {
             continue;
@@ -266,6 +275,11 @@ mod tests {
                 ("total", "75000.00")
             ])
         );
+        // A state's step, as approvals and payout steps write it.
+        let d = r#"{"ids":[1512,1513],"total":"50000.00","from":"due","to":"available"}"#;
+        let (change, facts) = detail(Lang::Ru, d);
+        assert_eq!(change, pairs(&[("состояние", "due → available")]));
+        assert_eq!(facts, pairs(&[("ids", "1512, 1513"), ("total", "50000.00")]));
         assert_eq!(detail(Lang::En, "{}"), (vec![], vec![]));
         assert_eq!(detail(Lang::En, "not json"), (vec![], pairs(&[("", "not json")])));
     }
