@@ -380,17 +380,18 @@ impl Component for AuditState {
 }
 
 impl AuditState {
-    /// `Audit · sandbox · operator aigerim · action bonus · entries 812–794`: the filters
+    /// `Audit · operator aigerim · action bonus · sandbox · entries 812–794`: the filters
     /// cut when the width runs short, the figures whole or left out (the first first).
     fn render_title(&self, view: &View, frame: &mut Frame, area: Rect) {
         let lang = view.lang;
-        let mut parts = Vec::new();
+        // The filters first: on a narrow screen the sandbox mark is what is cut (the status line
+        // says it too).
+        let mut parts = i18n::filter_parts(lang, &self.query);
+        if parts.is_empty() {
+            parts.push(audit_word(lang, AuditK::AllEntries).to_string());
+        }
         if self.modes() == Modes::Sandbox {
             parts.push(audit_word(lang, AuditK::Sandbox).to_string());
-        }
-        parts.extend(i18n::filter_parts(lang, &self.query));
-        if parts.len() == usize::from(self.modes() == Modes::Sandbox) {
-            parts.push(audit_word(lang, AuditK::AllEntries).to_string());
         }
         let mut marks = Vec::new();
         if let (Some(first), Some(last)) = (self.list.rows.first(), self.list.rows.last()) {
