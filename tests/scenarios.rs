@@ -1034,6 +1034,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "a_changed_reason_is_named_and_an_untouched_log_verifies",
         access::a_changed_reason_is_named_and_an_untouched_log_verifies,
     ),
+    ("tampering_at_the_edges_is_named", access::tampering_at_the_edges_is_named),
 ];
 
 fn main() {

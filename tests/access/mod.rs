@@ -12,7 +12,9 @@ pub use matrix::{
     role_matrix_admin, role_matrix_approver, role_matrix_disabled, role_matrix_operator, role_matrix_unregistered,
     role_matrix_viewer,
 };
-pub use tamper::{a_changed_reason_is_named_and_an_untouched_log_verifies, random_tampering_is_named};
+pub use tamper::{
+    a_changed_reason_is_named_and_an_untouched_log_verifies, random_tampering_is_named, tampering_at_the_edges_is_named,
+};
 
 use super::{R, client, partner, pay};
 use crate::common::{Backend, Out, TestDb, bin, run_bin};

@@ -481,3 +481,59 @@ pub fn a_changed_reason_is_named_and_an_untouched_log_verifies(db: &TestDb) -> R
     check_eq!((v["ok"].clone(), v["entry"].clone()), (Value::Bool(false), Value::from(k)));
     Ok(())
 }
+
+/// The tampers at the edges of the log, each once, with what `audit verify` must say: the first
+/// and the last entry removed or moved, entries written past the head (copied, or forged with
+/// the program's own hash, after it or past a gap), the first and the last swapped; and on
+/// SQLite, whose columns take any type, a reason set to a NUL character where there was none and
+/// a time that is no longer a whole number. Every miss is listed, not only the first.
+pub fn tampering_at_the_edges_is_named(db: &TestDb) -> R {
+    let log = base(db)?;
+    let n = log.len() as i64;
+    let forge = |id: i64, prev: Option<i64>| Tamper::Forge { id, prev, hashed: true, seed: 5 };
+    let mut edges: Vec<(Tamper, String)> = vec![
+        (Tamper::Delete { row: 1 }, "entry 1 was removed: the chain goes from entry 0 to entry 2".into()),
+        (Tamper::Delete { row: n }, format!("entry {n} was removed: the log ends before it")),
+        (Tamper::Renumber { row: 1, to: 0 }, "entry 0 was changed".into()),
+        (Tamper::Renumber { row: 5, to: n + 2 }, "entry 5 was removed: the chain goes from entry 4 to entry 6".into()),
+        (Tamper::Renumber { row: n, to: n + 3 }, format!("entry {} was changed", n + 3)),
+        (Tamper::Copy { of: 5, id: n + 1 }, format!("entry {} was changed", n + 1)),
+        (Tamper::Copy { of: n, id: -1 }, "entry -1 was changed".into()),
+        // Hashed and chained to the last entry: only the head kept beside the log tells.
+        (forge(n + 1, Some(n)), format!("entry {} was inserted", n + 1)),
+        (forge(n + 3, Some(n)), format!("entry {} was inserted", n + 3)),
+        // Hashed, past a gap, chained to another entry: nothing was removed, it was inserted.
+        (forge(n + 3, Some(3)), format!("entry {} was inserted", n + 3)),
+        (forge(0, None), "entry 0 was inserted".into()),
+        (Tamper::SwapContents { a: 1, b: n }, "entry 1 was changed".into()),
+        (Tamper::SwapIds { a: n - 1, b: n }, format!("entry {} was changed", n - 1)),
+        (Tamper::Change { row: 1, field: "prev_hash", seed: 1 }, "entry 1 was changed".into()),
+        (Tamper::Change { row: n, field: "hash", seed: 1 }, format!("entry {n} was changed")),
+    ];
+    let mut raw: Vec<(String, String)> = Vec::new();
+    if db.backend == Backend::Sqlite {
+        let k = log.iter().find(|e| e.reason.is_none()).map(|e| e.id).ok_or("no entry without a reason")?;
+        raw.push((format!("UPDATE audit_log SET reason = char(0) WHERE id = {k};"), format!("entry {k} was changed")));
+        raw.push((format!("UPDATE audit_log SET at = at + 0.5 WHERE id = {k};"), format!("entry {k} was changed")));
+        raw.push((format!("UPDATE audit_log SET at = 'at noon' WHERE id = {k};"), format!("entry {k} was changed")));
+    }
+    let all: Vec<(String, String)> =
+        edges.drain(..).map(|(t, says)| (t.sql(db.backend, &log), says)).chain(raw).collect();
+    let mut missed = Vec::new();
+    for (statement, says) in &all {
+        let copy = Copy::of(db)?;
+        copy.tamper(statement)?;
+        let (code, said) = copy.verify();
+        if code != 1 || !said.starts_with(&format!("audit log broken: {says}")) {
+            missed.push(format!("{statement}\n    expected exit 1 and \"{says}…\"; got exit {code}: {said:?}"));
+        }
+    }
+    check!(
+        missed.is_empty(),
+        "{} of {} tampers not named as they should be:\n{}",
+        missed.len(),
+        all.len(),
+        missed.join("\n")
+    );
+    Ok(())
+}
