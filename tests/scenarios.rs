@@ -1,6 +1,7 @@
 //! The program's rules end to end: events in through `refdesk import`, answers out through the
 //! CLI's `--json`. Every scenario runs on SQLite and, when REFDESK_TEST_PG names a server, on
 //! PostgreSQL (a fresh database each) — the same suite on both backends.
+mod access;
 mod common;
 #[path = "figures/mod.rs"]
 mod figures;
@@ -1018,6 +1019,26 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("escape_sequences_reach_no_terminal", hygiene::escape_sequences_reach_no_terminal),
     ("a_config_with_a_password_open_to_others_is_refused", hygiene::a_config_with_a_password_open_to_others_is_refused),
     ("no_client_pii_reaches_the_log", hygiene::no_client_pii_reaches_the_log),
+    ("role_matrix_viewer", access::role_matrix_viewer),
+    ("role_matrix_operator", access::role_matrix_operator),
+    ("role_matrix_approver", access::role_matrix_approver),
+    ("role_matrix_admin", access::role_matrix_admin),
+    ("role_matrix_unregistered", access::role_matrix_unregistered),
+    ("role_matrix_disabled", access::role_matrix_disabled),
+    (
+        "the_preparer_never_approves_and_an_admin_always_remains",
+        access::the_preparer_never_approves_and_an_admin_always_remains,
+    ),
+    (
+        "production_trusts_only_the_login_and_the_real_clock",
+        access::production_trusts_only_the_login_and_the_real_clock,
+    ),
+    ("random_tampering_is_named", access::random_tampering_is_named),
+    (
+        "a_changed_reason_is_named_and_an_untouched_log_verifies",
+        access::a_changed_reason_is_named_and_an_untouched_log_verifies,
+    ),
+    ("tampering_at_the_edges_is_named", access::tampering_at_the_edges_is_named),
 ];
 
 fn main() {
