@@ -29,16 +29,16 @@ pub struct Entry {
 }
 
 /// SHA-256 of the previous entry's hash and this entry's canonical form: its fields in a fixed
-/// order, each followed by a unit separator, an absent reason written as NUL (no text field can
-/// hold either: imported text is cleaned of control characters).
+/// order, each followed by a unit separator (0x1f). A reason is written `+` and its text, an
+/// absent one `-`, so that no text stands for none.
 pub fn hash(e: &Entry) -> String {
     let mut h = Sha256::new();
     let id = e.id.to_string();
     let at = e.at.to_string();
     let sandbox = if e.sandbox { "sandbox" } else { "production" };
-    let reason = e.reason.as_deref().unwrap_or("\u{0}");
+    let reason = e.reason.as_deref().map(|r| format!("+{r}")).unwrap_or_else(|| "-".to_string());
     for part in
-        [e.prev_hash.as_str(), &id, &at, &e.operator, &e.role, sandbox, &e.action, &e.subject, &e.detail, reason]
+        [e.prev_hash.as_str(), &id, &at, &e.operator, &e.role, sandbox, &e.action, &e.subject, &e.detail, &reason]
     {
         h.update(part.as_bytes());
         h.update([0x1f]);
@@ -49,50 +49,73 @@ pub fn hash(e: &Entry) -> String {
 /// Where the chain breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Break {
-    /// The entry's fields (or its number) no longer give its hash.
+    /// The entry's fields (or its number) no longer give its hash, or no longer read as an
+    /// entry's (a time that is not a whole number).
     Changed { entry: i64 },
-    /// The entry is missing: the chain goes on past it (`next`), or ends before it.
+    /// The entry is missing: the chain goes on past it (`next`), or ends before the kept head.
     Removed { entry: i64, next: Option<i64> },
-    /// The entry matches its own hash but does not follow the one before it.
-    Inserted { entry: i64 },
+    /// The entry matches its own hash but is not where the chain has it: it does not follow the
+    /// entry before it (`after`, 0 at the start), or it lies past the kept head.
+    Inserted { entry: i64, after: i64 },
 }
 
 impl Break {
     pub fn entry(&self) -> i64 {
         match self {
-            Break::Changed { entry } | Break::Removed { entry, .. } | Break::Inserted { entry } => *entry,
+            Break::Changed { entry } | Break::Removed { entry, .. } | Break::Inserted { entry, .. } => *entry,
         }
     }
 
     pub fn text(&self, ru: bool) -> String {
-        match (self, ru) {
-            (Break::Changed { entry }, false) => {
-                format!("entry {entry} was changed: its fields do not give its hash")
+        match *self {
+            Break::Changed { entry } => {
+                if ru {
+                    format!("запись {entry} изменена: её поля не дают её хеш")
+                } else {
+                    format!("entry {entry} was changed: its fields do not give its hash")
+                }
             }
-            (Break::Changed { entry }, true) => format!("запись {entry} изменена: её поля не дают её хеш"),
-            (Break::Removed { entry, next: Some(n) }, false) => {
-                format!("entry {entry} was removed: the chain goes from entry {} to entry {n}", entry - 1)
+            Break::Removed { entry, next: Some(n) } if entry <= 1 => {
+                if ru {
+                    format!("запись {entry} удалена: журнал начинается с записи {n}")
+                } else {
+                    format!("entry {entry} was removed: the log starts at entry {n}")
+                }
             }
-            (Break::Removed { entry, next: Some(n) }, true) => {
-                format!("запись {entry} удалена: цепочка идёт от записи {} к записи {n}", entry - 1)
+            Break::Removed { entry, next: Some(n) } => {
+                if ru {
+                    format!("запись {entry} удалена: цепочка идёт от записи {} к записи {n}", entry - 1)
+                } else {
+                    format!("entry {entry} was removed: the chain goes from entry {} to entry {n}", entry - 1)
+                }
             }
-            (Break::Removed { entry, next: None }, false) => {
-                format!("entry {entry} was removed: the log ends before it, but its head is entry {entry} or later")
+            Break::Removed { entry, next: None } => {
+                if ru {
+                    format!("запись {entry} удалена: журнал кончается раньше, а его вершина — запись {entry} или позже")
+                } else {
+                    format!("entry {entry} was removed: the log ends before it, but its head is entry {entry} or later")
+                }
             }
-            (Break::Removed { entry, next: None }, true) => {
-                format!("запись {entry} удалена: журнал кончается раньше, а его вершина — запись {entry} или позже")
+            Break::Inserted { entry, after: 0 } => {
+                if ru {
+                    format!("запись {entry} вставлена: журнал начинается не с неё")
+                } else {
+                    format!("entry {entry} was inserted: the log does not start with it")
+                }
             }
-            (Break::Inserted { entry }, false) => {
-                format!("entry {entry} was inserted or moved: it does not follow entry {}", entry - 1)
-            }
-            (Break::Inserted { entry }, true) => {
-                format!("запись {entry} вставлена или перемещена: она не продолжает запись {}", entry - 1)
+            Break::Inserted { entry, after } => {
+                if ru {
+                    format!("запись {entry} вставлена или перемещена: она не продолжает запись {after}")
+                } else {
+                    format!("entry {entry} was inserted or moved: it does not follow entry {after}")
+                }
             }
         }
     }
 }
 
-/// The state of a check part-way: feed it the entries in order of their number, then the head.
+/// The state of a check part-way: made with the head kept beside the log, fed the entries in
+/// order of their number, then finished.
 #[derive(Clone, Debug, Default)]
 pub struct Verifier {
     /// Entries checked.
@@ -100,24 +123,43 @@ pub struct Verifier {
     /// The hash of the last entry checked.
     pub head: String,
     last_id: i64,
+    /// The last entry's id and hash as kept beside the log (0 and empty: never written).
+    kept: (i64, String),
 }
 
 impl Verifier {
+    pub fn new(kept: Option<(i64, String)>) -> Verifier {
+        Verifier { kept: kept.unwrap_or((0, String::new())), ..Default::default() }
+    }
+
+    /// An entry whose fields do not read as an entry's.
+    pub fn unreadable(&self, id: i64) -> Break {
+        Break::Changed { entry: id }
+    }
+
     pub fn next(&mut self, e: &Entry) -> Result<(), Break> {
         let expected = self.last_id + 1;
         if hash(e) != e.hash {
             return Err(Break::Changed { entry: e.id });
+        }
+        // Past the head: written outside refdesk, whatever it links to.
+        if e.id > self.kept.0 && e.id >= expected {
+            return Err(if expected <= self.kept.0 {
+                Break::Removed { entry: expected, next: None }
+            } else {
+                Break::Inserted { entry: e.id, after: self.last_id }
+            });
         }
         if e.id != expected {
             // A gap: the entry after it still names the missing one's hash.
             return Err(if e.id > expected && e.prev_hash != self.head {
                 Break::Removed { entry: expected, next: Some(e.id) }
             } else {
-                Break::Inserted { entry: e.id }
+                Break::Inserted { entry: e.id, after: self.last_id }
             });
         }
         if e.prev_hash != self.head {
-            return Err(Break::Inserted { entry: e.id });
+            return Err(Break::Inserted { entry: e.id, after: self.last_id });
         }
         self.head = e.hash.clone();
         self.last_id = e.id;
@@ -125,17 +167,14 @@ impl Verifier {
         Ok(())
     }
 
-    /// Compares the end of the log with the head kept beside it (`None`: the log was never written).
-    pub fn finish(self, kept: Option<(i64, String)>) -> Result<(i64, String), Break> {
-        let (last, hash) = kept.unwrap_or((0, String::new()));
-        if last > self.last_id {
+    /// Compares the end of the log with the head kept beside it.
+    pub fn finish(self) -> Result<(i64, String), Break> {
+        let (last, hash) = &self.kept;
+        if *last > self.last_id {
             return Err(Break::Removed { entry: self.last_id + 1, next: None });
         }
-        if last < self.last_id {
-            return Err(Break::Inserted { entry: last + 1 });
-        }
-        if hash != self.head {
-            return Err(Break::Changed { entry: last });
+        if *hash != self.head {
+            return Err(Break::Changed { entry: *last });
         }
         Ok((self.count, self.head))
     }
@@ -168,11 +207,11 @@ mod tests {
     }
 
     fn check(entries: &[Entry], head: Option<(i64, String)>) -> Result<(i64, String), Break> {
-        let mut v = Verifier::default();
+        let mut v = Verifier::new(head);
         for e in entries {
             v.next(e)?;
         }
-        v.finish(head)
+        v.finish()
     }
 
     fn head(entries: &[Entry]) -> Option<(i64, String)> {
@@ -214,6 +253,25 @@ mod tests {
         extra.prev_hash = c[5].hash.clone();
         extra.hash = hash(&extra);
         appended.push(extra);
-        assert_eq!(check(&appended, kept), Err(Break::Inserted { entry: 7 }));
+        assert_eq!(check(&appended, kept.clone()), Err(Break::Inserted { entry: 7, after: 6 }));
+
+        // A reason of one NUL where there was none is a change.
+        let mut nul = c.clone();
+        nul[1].reason = Some("\u{0}".into());
+        assert_eq!(check(&nul, kept.clone()), Err(Break::Changed { entry: 2 }));
+
+        // Hashed correctly, past a gap, linked to an earlier entry: inserted, nothing removed.
+        let mut forged = c.clone();
+        let mut f = chain(9).pop().unwrap_or_else(|| unreachable!());
+        f.prev_hash = c[2].hash.clone();
+        f.hash = hash(&f);
+        forged.push(f);
+        assert_eq!(check(&forged, kept.clone()), Err(Break::Inserted { entry: 9, after: 6 }));
+
+        let mut first_removed = c.clone();
+        first_removed.remove(0);
+        let b = check(&first_removed, kept);
+        assert_eq!(b, Err(Break::Removed { entry: 1, next: Some(2) }));
+        assert_eq!(b.err().map(|b| b.text(false)).as_deref(), Some("entry 1 was removed: the log starts at entry 2"));
     }
 }

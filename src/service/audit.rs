@@ -74,18 +74,24 @@ pub async fn verify(ctx: &Ctx) -> Result<Verified> {
         }
         _ => ctx.store.db.begin().await?,
     };
-    let mut v = Verifier::default();
+    let mut v = Verifier::new(store::head(&txn).await?);
     let mut after = None;
     loop {
         let page = store::page(&txn, after, 5000).await?;
         let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        for e in &page {
-            if let Err(b) = v.next(e) {
+        after = Some(match last {
+            Ok(e) => e.id,
+            Err(id) => *id,
+        });
+        for row in &page {
+            let checked = match row {
+                Ok(e) => v.next(e),
+                Err(id) => Err(v.unreadable(*id)),
+            };
+            if let Err(b) = checked {
                 return Ok(Err(b));
             }
         }
     }
-    let head = store::head(&txn).await?;
-    Ok(v.finish(head))
+    Ok(v.finish())
 }

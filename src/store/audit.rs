@@ -154,10 +154,20 @@ pub async fn list<C: ConnectionTrait>(
     query_all(c, &sql, values).await?.iter().map(entry).collect()
 }
 
+/// A row of the log as the chain check reads it: an entry, or the id of a row whose fields no
+/// longer read as an entry's (SQLite lets a column hold any type).
+pub type Checked = Result<Chained, i64>;
+
 /// Entries in id order after `after`, `limit` at a time (the chain check reads them all).
-pub async fn page<C: ConnectionTrait>(c: &C, after: Option<i64>, limit: u64) -> Result<Vec<Chained>, DbErr> {
+pub async fn page<C: ConnectionTrait>(c: &C, after: Option<i64>, limit: u64) -> Result<Vec<Checked>, DbErr> {
     let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT {limit}");
-    query_all(c, &sql, vec![after.unwrap_or(i64::MIN).into()]).await?.iter().map(entry).collect()
+    let rows = query_all(c, &sql, vec![after.unwrap_or(i64::MIN).into()]).await?;
+    rows.iter()
+        .map(|r| match entry(r) {
+            Ok(e) => Ok(Ok(e)),
+            Err(_) => r.try_get_by_index::<i64>(0).map(Err),
+        })
+        .collect()
 }
 
 /// One entry by id.

@@ -492,7 +492,7 @@ pub fn tampering_at_the_edges_is_named(db: &TestDb) -> R {
     let n = log.len() as i64;
     let forge = |id: i64, prev: Option<i64>| Tamper::Forge { id, prev, hashed: true, seed: 5 };
     let mut edges: Vec<(Tamper, String)> = vec![
-        (Tamper::Delete { row: 1 }, "entry 1 was removed: the chain goes from entry 0 to entry 2".into()),
+        (Tamper::Delete { row: 1 }, "entry 1 was removed: the log starts at entry 2".into()),
         (Tamper::Delete { row: n }, format!("entry {n} was removed: the log ends before it")),
         (Tamper::Renumber { row: 1, to: 0 }, "entry 0 was changed".into()),
         (Tamper::Renumber { row: 5, to: n + 2 }, "entry 5 was removed: the chain goes from entry 4 to entry 6".into()),
