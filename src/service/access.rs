@@ -164,7 +164,8 @@ pub async fn identify(ctx: &Ctx, login: &str, becomes_sandbox: bool) -> Result<(
 }
 
 /// What the console shows of the acting operator: their role (None: may only read) and whether
-/// the database is a sandbox, read once when it opens and again after each refusal.
+/// the database is a sandbox, read once when the console opens (the services decide at each
+/// change, so a role changed meanwhile is refused there with its sentence).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Standing {
     pub role: Option<Role>,
