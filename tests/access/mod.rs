@@ -95,7 +95,9 @@ fn tool(program: &str, args: &[&str]) -> Result<String, String> {
 /// rows one a line, columns separated by `|`.
 pub fn sql(backend: Backend, url: &str, sql: &str) -> Result<String, String> {
     match backend {
-        Backend::Sqlite => tool("sqlite3", &["-batch", "-bail", &sqlite_path(url), sql]),
+        // A busy timeout: a refdesk process that has just exited may still be letting go of
+        // the file (its last connection checkpoints the WAL).
+        Backend::Sqlite => tool("sqlite3", &["-batch", "-bail", "-cmd", ".timeout 10000", &sqlite_path(url), sql]),
         Backend::Postgres => tool("psql", &[url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]),
     }
 }
@@ -103,7 +105,7 @@ pub fn sql(backend: Backend, url: &str, sql: &str) -> Result<String, String> {
 /// Every row of every table, in a stable order.
 pub fn dump(backend: Backend, url: &str) -> Result<Vec<String>, String> {
     let text = match backend {
-        Backend::Sqlite => tool("sqlite3", &["-batch", &sqlite_path(url), ".dump"])?,
+        Backend::Sqlite => tool("sqlite3", &["-batch", "-cmd", ".timeout 10000", &sqlite_path(url), ".dump"])?,
         Backend::Postgres => sql(
             backend,
             url,

@@ -80,7 +80,13 @@ fn entries(backend: Backend, url: &str) -> Result<Vec<Entry>, String> {
     let text = match backend {
         Backend::Sqlite => {
             let out = std::process::Command::new("sqlite3")
-                .args(["-json", &sqlite_path(url), &format!("SELECT {COLS} FROM audit_log ORDER BY id")])
+                .args([
+                    "-json",
+                    "-cmd",
+                    ".timeout 10000",
+                    &sqlite_path(url),
+                    &format!("SELECT {COLS} FROM audit_log ORDER BY id"),
+                ])
                 .output()
                 .map_err(|e| format!("sqlite3: {e}"))?;
             String::from_utf8_lossy(&out.stdout).into_owned()
