@@ -116,6 +116,14 @@ impl<'a> Importer<'a> {
             }
         }
         drop(judging);
+        if accepted == 0 {
+            // Duplicates and rejected lines change nothing, so there is nothing to audit (a
+            // re-import of a whole file would otherwise add one entry per batch); the summary
+            // still counts them. The transaction is dropped unwritten.
+            self.summary.duplicates += duplicates;
+            self.summary.rejected.extend(rejected);
+            return Ok(());
+        }
         let findings = std::mem::take(&mut b.findings);
         store::write(&txn, b.into_writes()).instrument(tracing::debug_span!("import.write")).await?;
         // Self-referrals and price mismatches open (or add to) their partner's case, as a scan's
