@@ -51,9 +51,10 @@ impl Parser {
         let text = utf8(raw)?;
         match (self.format, &self.header) {
             (Format::Ndjson, _) => event::parse_json_line(text),
-            (Format::Csv, _) if !closed => {
-                Err(LineError::line("a quoted field is not closed before the end of the file"))
-            }
+            (Format::Csv, _) if !closed => Err(LineError::line(format!(
+                "a quoted field opens on this line and is not closed within {} MiB or by the end of the file",
+                RECORD_MAX >> 20
+            ))),
             (Format::Csv, Some(header)) => match Self::parse_csv_record(text) {
                 Ok(rec) if rec.len() != header.len() => {
                     Err(LineError::line(format!("{} fields where the header has {}", rec.len(), header.len())))
@@ -66,6 +67,10 @@ impl Parser {
     }
 }
 
+/// The most bytes a CSV record may span. A quote left open would otherwise make one record
+/// of the rest of the file: held in memory whole, and every good line after it lost with it.
+const RECORD_MAX: usize = 1 << 20;
+
 /// A line (for CSV, a record) as read: its first line's number, its byte offset in the
 /// source, its bytes with their line ends, and whether its last quoted field was closed.
 pub(super) struct Unparsed {
@@ -73,6 +78,13 @@ pub(super) struct Unparsed {
     offset: u64,
     raw: Vec<u8>,
     closed: bool,
+}
+
+/// One physical line: its number, its byte offset, its bytes with the line end.
+struct Physical {
+    no: usize,
+    offset: u64,
+    raw: Vec<u8>,
 }
 
 impl Unparsed {
@@ -125,54 +137,77 @@ pub struct LineReader<R: BufRead> {
     /// The CSV header row's bytes, its line end included, to head the `.rejected` file.
     pub header_raw: Option<Vec<u8>>,
     pub bytes_read: u64,
+    /// Lines read ahead for a quoted field that was never closed, to be read again one by one.
+    again: std::collections::VecDeque<Physical>,
 }
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(input: R, format: Format) -> Self {
-        LineReader { input, parser: Parser { format, header: None }, no: 0, header_raw: None, bytes_read: 0 }
+        LineReader {
+            input,
+            parser: Parser { format, header: None },
+            no: 0,
+            header_raw: None,
+            bytes_read: 0,
+            again: Default::default(),
+        }
     }
 
-    /// The next physical line, its line end included; `None` at the end.
-    fn line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut buf = Vec::new();
-        let n = self.input.read_until(b'\n', &mut buf)?;
+    /// The next physical line, its line end included (one read ahead first); `None` at the end.
+    fn line(&mut self) -> std::io::Result<Option<Physical>> {
+        if let Some(l) = self.again.pop_front() {
+            return Ok(Some(l));
+        }
+        let mut raw = Vec::new();
+        let offset = self.bytes_read;
+        let n = self.input.read_until(b'\n', &mut raw)?;
         if n == 0 {
             return Ok(None);
         }
         self.bytes_read += n as u64;
         self.no += 1;
-        Ok(Some(buf))
+        Ok(Some(Physical { no: self.no, offset, raw }))
     }
 
     /// The next line that is not blank and not the CSV header (for CSV, the whole record).
     pub(super) fn next_unparsed(&mut self) -> Option<Result<Unparsed, SourceError>> {
         loop {
-            let offset = self.bytes_read;
-            let mut raw = match self.line() {
+            let Physical { no, offset, mut raw } = match self.line() {
                 Ok(Some(l)) => l,
                 Ok(None) => return None,
                 Err(e) => return Some(Err(SourceError::Io(e))),
             };
-            let no = self.no;
             if content(&raw).iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             let mut closed = true;
             if self.parser.format == Format::Csv {
                 let mut quote = Scan::FieldStart.after(content(&raw));
+                let mut ahead = Vec::new();
+                let mut size = raw.len();
                 while matches!(quote, Scan::Quoted) {
                     match self.line() {
-                        Ok(Some(more)) => {
+                        Ok(Some(more)) if size + more.raw.len() <= RECORD_MAX => {
                             // The line end inside the quoted field is part of its value.
-                            quote = Scan::Quoted.after(b"\n").after(content(&more));
-                            raw.extend_from_slice(&more);
+                            quote = Scan::Quoted.after(b"\n").after(content(&more.raw));
+                            size += more.raw.len();
+                            ahead.push(more);
                         }
-                        Ok(None) => {
+                        Ok(more) => {
+                            // Never closed: the line that opened the quote is rejected alone,
+                            // and the lines after it are read again as lines of their own.
                             closed = false;
+                            ahead.extend(more);
+                            for l in ahead.drain(..).rev() {
+                                self.again.push_front(l);
+                            }
                             break;
                         }
                         Err(e) => return Some(Err(SourceError::Io(e))),
                     }
+                }
+                for l in ahead {
+                    raw.extend_from_slice(&l.raw);
                 }
                 if self.parser.header.is_none() {
                     if let Err(e) = self.header(&raw, closed) {
@@ -189,7 +224,7 @@ impl<R: BufRead> LineReader<R> {
     /// `type` column is data, and reading it as the header would lose it silently.
     fn header(&mut self, raw: &[u8], closed: bool) -> Result<(), SourceError> {
         let no_header = |why: String| SourceError::NoHeader(why);
-        let text = utf8(raw).map_err(|e| no_header(format!("its first row (line {}) is {e}", self.no)))?;
+        let text = utf8(raw).map_err(|e| no_header(format!("its first row is {e}")))?;
         let h = Parser::parse_csv_record(text)
             .ok()
             .filter(|h| closed && h.iter().any(|f| f.trim() == "type"))
@@ -235,11 +270,24 @@ mod tests {
     fn a_quoted_newline_stays_in_its_record() {
         let csv = b"type,name\r\nx,\"two\r\nlines\"\r\nx,\"cut\nnever closed\n";
         let lines = read(Format::Csv, csv);
-        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.len(), 3);
         assert_eq!((lines[0].0, &lines[0].2[..]), (2, &b"x,\"two\r\nlines\"\r\n"[..]));
         assert_eq!(lines[0].3, "event_id: missing");
-        assert_eq!(lines[1].0, 4);
-        assert_eq!(lines[1].3, "a quoted field is not closed before the end of the file");
+        assert_eq!((lines[1].0, &lines[1].2[..]), (4, &b"x,\"cut\n"[..]));
+        assert!(lines[1].3.starts_with("a quoted field opens on this line and is not closed"), "{}", lines[1].3);
+        assert_eq!((lines[2].0, lines[2].1, &lines[2].2[..]), (5, 34, &b"never closed\n"[..]));
+    }
+
+    #[test]
+    fn an_open_quote_holds_at_most_a_mebibyte() {
+        let mut csv = b"type,name\nx,\"open\n".to_vec();
+        let row = format!("x,{}\n", "y".repeat(98));
+        csv.extend(row.repeat(20_000).into_bytes());
+        let lines = read(Format::Csv, &csv);
+        assert_eq!(lines.len(), 20_001);
+        assert!(lines[0].3.starts_with("a quoted field opens on this line"), "{}", lines[0].3);
+        assert_eq!((lines[1].0, lines[20_000].0), (3, 20_002));
+        assert_eq!(lines[20_000].2, row.as_bytes());
     }
 
     #[test]
