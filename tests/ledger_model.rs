@@ -100,7 +100,7 @@ impl World {
         let ctx = Ctx { clock: Clock::Fixed(self.now), ..self.ctx.clone() };
         let mut imp = Importer::new(&ctx, "model");
         let parsed = parse_json_line(&line);
-        imp.push(vec![Line { no: self.seq, raw: line, parsed }]).await.expect("import runs");
+        imp.push(vec![Line::from_text(self.seq, line, parsed)]).await.expect("import runs");
         imp.finish().await.expect("import finishes").rejected.len()
     }
 

@@ -8,6 +8,7 @@ mod figures;
 mod fraud;
 #[path = "ground/mod.rs"]
 mod ground;
+mod hardening;
 mod hygiene;
 mod payouts;
 #[path = "search/mod.rs"]
@@ -1039,6 +1040,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         access::a_changed_reason_is_named_and_an_untouched_log_verifies,
     ),
     ("tampering_at_the_edges_is_named", access::tampering_at_the_edges_is_named),
+    ("a_bad_byte_rejects_its_own_line_only", hardening::a_bad_byte_rejects_its_own_line_only),
+    ("a_rejected_crlf_line_keeps_its_line_end", hardening::a_rejected_crlf_line_keeps_its_line_end),
+    ("a_nul_in_an_id_is_refused_not_stripped", hardening::a_nul_in_an_id_is_refused_not_stripped),
+    ("csv_is_read_as_records_and_needs_its_header", hardening::csv_is_read_as_records_and_needs_its_header),
+    ("values_out_of_bounds_are_refused_by_name", hardening::values_out_of_bounds_are_refused_by_name),
+    ("text_is_held_to_one_policy", hardening::text_is_held_to_one_policy),
+    ("an_import_that_changed_nothing_writes_no_audit", hardening::an_import_that_changed_nothing_writes_no_audit),
 ];
 
 fn main() {

@@ -136,7 +136,10 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
             Err(e) => return fail(e),
         };
         for r in &summary.rejected {
-            eprintln!("{}: line {}: {}", file, r.line, r.message);
+            match r.offset {
+                Some(byte) => eprintln!("{}: line {} (byte {byte}): {}", file, r.line, r.message),
+                None => eprintln!("{}: line {}: {}", file, r.line, r.message),
+            }
         }
         if file != "-"
             && let Err(e) = write_rejected(file, &summary)
@@ -164,7 +167,7 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
             "accepted": summary.accepted,
             "duplicates": summary.duplicates,
             "rejected": summary.rejected.len(),
-            "rejected_lines": summary.rejected.iter().map(|r| json!({"line": r.line, "reason": r.message})).collect::<Vec<_>>(),
+            "rejected_lines": summary.rejected.iter().map(|r| json!({"line": r.line, "byte": r.offset, "reason": r.message})).collect::<Vec<_>>(),
         }));
     }
     let accepted = reports.iter().map(|r| r["accepted"].as_u64().unwrap_or(0)).sum::<u64>();
@@ -193,8 +196,8 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
     exit
 }
 
-/// Rejected lines verbatim beside the input (after the header row for CSV), ready to fix and
-/// import again; a clean import removes a stale file.
+/// Rejected lines verbatim beside the input (after the header row for CSV), byte for byte with
+/// their line ends, ready to fix and import again; a clean import removes a stale file.
 fn write_rejected(file: &str, s: &Summary) -> std::io::Result<()> {
     let path = rejected_path(file);
     if s.rejected.is_empty() {
@@ -204,11 +207,12 @@ fn write_rejected(file: &str, s: &Summary) -> std::io::Result<()> {
         };
     }
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    if let Some(h) = &s.header {
-        writeln!(out, "{h}")?;
-    }
-    for r in &s.rejected {
-        writeln!(out, "{}", r.raw)?;
+    for raw in s.header.iter().chain(s.rejected.iter().map(|r| &r.raw)) {
+        out.write_all(raw)?;
+        // The file's last line may have no line end; the next one must not join it.
+        if !raw.ends_with(b"\n") {
+            out.write_all(b"\n")?;
+        }
     }
     out.flush()
 }

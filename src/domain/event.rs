@@ -1,8 +1,8 @@
 //! The platform's events (INTERFACE.md "Platform events"): parsing one line's fields into a
 //! typed event, with one clear sentence naming the field when it cannot be taken.
 use super::codes::normalize_code;
-use super::identity::clean_text;
 use super::money::{Money, MoneyError};
+use super::text::{self, ID_MAX, TEXT_MAX};
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 pub enum Raw<'a> {
     Str(&'a str),
     Int(i128),
+    /// A whole number beyond 64 bits (JSON reads it as a float, but it was written whole).
+    Huge,
     Float,
     Other(&'static str),
 }
@@ -31,6 +33,10 @@ impl Fields for serde_json::Map<String, serde_json::Value> {
                     Some(Raw::Int(i128::from(i)))
                 } else if let Some(u) = n.as_u64() {
                     Some(Raw::Int(i128::from(u)))
+                } else if n.as_f64().is_some_and(|f| f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.2e18) {
+                    // serde_json keeps no text of a number past u64: a whole one this large
+                    // is an amount too large, not a float with decimals.
+                    Some(Raw::Huge)
                 } else {
                     Some(Raw::Float)
                 }
@@ -61,15 +67,22 @@ impl Fields for CsvFields<'_> {
 pub struct LineError {
     pub field: Option<String>,
     pub message: String,
+    /// The fault is in the line's bytes (not UTF-8), so the report names its byte offset too:
+    /// an editor that cannot open the file still finds the line by it.
+    pub in_bytes: bool,
 }
 
 impl LineError {
     pub fn field(field: &str, message: impl Into<String>) -> LineError {
-        LineError { field: Some(field.to_string()), message: message.into() }
+        LineError { field: Some(field.to_string()), message: message.into(), in_bytes: false }
     }
 
     pub fn line(message: impl Into<String>) -> LineError {
-        LineError { field: None, message: message.into() }
+        LineError { field: None, message: message.into(), in_bytes: false }
+    }
+
+    pub fn in_bytes(message: impl Into<String>) -> LineError {
+        LineError { field: None, message: message.into(), in_bytes: true }
     }
 }
 
@@ -140,24 +153,47 @@ pub struct Event {
     pub digest: i64,
 }
 
-fn text(f: &dyn Fields, name: &str) -> Result<Option<String>, LineError> {
+/// The first and the last instant an event may carry: 2000-01-01T00:00:00Z included,
+/// 2100-01-01T00:00:00Z excluded. Outside them a time is a typo (year 0000 would make a bonus
+/// due at once; year 9999 cannot be shown back as RFC 3339 once the hold is added).
+pub const EARLIEST: DateTime<Utc> = DateTime::from_timestamp_nanos(946_684_800_000_000_000);
+pub const LATEST: DateTime<Utc> = DateTime::from_timestamp_nanos(4_102_444_800_000_000_000);
+
+/// A field's value as text, before the text policy: a string, or a whole number written bare.
+fn raw_text<'a>(f: &'a dyn Fields, name: &str) -> Result<Option<std::borrow::Cow<'a, str>>, LineError> {
     match f.get(name) {
         None => Ok(None),
-        Some(Raw::Str(s)) => {
-            let s = clean_text(s);
-            if s.chars().count() > 500 {
-                return Err(LineError::field(name, "longer than 500 characters"));
-            }
-            Ok((!s.is_empty()).then_some(s))
-        }
-        Some(Raw::Int(i)) => Ok(Some(i.to_string())),
-        Some(Raw::Float) => Err(LineError::field(name, "a number where text was expected")),
+        Some(Raw::Str(s)) => Ok(Some(s.into())),
+        Some(Raw::Int(i)) => Ok(Some(i.to_string().into())),
+        Some(Raw::Float | Raw::Huge) => Err(LineError::field(name, "a number where text was expected")),
         Some(Raw::Other(what)) => Err(LineError::field(name, format!("{what} where text was expected"))),
     }
 }
 
+/// Free text under the domain's text policy ([`text::text`]); empty is absent.
+fn text(f: &dyn Fields, name: &str) -> Result<Option<String>, LineError> {
+    let Some(s) = raw_text(f, name)? else { return Ok(None) };
+    let s = text::text(&s, TEXT_MAX).map_err(|e| LineError::field(name, e.to_string()))?;
+    Ok((!s.is_empty()).then_some(s))
+}
+
 fn required(f: &dyn Fields, name: &str) -> Result<String, LineError> {
     text(f, name)?.ok_or_else(|| LineError::field(name, "missing"))
+}
+
+/// An id (event, account, payment): taken exactly as given, at most [`ID_MAX`] characters,
+/// none of them a control or format character.
+fn id(f: &dyn Fields, name: &str) -> Result<String, LineError> {
+    let s = raw_text(f, name)?.ok_or_else(|| LineError::field(name, "missing"))?;
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(LineError::field(name, "missing"));
+    }
+    match text::id(s) {
+        Ok(s) => Ok(s.to_string()),
+        Err(text::TextError::TooLong(_)) => Err(LineError::field(name, format!("longer than {ID_MAX} characters"))),
+        Err(e) => Err(LineError::field(name, format!("{s:?} {e}"))),
+    }
 }
 
 fn money(f: &dyn Fields, name: &str) -> Result<Option<Money>, LineError> {
@@ -168,6 +204,7 @@ fn money(f: &dyn Fields, name: &str) -> Result<Option<Money>, LineError> {
         Some(Raw::Int(i)) => {
             i64::try_from(i).ok().and_then(|i| i.checked_mul(100)).map(Money::from_tiyn).ok_or(MoneyError::Overflow)
         }
+        Some(Raw::Huge) => Err(MoneyError::Overflow),
         Some(Raw::Float) => Err(MoneyError::Float),
         Some(Raw::Other(_)) => Err(MoneyError::NotANumber),
     };
@@ -180,9 +217,20 @@ fn required_money(f: &dyn Fields, name: &str) -> Result<Money, LineError> {
 
 fn instant(f: &dyn Fields, name: &str) -> Result<DateTime<Utc>, LineError> {
     let s = required(f, name)?;
-    DateTime::parse_from_rfc3339(&s)
+    let at = DateTime::parse_from_rfc3339(&s)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| LineError::field(name, format!("{s:?} is not an RFC 3339 time with an offset")))
+        .map_err(|_| LineError::field(name, format!("{s:?} is not an RFC 3339 time with an offset")))?;
+    if at < EARLIEST || at >= LATEST {
+        return Err(LineError::field(
+            name,
+            format!(
+                "{s:?} is outside the years an event may carry ({} to {})",
+                EARLIEST.date_naive(),
+                LATEST.date_naive()
+            ),
+        ));
+    }
+    Ok(at)
 }
 
 fn contact(f: &dyn Fields) -> Result<Contact, LineError> {
@@ -202,23 +250,21 @@ fn code(f: &dyn Fields) -> Result<Option<String>, LineError> {
 /// Parses one event from its fields; unknown fields are ignored.
 pub fn parse(f: &dyn Fields) -> Result<Event, LineError> {
     let kind = required(f, "type")?;
-    let event_id = required(f, "event_id")?;
+    let event_id = id(f, "event_id")?;
     let at = instant(f, "at")?;
     let body = match kind.as_str() {
         "partner_registered" => Body::PartnerRegistered {
-            account_id: required(f, "account_id")?,
+            account_id: id(f, "account_id")?,
             name: required(f, "name")?,
             promo_code: code(f)?,
             contact: contact(f)?,
         },
-        "client_registered" => Body::ClientRegistered {
-            account_id: required(f, "account_id")?,
-            promo_code: code(f)?,
-            contact: contact(f)?,
-        },
+        "client_registered" => {
+            Body::ClientRegistered { account_id: id(f, "account_id")?, promo_code: code(f)?, contact: contact(f)? }
+        }
         "payment_confirmed" => Body::PaymentConfirmed {
-            payment_id: required(f, "payment_id")?,
-            account_id: required(f, "account_id")?,
+            payment_id: id(f, "payment_id")?,
+            account_id: id(f, "account_id")?,
             package: required(f, "package")?.to_uppercase(),
             list_price: required_money(f, "list_price")?,
             paid_amount: required_money(f, "paid_amount")?,
@@ -230,7 +276,7 @@ pub fn parse(f: &dyn Fields) -> Result<Event, LineError> {
             if amount == Some(Money::ZERO) {
                 return Err(LineError::field("amount", "a refund of zero refunds nothing"));
             }
-            Body::PaymentRefunded { payment_id: required(f, "payment_id")?, amount }
+            Body::PaymentRefunded { payment_id: id(f, "payment_id")?, amount }
         }
         other => return Err(LineError::field("type", format!("unknown event type {other:?}"))),
     };
@@ -327,6 +373,30 @@ mod tests {
             "at: \"2026-10-05 10:00\" is not an RFC 3339 time with an offset"
         );
         assert!(err("{nope").starts_with("not valid JSON"));
+    }
+
+    #[test]
+    fn bounded_values() {
+        let client = |at: &str, id: &str| {
+            err(&serde_json::json!({"type":"client_registered","event_id":id,"at":at,"account_id":"a"}).to_string())
+        };
+        assert_eq!(
+            client("9999-01-01T00:00:00Z", "e"),
+            "at: \"9999-01-01T00:00:00Z\" is outside the years an event may carry (2000-01-01 to 2100-01-01)"
+        );
+        assert!(client("0000-01-01T00:00:00Z", "e").starts_with("at: \"0000-01-01T00:00:00Z\" is outside"));
+        assert_eq!(client("2000-01-01T00:00:00Z", "e"), "");
+        assert!(client("2100-01-01T00:00:00Z", "e").contains("outside"));
+        assert_eq!(
+            client("2026-10-05T10:00:00Z", "n5\u{0}x"),
+            "event_id: \"n5\\0x\" holds the control character U+0000"
+        );
+        assert_eq!(client("2026-10-05T10:00:00Z", &"e".repeat(101)), "event_id: longer than 100 characters");
+        assert_eq!(client("2026-10-05T10:00:00Z", &"e".repeat(100)), "");
+        assert_eq!(
+            err(&format!("{{{PAY},\"paid_amount\":92233720368547758070000}}")),
+            "paid_amount: the amount is too large"
+        );
     }
 
     #[test]

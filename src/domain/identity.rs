@@ -4,9 +4,10 @@ use std::borrow::Cow;
 
 /// Characters that must never reach a terminal from outside text: control characters (ESC
 /// starts a sequence that can retitle the window or clear the screen, BEL rings) and the
-/// zero-width and direction-override marks that reorder or hide what a line seems to say.
+/// format characters (bidi marks and overrides, U+061C, zero-width, U+2028/2029) that reorder,
+/// hide or break what a line seems to say and shift the console's columns.
 fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || super::text::is_format(c)
 }
 
 /// Drops control and escape characters from text that came from outside, so that it can be
@@ -24,7 +25,10 @@ pub fn printable(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
-        s.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).filter(|c| !hidden(*c)).collect(),
+        s.chars()
+            .map(|c| if matches!(c, '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}') { ' ' } else { c })
+            .filter(|c| !hidden(*c))
+            .collect(),
     )
 }
 
@@ -207,6 +211,8 @@ mod tests {
         assert_eq!(printable("\u{1b}]0;pwned\u{7}Evil\u{1b}[2J Name"), "]0;pwnedEvil[2J Name");
         assert_eq!(printable("Asel\tNur\r\nlanovna"), "Asel Nur  lanovna");
         assert_eq!(printable("x\u{202e}y\u{200b}z"), "xyz");
+        assert_eq!(printable("Ab\u{61c}c\u{2028}d"), "Abc d");
+        assert_eq!(clean_text("Ab\u{61c}c\u{2028}d\u{2029}"), "Abcd");
         assert!(matches!(printable("Асель Нурланова"), Cow::Borrowed("Асель Нурланова")));
     }
 }

@@ -15,6 +15,7 @@ pub mod payout;
 pub mod rules;
 pub mod signals;
 pub mod terms;
+pub mod text;
 pub mod tree;
 
 pub use money::{Lang, Money};

@@ -5,7 +5,6 @@ use super::{Ctx, Field, Missing, Problem, Purpose, Result, ServiceError, ms};
 use crate::domain::Money;
 use crate::domain::access::{Mode, SYSTEM};
 use crate::domain::bonus::{Refusal, ShownBonusState};
-use crate::domain::identity::clean_text;
 use crate::domain::ledger::{Bucket, EntryKind, Posting, Stamp};
 use crate::domain::partner::search_text;
 use crate::domain::rules::RefundMark;
@@ -289,7 +288,7 @@ pub async fn void(ctx: &Ctx, id: i64, reason: &str) -> Result<Money> {
 /// audit entry.
 pub async fn void_many(ctx: &Ctx, ids: &[i64], reason: &str) -> Result<Money> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::VoidBonus).await?;
-    let reason = clean_text(reason);
+    let reason = super::policed(Field::Reason, reason)?;
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::VoidBonus)));
     }

@@ -3,7 +3,7 @@
 //! Both check every contract with the same [`check`].
 use super::partners::find;
 use super::{Ctx, Field, Missing, Problem, Purpose, Result, ServiceError, ms};
-use crate::domain::identity::{clean_text, validate_iban_kz, validate_iin};
+use crate::domain::identity::{validate_iban_kz, validate_iin};
 use crate::store::entity::contract;
 use crate::store::{audit, contracts as store};
 use chrono::NaiveDate;
@@ -29,7 +29,7 @@ struct Checked {
 /// The checks every contract passes before it is recorded: a number, a date that is not in the
 /// future (in the program's time zone), a valid Kazakh IBAN and a valid IIN/BIN.
 fn check(ctx: &Ctx, k: &ContractInput) -> Result<Checked> {
-    let number = clean_text(&k.number);
+    let number = super::policed(Field::Number, &k.number)?;
     if number.is_empty() {
         return Err(ServiceError::invalid(Field::Number, Problem::Missing(Purpose::ContractNumber)));
     }

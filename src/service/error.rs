@@ -6,6 +6,7 @@ use crate::domain::Lang;
 use crate::domain::bonus::Refusal;
 use crate::domain::codes::CodeError;
 use crate::domain::identity::{IbanError, IinError};
+use crate::domain::text::TextError;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use sea_orm::DbErr;
 
@@ -115,6 +116,8 @@ pub enum Problem {
     GivenTwice,
     /// Not a name an operator can be registered under.
     NotLoginName(String),
+    /// Text the domain's text policy refuses (too long, or a NUL in it).
+    Text(TextError),
 }
 
 /// Something named that does not exist.
@@ -330,12 +333,21 @@ fn problem_text(p: &Problem, ru: bool) -> String {
             (format!("{v:?} is not {en}"), format!("{v:?} — не {r}"))
         }
         Problem::GivenTwice => ("given twice".to_string(), "указан дважды".to_string()),
+        Problem::Text(e) => (e.to_string(), text_ru(e)),
         Problem::NotLoginName(v) => (
             format!("{v:?} is not an operator's login name (letters, digits, '.', '_', '-', '@'; not \"system\")"),
             format!("{v:?} — не имя входа оператора (буквы, цифры, '.', '_', '-', '@'; не «system»)"),
         ),
     };
     if ru { r } else { en }
+}
+
+fn text_ru(e: &TextError) -> String {
+    match e {
+        TextError::TooLong(n) => format!("длиннее {n} символов"),
+        TextError::Control(c) => format!("содержит управляющий символ U+{c:04X}"),
+        TextError::Format(c) => format!("содержит невидимый символ форматирования U+{c:04X}"),
+    }
 }
 
 fn iin_ru(e: IinError) -> &'static str {
@@ -457,6 +469,9 @@ mod tests {
             Problem::NotMonth("2026-13".into()),
             Problem::NotALine { code: "ASEL25".into(), run: 3 },
             Problem::NotLoginName("a b".into()),
+            Problem::Text(TextError::TooLong(500)),
+            Problem::Text(TextError::Control(0)),
+            Problem::Text(TextError::Format(0x61c)),
         ];
         all.extend(problems.into_iter().map(|p| ServiceError::invalid(Field::Iban, p)));
         all.push(ServiceError::NotFound(Missing::Partner("NOBODY1".into())));

@@ -7,7 +7,6 @@ use super::payouts::Refreshed;
 use super::{Conflict, Ctx, Missing, Problem, Purpose, Result, ServiceError, bonuses::void_in, from_ms, ms, rfc3339};
 use crate::domain::Money;
 use crate::domain::fraud::{self, CaseKind, CaseStatus, Decision, Voids};
-use crate::domain::identity::clean_text;
 use crate::store::fraud::{self as store, Case, Which};
 use crate::store::{audit, bonuses, partners};
 use serde::Serialize;
@@ -107,7 +106,7 @@ pub struct Decided {
 /// clawback rules.
 pub async fn decide(ctx: &Ctx, id: i64, decision: Decision, reason: &str) -> Result<Decided> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::DecideCase).await?;
-    let reason = clean_text(reason);
+    let reason = super::policed(super::Field::Reason, reason)?;
     if reason.is_empty() {
         return Err(ServiceError::invalid(super::Field::Reason, Problem::Missing(Purpose::DecideCase)));
     }

@@ -60,3 +60,11 @@ pub use error::{Conflict, Field, Missing, Names, Problem, Purpose, Result, Servi
 pub fn rfc3339(terms: &Terms, ms: i64) -> String {
     terms.local(from_ms(ms)).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
+
+/// An operator's text (a name, a reason, a contract number) under the domain's one text policy,
+/// the one the import applies to the platform's: at most 500 characters, no NUL, nothing that
+/// cannot be shown.
+pub fn policed(field: Field, s: &str) -> Result<String> {
+    crate::domain::text::text(s, crate::domain::text::TEXT_MAX)
+        .map_err(|e| ServiceError::invalid(field, Problem::Text(e)))
+}

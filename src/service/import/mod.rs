@@ -5,7 +5,7 @@ mod batch;
 mod judge;
 mod read;
 
-pub use read::LineReader;
+pub use read::{LineReader, SourceError};
 
 use super::{Ctx, Result, ServiceError, ms};
 use crate::domain::event::{Event, LineError};
@@ -34,18 +34,30 @@ impl Format {
     }
 }
 
-/// One input line: its number in the file, its text, and what it parsed to.
+/// One input line (for CSV, one record): its first line's number in the file, its byte offset,
+/// its bytes as read (line end included), and what it parsed to.
 pub struct Line {
     pub no: usize,
-    pub raw: String,
+    pub offset: u64,
+    pub raw: Vec<u8>,
     pub parsed: std::result::Result<Event, LineError>,
+}
+
+impl Line {
+    /// A line given as text (the demo's and the tests' own events).
+    pub fn from_text(no: usize, raw: String, parsed: std::result::Result<Event, LineError>) -> Line {
+        Line { no, offset: 0, raw: raw.into_bytes(), parsed }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejected {
     pub line: usize,
+    /// The line's byte offset in the source, when the fault is in its bytes.
+    pub offset: Option<u64>,
     pub message: String,
-    pub raw: String,
+    /// The line's bytes as read, its line end included: `.rejected` is a verbatim copy.
+    pub raw: Vec<u8>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -53,8 +65,8 @@ pub struct Summary {
     pub accepted: usize,
     pub duplicates: usize,
     pub rejected: Vec<Rejected>,
-    /// The CSV header, to head the `.rejected` file.
-    pub header: Option<String>,
+    /// The CSV header's bytes, to head the `.rejected` file.
+    pub header: Option<Vec<u8>>,
 }
 
 /// Imports events; call [`Importer::push`] with batches of lines, then [`Importer::finish`].
@@ -95,10 +107,23 @@ impl<'a> Importer<'a> {
             match outcome {
                 Ok(true) => accepted += 1,
                 Ok(false) => duplicates += 1,
-                Err(e) => rejected.push(Rejected { line: line.no, message: e.to_string(), raw: line.raw.clone() }),
+                Err(e) => rejected.push(Rejected {
+                    line: line.no,
+                    offset: e.in_bytes.then_some(line.offset),
+                    message: e.to_string(),
+                    raw: line.raw.clone(),
+                }),
             }
         }
         drop(judging);
+        if accepted == 0 {
+            // Duplicates and rejected lines change nothing, so there is nothing to audit (a
+            // re-import of a whole file would otherwise add one entry per batch); the summary
+            // still counts them. The transaction is dropped unwritten.
+            self.summary.duplicates += duplicates;
+            self.summary.rejected.extend(rejected);
+            return Ok(());
+        }
         let findings = std::mem::take(&mut b.findings);
         store::write(&txn, b.into_writes()).instrument(tracing::debug_span!("import.write")).await?;
         // Self-referrals and price mismatches open (or add to) their partner's case, as a scan's
@@ -163,7 +188,7 @@ pub async fn import_reader<R: BufRead>(
     let mut ahead: Option<(tokio::task::JoinHandle<Vec<Line>>, u64)> = None;
     loop {
         let mut unparsed = Vec::with_capacity(BATCH);
-        let mut failure = None;
+        let mut failure: Option<SourceError> = None;
         let reading = tracing::debug_span!("import.read");
         while unparsed.len() < BATCH {
             match reader.next_unparsed() {
@@ -197,7 +222,11 @@ pub async fn import_reader<R: BufRead>(
             progress(bytes, &importer.summary);
         }
         if let Some(e) = failure {
-            return Err(ServiceError::Unreadable { file: source.into(), error: e.to_string() });
+            let error = match e {
+                SourceError::Io(e) => e.to_string(),
+                SourceError::NoHeader(why) => why,
+            };
+            return Err(ServiceError::Unreadable { file: source.into(), error });
         }
         match next {
             Some(n) => ahead = Some(n),

@@ -3,11 +3,11 @@
 use super::find;
 use crate::domain::Money;
 use crate::domain::codes::{first_free_code, validate_code};
-use crate::domain::identity::{clean_text, normalize_email, normalize_iin, normalize_phone, validate_iin};
+use crate::domain::identity::{normalize_email, normalize_iin, normalize_phone, validate_iin};
 use crate::domain::partner::search_key;
 use crate::service::bonuses::void_in;
 use crate::service::payouts;
-use crate::service::{Conflict, Ctx, Field, Problem, Purpose, Result, ServiceError, from_ms, ms};
+use crate::service::{Conflict, Ctx, Field, Problem, Purpose, Result, ServiceError, from_ms, ms, policed};
 use crate::store::entity::{account, partner, promo_code};
 use crate::store::{audit, bonuses, partners as store};
 use chrono::{DateTime, FixedOffset};
@@ -22,9 +22,11 @@ pub struct NewPartner {
 }
 
 /// Registers a partner by hand (one the platform has not announced); returns the code.
-pub async fn add(ctx: &Ctx, n: NewPartner) -> Result<String> {
+pub async fn add(ctx: &Ctx, mut n: NewPartner) -> Result<String> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
-    let name = clean_text(&n.name);
+    let name = policed(Field::Name, &n.name)?;
+    // The email is shown beside the name, so it is held to the same policy.
+    n.email = n.email.as_deref().map(|e| policed(Field::Email, e)).transpose()?.filter(|e| !e.is_empty());
     if name.is_empty() {
         return Err(ServiceError::invalid(Field::Name, Problem::Missing(Purpose::PartnerName)));
     }
@@ -110,7 +112,7 @@ fn local(ctx: &Ctx, at: Option<i64>) -> Option<DateTime<FixedOffset>> {
 /// Deactivates a code: later payments with it earn nothing (`code_inactive`).
 pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
-    let reason = clean_text(reason);
+    let reason = policed(Field::Reason, reason)?;
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::DeactivateCode)));
     }
@@ -142,7 +144,7 @@ pub async fn deactivate_code(ctx: &Ctx, code: &str, reason: &str) -> Result<()> 
 /// of any draft payout run, in one transaction.
 pub async fn exclude(ctx: &Ctx, code: &str, reason: &str) -> Result<(usize, Money)> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
-    let reason = clean_text(reason);
+    let reason = policed(Field::Reason, reason)?;
     if reason.is_empty() {
         return Err(ServiceError::invalid(Field::Reason, Problem::Missing(Purpose::ExcludePartner)));
     }
