@@ -199,8 +199,18 @@ pub enum ServiceError {
     /// The acting operator may not do it (exit 1).
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
     Denied(super::access::Denial),
+    /// The database did not do it: a reason refdesk knows (busy, read-only …) or the driver's.
     #[error("{}", self.sentence(Lang::En, Names::Flags))]
-    Db(#[from] DbErr),
+    Db(DbErr),
+}
+
+impl From<DbErr> for ServiceError {
+    /// The driver's own words go to the log here, once; the operator reads the sentence of
+    /// [`crate::store::errors::Reason`] (the driver's text only when refdesk knows no reason).
+    fn from(e: DbErr) -> ServiceError {
+        tracing::warn!(error = %crate::store::errors::scrub(&e.to_string(), None), "database error");
+        ServiceError::Db(e)
+    }
 }
 
 /// How a sentence names a field: by the CLI's flag, or by its name for people.
@@ -287,7 +297,13 @@ impl ServiceError {
             ServiceError::Unwritable { file, error } => {
                 pick(format!("{file}: cannot write: {error}"), format!("{file}: не записывается: {error}"))
             }
-            ServiceError::Db(e) => pick(format!("database error: {e}"), format!("ошибка базы данных: {e}")),
+            ServiceError::Db(e) => match crate::store::errors::classify(e) {
+                Some(reason) => reason.sentence(ru),
+                None => {
+                    let e = crate::store::errors::scrub(&e.to_string(), None);
+                    pick(format!("database error: {e}"), format!("ошибка базы данных: {e}"))
+                }
+            },
         }
     }
 }
