@@ -12,6 +12,8 @@ mod hygiene;
 mod payouts;
 #[path = "search/mod.rs"]
 mod search;
+#[path = "storage/mod.rs"]
+mod storage;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -1039,6 +1041,12 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         access::a_changed_reason_is_named_and_an_untouched_log_verifies,
     ),
     ("tampering_at_the_edges_is_named", access::tampering_at_the_edges_is_named),
+    ("a_writer_gives_up_on_a_held_lock", storage::a_writer_gives_up_on_a_held_lock),
+    ("a_server_that_cannot_serve_is_named", storage::a_server_that_cannot_serve_is_named),
+    ("a_file_that_is_not_a_database_is_named", storage::a_file_that_is_not_a_database_is_named),
+    ("a_read_only_database_still_reads", storage::a_read_only_database_still_reads),
+    ("no_password_reaches_the_log", storage::no_password_reaches_the_log),
+    ("files_are_for_their_owner_only", storage::files_are_for_their_owner_only),
 ];
 
 fn main() {
