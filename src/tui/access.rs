@@ -101,5 +101,13 @@ mod tests {
         assert_eq!(standing_words(Lang::En, &what_if), "read-only (given time)");
         let sandbox = Standing { role: Some(Role::Approver), mode: Mode::Sandbox, what_if: false, read_only: false };
         assert_eq!(standing_words(Lang::Ru, &sandbox), "утверждающий │ ПЕСОЧНИЦА");
+        // A database open read-only: said on the status line, every change key off, and a key
+        // pressed anyway gets the sentence a write would.
+        let reader = Standing { read_only: true, ..sandbox };
+        assert_eq!(standing_words(Lang::En, &reader), "read-only (database) │ SANDBOX");
+        assert!(!reader.may(Deed::ApproveBonus));
+        assert!(
+            refusal(Lang::En, "anna", &reader, Deed::ApproveBonus).starts_with("this database is open read-only: ")
+        );
     }
 }
