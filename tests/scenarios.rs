@@ -838,7 +838,7 @@ fn an_unusable_db_is_bad_usage(db: &TestDb) -> R {
         let out = common::run_bin(url, "anna", now, &["partner", "list"], None, &[]);
         check_eq!(out.code, 1);
         check!(
-            out.stderr.starts_with("cannot open the database postgres 127.0.0.1:1/nowhere: ")
+            out.stderr.starts_with("the PostgreSQL server at 127.0.0.1:1 did not answer within 5 s: ")
                 && out.stderr.trim().lines().count() == 1
                 && !out.stderr.contains("s3cret"),
             "{}",
