@@ -1045,6 +1045,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_server_that_cannot_serve_is_named", storage::a_server_that_cannot_serve_is_named),
     ("a_file_that_is_not_a_database_is_named", storage::a_file_that_is_not_a_database_is_named),
     ("a_read_only_database_still_reads", storage::a_read_only_database_still_reads),
+    ("a_read_only_directory_still_reads", storage::a_read_only_directory_still_reads),
     ("no_password_reaches_the_log", storage::no_password_reaches_the_log),
     ("files_are_for_their_owner_only", storage::files_are_for_their_owner_only),
 ];

@@ -82,6 +82,13 @@ pub fn busy(since: Option<DateTime<Utc>>) -> DbErr {
 const READ_ONLY: &str = "refdesk: the database is open read-only";
 const NEEDS_UPGRADE: &str = "refdesk: the database needs migrations and is open read-only";
 
+/// The prefix of the `DbErr::Custom` of a database directory that could not be created.
+const NO_DIR: &str = "refdesk: cannot create the directory ";
+
+pub fn no_dir(dir: &std::path::Path) -> DbErr {
+    DbErr::Custom(format!("{NO_DIR}{}", dir.display()))
+}
+
 pub fn read_only() -> DbErr {
     DbErr::Custom(READ_ONLY.into())
 }
@@ -153,6 +160,11 @@ pub fn classify(e: &DbErr) -> Option<Reason> {
 pub fn classify_open(e: &DbErr, url: &str, after: Duration) -> Option<Reason> {
     if let Some(r) = classify(e) {
         return Some(r);
+    }
+    if let DbErr::Custom(s) = e
+        && let Some(dir) = s.strip_prefix(NO_DIR)
+    {
+        return Some(Reason::DirReadOnly { dir: dir.to_string() });
     }
     let pg = parts(url);
     if let DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) = e {
@@ -303,5 +315,7 @@ mod tests {
         assert_eq!(classify(&busy(None)), Some(Reason::Busy { since: None }));
         assert_eq!(Reason::Busy { since: None }.sentence(false), "another change is being written; try again");
         assert_eq!(classify(&DbErr::Custom("disk full".into())), None);
+        let no_dir = classify_open(&no_dir(std::path::Path::new("/srv/x")), "sqlite:///srv/x/r.db", Duration::ZERO);
+        assert_eq!(no_dir, Some(Reason::DirReadOnly { dir: "/srv/x".into() }));
     }
 }

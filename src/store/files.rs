@@ -19,6 +19,14 @@ pub fn not_writable(path: &Path) -> bool {
     dir_ro && !wal.exists()
 }
 
+/// Whether `path`'s directory may not be written and it has neither -wal nor -shm beside it.
+pub fn no_room_for_shm(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let beside = |suffix: &str| std::path::PathBuf::from(format!("{}{suffix}", path.display())).exists();
+    let dir_ro = std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly()) || !access_w(dir);
+    dir_ro && !beside("-wal") && !beside("-shm")
+}
+
 #[cfg(unix)]
 fn access_w(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;

@@ -83,12 +83,21 @@ impl Store {
         if let Some(path) = sqlite_path(&url) {
             let path = std::path::Path::new(&path);
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    tracing::warn!(error = %e, dir = %dir.display(), "cannot create the database's directory");
+                    // The sentence names the directory that refused: the nearest one that exists.
+                    errors::no_dir(dir.ancestors().find(|a| a.is_dir()).unwrap_or(dir))
+                })?;
             }
             if files::not_writable(path) {
                 read_only = true;
                 url = with_mode(&url, "ro");
+                // A reader of a WAL database needs its -shm; in a directory nobody may write it
+                // cannot be made, and without a -wal nobody can change the file either, so
+                // SQLite may read it as immutable.
+                if files::no_room_for_shm(path) {
+                    url.push_str("&immutable=true");
+                }
             }
             files::warn_if_shared(path);
         }

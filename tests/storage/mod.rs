@@ -340,3 +340,74 @@ pub fn files_are_for_their_owner_only(db: &TestDb) -> R {
 pub fn files_are_for_their_owner_only(_db: &TestDb) -> R {
     Ok(())
 }
+
+/// A database in a directory its reader may not write (no -wal, no -shm beside it): reading
+/// works, a write gets the read-only sentence. Run as `nobody` through setpriv when the suite
+/// runs as root (root may write anything); skipped where neither is possible. SQLite only.
+#[cfg(unix)]
+pub fn a_read_only_directory_still_reads(db: &TestDb) -> R {
+    if db.backend != Backend::Sqlite {
+        return Ok(());
+    }
+    // SAFETY: getuid cannot fail.
+    let root = unsafe { libc::getuid() } == 0;
+    let setpriv = ["--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+    if root && Command::new("setpriv").args(setpriv).arg("true").status().map(|s| !s.success()).unwrap_or(true) {
+        return Ok(());
+    }
+    let dir = db.path("shelf");
+    std::fs::create_dir(&dir).map_err(|e| e.to_string())?;
+    chmod(db.dir.path(), 0o755)?;
+    chmod(&dir, 0o777)?;
+    let file = dir.join("r.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let run = |args: &[&str]| -> Result<Out, String> {
+        let mut cmd = if root { Command::new("setpriv") } else { Command::new(crate::common::bin()) };
+        if root {
+            cmd.args(setpriv).arg(crate::common::bin());
+        }
+        let o = cmd
+            .args(args)
+            .env("REFDESK_DB", &url)
+            .env("REFDESK_OPERATOR", "reader")
+            .env("REFDESK_NOW", NOW)
+            .env("REFDESK_LANG", "en")
+            .env_remove("REFDESK_CONFIG")
+            .env("HOME", &dir)
+            .env("XDG_DATA_HOME", dir.join("data"))
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        Ok(Out { code: o.status.code().unwrap_or(-1), stdout: text(&o.stdout), stderr: text(&o.stderr) })
+    };
+    let out = run(&["init", "--sandbox"])?;
+    check!(out.code == 0, "init: {}", out.stderr);
+    let out = run(&["partner", "add", "--name", "Asel Nurlanova", "--code", "ASEL25"])?;
+    check!(out.code == 0, "partner add: {}", out.stderr);
+    // Everything into the file, and no -wal or -shm left beside it.
+    let ck = Command::new("sqlite3").arg(&file).arg("PRAGMA wal_checkpoint(TRUNCATE);").output();
+    check!(ck.is_ok_and(|o| o.status.success()), "sqlite3 could not checkpoint");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    chmod(&dir, 0o555)?;
+    let result = (|| -> R {
+        let list = run(&["partner", "list", "--json"])?;
+        check!(list.code == 0 && list.stdout.contains("ASEL25"), "partner list exited {}: {}", list.code, list.stderr);
+        let add = run(&["partner", "add", "--name", "Bolat Reader"])?;
+        let f = file.display();
+        let said =
+            format!("this database is open read-only: {f} may not be changed by you; ask its owner for write access\n");
+        check_eq!((add.code, add.stderr), (1, said));
+        Ok(())
+    })();
+    chmod(&dir, 0o755)?;
+    result
+}
+
+#[cfg(not(unix))]
+pub fn a_read_only_directory_still_reads(_db: &TestDb) -> R {
+    Ok(())
+}
