@@ -2,11 +2,12 @@
 //! the log file. Both the binary and the tests build a [`Ctx`] through here.
 use crate::domain::{Lang, Terms};
 use crate::service::{Clock, Ctx};
-use crate::store::Store;
+use crate::store::{Limits, Store};
 use chrono::{DateTime, Utc};
 use directories::ProjectDirs;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// When the process started, for the frame trace's first line (set first thing in `main`).
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -50,6 +51,43 @@ struct DbConfig {
 #[serde(deny_unknown_fields)]
 struct DbSection {
     url: Option<String>,
+    /// Seconds a write waits for the writers' queue.
+    lock_timeout: Option<toml::Value>,
+    /// Seconds connecting to a server may take.
+    connect_timeout: Option<toml::Value>,
+}
+
+/// The config file's `[database]` section, with the file's path; `None` without a file or a
+/// section.
+fn db_section(path: Option<&str>) -> Result<Option<(PathBuf, DbSection)>, String> {
+    let Some(file) = config_file(path) else { return Ok(None) };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let raw: DbConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(raw.database.map(|d| (file, d)))
+}
+
+/// How long the database may keep refdesk waiting (`[database] lock_timeout` and
+/// `connect_timeout`, in seconds); the defaults of [`Limits`] where unset.
+pub fn config_limits(path: Option<&str>) -> Result<Limits, String> {
+    let mut limits = Limits::default();
+    let Some((file, section)) = db_section(path)? else { return Ok(limits) };
+    let seconds = |name: &str, v: &toml::Value| -> Result<Duration, String> {
+        let secs = match v {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        secs.filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0).map(Duration::from_secs_f64).ok_or_else(|| {
+            format!("{}: [database] {name} = {v} is not a number of seconds (0 < s ≤ 86400)", file.display())
+        })
+    };
+    if let Some(v) = &section.lock_timeout {
+        limits.lock_timeout = seconds("lock_timeout", v)?;
+    }
+    if let Some(v) = &section.connect_timeout {
+        limits.connect_timeout = seconds("connect_timeout", v)?;
+    }
+    Ok(limits)
 }
 
 /// The database the config file names (`[database] url`), for when neither `--db` nor
@@ -57,10 +95,8 @@ struct DbSection {
 /// other users may read or change is refused whichever database is used: the password is out
 /// either way.
 pub fn config_db_url(path: Option<&str>) -> Result<Option<String>, String> {
-    let Some(file) = config_file(path) else { return Ok(None) };
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-    let raw: DbConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let Some(url) = raw.database.and_then(|d| d.url) else { return Ok(None) };
+    let Some((file, section)) = db_section(path)? else { return Ok(None) };
+    let Some(url) = section.url else { return Ok(None) };
     let url = url.trim().to_string();
     if crate::store::url_has_password(&url) {
         private(&file)?;
@@ -147,10 +183,28 @@ pub fn login() -> String {
     }
 }
 
-pub async fn context(db: &str, terms: Terms, operator: String, clock: Clock) -> Result<Ctx, String> {
-    let store = Store::open(db)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", crate::store::describe_url(db)))?;
+/// Opens the database for a command. A failure is one sentence naming the file or server and
+/// the fix, in `lang`; the driver's text goes to the log only (it may name internals, never a
+/// password: the URL is not in it).
+pub async fn context(
+    db: &str,
+    limits: Limits,
+    lang: Lang,
+    terms: Terms,
+    operator: String,
+    clock: Clock,
+) -> Result<Ctx, String> {
+    let url = crate::store::normalize_url(db);
+    let store = Store::open_with(db, limits).await.map_err(|e| {
+        use crate::store::errors::{classify_open, scrub};
+        // The driver quotes a URL it cannot parse, password and all.
+        let said = scrub(&e.to_string(), Some(&url));
+        tracing::warn!(error = %said, db = %crate::store::redact_url(&url), "cannot open the database");
+        match classify_open(&e, &url, limits.connect_timeout) {
+            Some(reason) => reason.sentence(lang == Lang::Ru),
+            None => format!("cannot open the database {}: {said}", crate::store::describe_url(db)),
+        }
+    })?;
     Ok(Ctx { store, terms, operator, clock })
 }
 
@@ -160,11 +214,34 @@ pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::util::SubscriberInitExt;
     let dir = dirs().map(|d| d.data_dir().join("logs"))?;
     std::fs::create_dir_all(&dir).ok()?;
+    owner_only(&dir, &dir.join("refdesk.log"));
     let appender = tracing_appender::rolling::never(&dir, "refdesk.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let wanted = std::env::var("REFDESK_LOG").ok().filter(|w| !w.trim().is_empty());
     tracing_subscriber::registry().with(log_layer(writer, wanted.as_deref())).try_init().ok()?;
     Some(guard)
+}
+
+/// The log directory and file are refdesk's own and tell what was done to whom: owner-only.
+/// New ones are (the binary's umask); an existing one open to others (an older refdesk's, a
+/// copied one) is closed here. Nothing is left for the operator to do then, so only a mode
+/// that cannot be changed (another owner's file) is said, on stderr.
+fn owner_only(dir: &Path, file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for (path, mode) in [(dir, 0o700), (file, 0o600)] {
+            let Ok(meta) = std::fs::metadata(path) else { continue };
+            if meta.permissions().mode() & 0o077 != 0
+                && std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).is_err()
+                && let Some(w) = crate::store::files::shared_warning(path, &format!("{mode:o}"))
+            {
+                eprintln!("{w}");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, file);
 }
 
 /// The crates that talk to the database. At debug and trace they log SQL with its values (a

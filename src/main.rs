@@ -21,6 +21,13 @@ fn main() {
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
+    // Everything refdesk creates (the database, its -wal and -shm, the log, exports) holds the
+    // partners' personal data: for its owner only, whatever umask the login shell left.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     let _log = app::init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
@@ -39,12 +46,13 @@ async fn run(args: Cli) -> i32 {
     let setup = || -> Result<_, String> {
         let terms = app::load_terms(args.config.as_deref())?;
         let config_db = app::config_db_url(args.config.as_deref())?;
+        let limits = app::config_limits(args.config.as_deref())?;
         let clock = app::parse_now(args.now.as_deref())?;
         let lang = app::pick_lang(args.lang.as_deref())?;
         let operator = args.operator.clone().unwrap_or_else(app::login);
-        Ok((terms, config_db, clock, lang, operator))
+        Ok((terms, config_db, limits, clock, lang, operator))
     };
-    let (terms, config_db, clock, lang, operator) = match setup() {
+    let (terms, config_db, limits, clock, lang, operator) = match setup() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -72,7 +80,7 @@ async fn run(args: Cli) -> i32 {
         eprintln!("{e}");
         return 2;
     }
-    let ctx = match app::context(&db, terms, operator, clock).await {
+    let ctx = match app::context(&db, limits, lang, terms, operator, clock).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");

@@ -13,6 +13,8 @@ mod hygiene;
 mod payouts;
 #[path = "search/mod.rs"]
 mod search;
+#[path = "storage/mod.rs"]
+mod storage;
 
 use common::{Backend, TestDb};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -837,7 +839,7 @@ fn an_unusable_db_is_bad_usage(db: &TestDb) -> R {
         let out = common::run_bin(url, "anna", now, &["partner", "list"], None, &[]);
         check_eq!(out.code, 1);
         check!(
-            out.stderr.starts_with("cannot open the database postgres 127.0.0.1:1/nowhere: ")
+            out.stderr.starts_with("the PostgreSQL server at 127.0.0.1:1 did not answer within 5 s: ")
                 && out.stderr.trim().lines().count() == 1
                 && !out.stderr.contains("s3cret"),
             "{}",
@@ -1047,6 +1049,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("values_out_of_bounds_are_refused_by_name", hardening::values_out_of_bounds_are_refused_by_name),
     ("text_is_held_to_one_policy", hardening::text_is_held_to_one_policy),
     ("an_import_that_changed_nothing_writes_no_audit", hardening::an_import_that_changed_nothing_writes_no_audit),
+    ("a_writer_gives_up_on_a_held_lock", storage::a_writer_gives_up_on_a_held_lock),
+    ("a_server_that_cannot_serve_is_named", storage::a_server_that_cannot_serve_is_named),
+    ("a_file_that_is_not_a_database_is_named", storage::a_file_that_is_not_a_database_is_named),
+    ("a_read_only_database_still_reads", storage::a_read_only_database_still_reads),
+    ("a_read_only_directory_still_reads", storage::a_read_only_directory_still_reads),
+    ("no_password_reaches_the_log", storage::no_password_reaches_the_log),
+    ("files_are_for_their_owner_only", storage::files_are_for_their_owner_only),
 ];
 
 fn main() {

@@ -172,17 +172,20 @@ pub struct Standing {
     pub mode: Mode,
     /// Changes are off: a production database looked at with `--now`.
     pub what_if: bool,
+    /// Changes are off: the database is open read-only (the file, or the role).
+    pub read_only: bool,
 }
 
 impl Standing {
     /// Whether `deed` would be allowed (the service decides again when it is asked).
     pub fn may(&self, deed: Deed) -> bool {
-        !self.what_if && self.role.is_some_and(|r| may(r, deed))
+        !self.what_if && !self.read_only && self.role.is_some_and(|r| may(r, deed))
     }
 }
 
 pub async fn standing(ctx: &Ctx) -> Result<Standing> {
     let mode = mode(ctx).await?;
     let role = store::get(&ctx.store.db, &ctx.operator).await?.filter(|o| o.disabled_at.is_none()).and_then(|o| o.role);
-    Ok(Standing { role, mode, what_if: mode != Mode::Sandbox && matches!(ctx.clock, Clock::Fixed(_)) })
+    let what_if = mode != Mode::Sandbox && matches!(ctx.clock, Clock::Fixed(_));
+    Ok(Standing { role, mode, what_if, read_only: ctx.store.read_only })
 }

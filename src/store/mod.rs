@@ -6,7 +6,9 @@ pub mod bonuses;
 pub mod bulk;
 pub mod contracts;
 pub mod entity;
+pub mod errors;
 pub mod figures;
+pub mod files;
 pub mod fraud;
 pub mod import;
 pub mod ledger;
@@ -38,27 +40,80 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
+/// How long refdesk waits, from the config's `[database]` section.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// The longest a write waits for the writers' queue (another writer, a lock on a row).
+    pub lock_timeout: Duration,
+    /// The longest connecting to a server may take.
+    pub connect_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { lock_timeout: Duration::from_secs(10), connect_timeout: Duration::from_secs(5) }
+    }
+}
+
 /// An open, migrated database.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub db: DatabaseConnection,
     pub url: String,
+    pub limits: Limits,
+    /// Open for reading only: the SQLite file (or its directory) may not be written, or the
+    /// PostgreSQL role may not change the tables. Reading works; a write is refused at once.
+    pub read_only: bool,
 }
 
 impl Store {
-    /// Connects (creating a missing SQLite file and its directory) and applies the migrations.
+    /// Connects (creating a missing SQLite file and its directory) and applies the migrations,
+    /// waiting as long as the default [`Limits`].
     pub async fn open(url: &str) -> Result<Store, DbErr> {
-        let url = normalize_url(url);
-        if let Some(path) = sqlite_path(&url)
-            && let Some(dir) = std::path::Path::new(&path).parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        Store::open_with(url, Limits::default()).await
+    }
+
+    /// [`Store::open`] with the given limits. A SQLite file refdesk may not write is opened
+    /// read-only; migrations run only when some are pending (a reader without write access
+    /// could not apply them, and a current database needs none).
+    pub async fn open_with(url: &str, limits: Limits) -> Result<Store, DbErr> {
+        let mut url = normalize_url(url);
+        errors::set_place(&describe_place(&url), &url);
+        let mut read_only = false;
+        if let Some(path) = sqlite_path(&url) {
+            let path = std::path::Path::new(&path);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    tracing::warn!(error = %e, dir = %dir.display(), "cannot create the database's directory");
+                    // The sentence names the directory that refused: the nearest one that exists.
+                    errors::no_dir(dir.ancestors().find(|a| a.is_dir()).unwrap_or(dir))
+                })?;
+            }
+            if files::not_writable(path) {
+                read_only = true;
+                url = with_mode(&url, "ro");
+                // A reader of a WAL database needs its -shm; in a directory nobody may write it
+                // cannot be made, and without a -wal nobody can change the file either, so
+                // SQLite may read it as immutable.
+                if files::no_room_for_shm(path) {
+                    url.push_str("&immutable=true");
+                }
+            }
+            files::warn_if_shared(path);
         }
         // Several readers beside one writer: WAL lets the console read while an import writes.
-        let db = connect(&url, Use::Shared).await?;
-        Migrator::up(&db, None).await?;
-        Ok(Store { db, url })
+        let db = connect(&url, Use::Shared, limits, read_only).await?;
+        let pending = Migrator::get_pending_migrations_read_only(&db).await?;
+        if !read_only && db.get_database_backend() == DbBackend::Postgres {
+            read_only = role_cannot_write(&db).await?;
+        }
+        if !pending.is_empty() {
+            if read_only {
+                return Err(errors::needs_upgrade());
+            }
+            Migrator::up(&db, None).await?;
+        }
+        Ok(Store { db, url, limits, read_only })
     }
 
     /// The same database on a connection of its own, for a bulk writer (an import). A SQLite
@@ -80,8 +135,8 @@ impl Store {
         if self.backend() != DbBackend::Sqlite || in_memory {
             return Ok(self.clone());
         }
-        let db = connect(&self.url, Use::BulkWriter).await?;
-        Ok(Store { db, url: self.url.clone() })
+        let db = connect(&self.url, Use::BulkWriter, self.limits, self.read_only).await?;
+        Ok(Store { db, ..self.clone() })
     }
 
     /// The same database on a connection of its own for reads that go through most of it (`fraud
@@ -95,8 +150,8 @@ impl Store {
         if self.backend() != DbBackend::Sqlite || in_memory {
             return Ok(self.clone());
         }
-        let db = connect(&self.url, Use::LargeReads).await?;
-        Ok(Store { db, url: self.url.clone() })
+        let db = connect(&self.url, Use::LargeReads, self.limits, self.read_only).await?;
+        Ok(Store { db, ..self.clone() })
     }
 
     /// Copies the WAL into the database file as far as readers allow (SQLite; a no-op elsewhere).
@@ -114,6 +169,10 @@ impl Store {
     /// A write transaction: IMMEDIATE on SQLite, so that two writers queue at BEGIN instead of
     /// failing at their first write; on PostgreSQL the same queue through an advisory lock.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        // Refused before anything waits: the database would refuse it at the first write.
+        if self.read_only {
+            return Err(errors::read_only());
+        }
         match self.backend() {
             DbBackend::Sqlite => {
                 self.db
@@ -153,20 +212,23 @@ enum Use {
 }
 
 /// A pool with each backend's settings.
-async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
+async fn connect(url: &str, purpose: Use, limits: Limits, read_only: bool) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    opts.sqlx_logging(false).connect_timeout(limits.connect_timeout);
     if url.starts_with("sqlite:") {
         let bulk = purpose == Use::BulkWriter;
         // SQLite's default ceiling; only the pages a read touches become resident.
         let mmap = if purpose == Use::LargeReads { "2147418112" } else { "0" };
         opts.max_connections(if purpose == Use::Shared { 4 } else { 1 }).min_connections(1);
         opts.map_sqlx_sqlite_opts(move |o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+            // A reader of a file it may not write leaves the journal mode as the file has it:
+            // setting it is a write.
+            let o = if read_only { o.read_only(true) } else { o.journal_mode(SqliteJournalMode::Wal) };
+            o.synchronous(SqliteSynchronous::Normal)
+                // A writer waits for the one write lock at most this long (BEGIN IMMEDIATE).
+                .busy_timeout(limits.lock_timeout)
                 .foreign_keys(!bulk)
-                .create_if_missing(true)
+                .create_if_missing(!read_only)
                 // The console's pool holds a few connections for as long as it runs: 16 MB of
                 // pages each keeps its pages of a large program in memory without the console
                 // growing to hundreds of MB (an import's connection is the one that needs more).
@@ -186,6 +248,12 @@ async fn connect(url: &str, purpose: Use) -> Result<DatabaseConnection, DbErr> {
     } else {
         opts.max_connections(8);
         let server = std::sync::Arc::new(nodelay::server_addrs(url).await);
+        // Every wait for a lock (the writers' advisory lock, a row another session holds) ends
+        // after lock_timeout: a startup parameter, so every connection of every pool has it
+        // without a round trip. The advisory lock's wait also sets statement_timeout
+        // ([`lock_writers`]); a statement_timeout for the whole session would cut a long read.
+        let lock_ms = format!("{}ms", limits.lock_timeout.as_millis().max(1));
+        opts.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", lock_ms.as_str())]));
         opts.map_sqlx_postgres_pool_opts(move |o| {
             let server = server.clone();
             o.after_connect(move |_, _| {
@@ -266,6 +334,11 @@ fn password_spans(url: &str) -> Vec<std::ops::Range<usize>> {
         pos += param.len() + 1;
     }
     spans
+}
+
+/// The passwords `url` holds, as written in it.
+pub fn passwords(url: &str) -> Vec<String> {
+    password_spans(url).into_iter().filter_map(|r| url.get(r).map(str::to_string)).collect()
 }
 
 /// Whether a database URL holds a password.
@@ -368,11 +441,67 @@ pub fn placeholders(start: usize, n: usize) -> String {
 
 /// Serialises writers that must not interleave (the audit chain, imports) on PostgreSQL;
 /// SQLite's IMMEDIATE transaction already holds the one write lock.
+///
+/// The wait is bounded by the session's lock_timeout (set at connection), and by a
+/// statement_timeout of the same length for this one statement. When the lock is taken, the
+/// holder's start is looked up first, while this transaction can still ask, so that the
+/// sentence can say since when the other change has been written.
 pub async fn lock_writers<C: ConnectionTrait>(c: &C, key: i64) -> Result<(), DbErr> {
-    if c.get_database_backend() == DbBackend::Postgres {
-        query_one(c, "SELECT pg_advisory_xact_lock($1)", vec![key.into()]).await?;
+    if c.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
     }
+    let free = query_one(c, "SELECT pg_try_advisory_xact_lock($1)", vec![key.into()]).await?;
+    if free.and_then(|r| r.try_get_by_index::<bool>(0).ok()) == Some(true) {
+        return Ok(());
+    }
+    let since = holder_since(c, key).await;
+    execute(c, "SELECT set_config('statement_timeout', current_setting('lock_timeout'), true)", vec![]).await?;
+    match query_one(c, "SELECT pg_advisory_xact_lock($1)", vec![key.into()]).await {
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "the writers' lock was not free in time");
+            return Err(errors::busy(since));
+        }
+    }
+    execute(c, "SET LOCAL statement_timeout TO DEFAULT", vec![]).await?;
     Ok(())
+}
+
+/// When the transaction holding advisory lock `key` began, if the server shows it (another
+/// role's sessions are hidden from a role without pg_read_all_stats).
+async fn holder_since<C: ConnectionTrait>(c: &C, key: i64) -> Option<DateTime<Utc>> {
+    // A bigint key is held as classid (its high 32 bits) and objid (its low 32), objsubid 1.
+    let sql = "SELECT (EXTRACT(EPOCH FROM a.xact_start) * 1000)::bigint FROM pg_locks l \
+               JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted \
+               AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1 AND a.xact_start IS NOT NULL";
+    let row = query_one(c, sql, vec![(key >> 32).into(), (key & 0xffff_ffff).into()]).await.ok()??;
+    row.try_get_by_index::<i64>(0).ok().map(from_ms)
+}
+
+/// Whether the PostgreSQL role may not change refdesk's tables (a reporting role, or a server in
+/// recovery): checked once at open, so that the console can say so and a write is refused at
+/// once.
+async fn role_cannot_write<C: ConnectionTrait>(c: &C) -> Result<bool, DbErr> {
+    let sql = "SELECT current_setting('transaction_read_only') = 'on' \
+               OR (to_regclass('audit_log') IS NOT NULL AND NOT has_table_privilege('audit_log', 'INSERT'))";
+    Ok(query_one(c, sql, vec![]).await?.and_then(|r| r.try_get_by_index::<bool>(0).ok()).unwrap_or(false))
+}
+
+/// `url` with its `mode=` parameter set to `mode`.
+fn with_mode(url: &str, mode: &str) -> String {
+    let (base, params) = url.split_once('?').unwrap_or((url, ""));
+    let mut kept: Vec<String> =
+        params.split('&').filter(|p| !p.is_empty() && !p.starts_with("mode=")).map(str::to_string).collect();
+    kept.push(format!("mode={mode}"));
+    format!("{base}?{}", kept.join("&"))
+}
+
+/// The database as a sentence names it: the file, or `host:port/db` (never a password).
+fn describe_place(url: &str) -> String {
+    match sqlite_path(url) {
+        Some(p) => p,
+        None => describe_url(url).trim_start_matches("postgres ").to_string(),
+    }
 }
 
 /// The advisory-lock key of refdesk's writers ("refdesk" in ASCII).

@@ -41,6 +41,9 @@ pub fn help_deed(screen: HelpFor, keys: &str) -> Option<Deed> {
 
 /// Why `deed` is off for this operator, in one sentence of the operator's language.
 pub fn refusal(lang: Lang, who: &str, s: &Standing, deed: Deed) -> String {
+    if s.read_only {
+        return ServiceError::Db(crate::store::errors::read_only()).sentence(lang, Names::Words);
+    }
     let denial =
         if s.what_if { Denial::ClockGiven { deed } } else { Denial::Needs { who: who.to_string(), has: s.role, deed } };
     ServiceError::Denied(denial).sentence(lang, Names::Words)
@@ -51,6 +54,7 @@ pub fn refusal(lang: Lang, who: &str, s: &Standing, deed: Deed) -> String {
 pub fn standing_words(lang: Lang, s: &Standing) -> String {
     let ru = lang == Lang::Ru;
     let role = match (s.what_if, s.role) {
+        _ if s.read_only => (if ru { "только чтение (база)" } else { "read-only (database)" }).to_string(),
         (true, _) => {
             (if ru { "только просмотр (время задано)" } else { "read-only (given time)" }).to_string()
         }
@@ -70,7 +74,7 @@ mod tests {
 
     #[test]
     fn every_key_that_changes_state_names_a_deed_a_viewer_may_not_do() {
-        let viewer = Standing { role: Some(Role::Viewer), mode: Mode::Production, what_if: false };
+        let viewer = Standing { role: Some(Role::Viewer), mode: Mode::Production, what_if: false, read_only: false };
         for (screen, action) in [
             (Screen::Bonuses, Action::Approve),
             (Screen::Bonuses, Action::ApproveAll),
@@ -92,10 +96,18 @@ mod tests {
             refusal(Lang::En, "anna", &viewer, Deed::ApproveBonus),
             "approving bonuses needs the operator role; anna is a viewer"
         );
-        let what_if = Standing { role: Some(Role::Admin), mode: Mode::Production, what_if: true };
+        let what_if = Standing { role: Some(Role::Admin), mode: Mode::Production, what_if: true, read_only: false };
         assert!(!what_if.may(Deed::ApproveBonus));
         assert_eq!(standing_words(Lang::En, &what_if), "read-only (given time)");
-        let sandbox = Standing { role: Some(Role::Approver), mode: Mode::Sandbox, what_if: false };
+        let sandbox = Standing { role: Some(Role::Approver), mode: Mode::Sandbox, what_if: false, read_only: false };
         assert_eq!(standing_words(Lang::Ru, &sandbox), "утверждающий │ ПЕСОЧНИЦА");
+        // A database open read-only: said on the status line, every change key off, and a key
+        // pressed anyway gets the sentence a write would.
+        let reader = Standing { read_only: true, ..sandbox };
+        assert_eq!(standing_words(Lang::En, &reader), "read-only (database) │ SANDBOX");
+        assert!(!reader.may(Deed::ApproveBonus));
+        assert!(
+            refusal(Lang::En, "anna", &reader, Deed::ApproveBonus).starts_with("this database is open read-only: ")
+        );
     }
 }

@@ -19,7 +19,7 @@ fn bonuses_as(lang: Lang, standing: Standing) -> super::app::App {
 
 #[test]
 fn a_viewer_is_told_why_a_approves_nothing_and_sees_the_keys_greyed() {
-    let viewer = Standing { role: Some(Role::Viewer), mode: Mode::Production, what_if: false };
+    let viewer = Standing { role: Some(Role::Viewer), mode: Mode::Production, what_if: false, read_only: false };
     let mut app = bonuses_as(Lang::En, viewer.clone());
     assert!(app.update(Action::Approve).is_empty(), "no preview asked, no dialog");
     assert!(app.dialog.is_none());
@@ -37,7 +37,7 @@ fn a_viewer_is_told_why_a_approves_nothing_and_sees_the_keys_greyed() {
 
 #[test]
 fn an_operator_approves_bonuses_but_not_payout_runs_and_a_sandbox_says_so() {
-    let operator = Standing { role: Some(Role::Operator), mode: Mode::Sandbox, what_if: false };
+    let operator = Standing { role: Some(Role::Operator), mode: Mode::Sandbox, what_if: false, read_only: false };
     let mut app = bonuses_as(Lang::En, operator);
     let fx = app.update(Action::Approve);
     assert!(matches!(fx.first(), Some(Effect::PreviewApprove { .. })), "{fx:?}");
@@ -53,7 +53,7 @@ fn an_operator_approves_bonuses_but_not_payout_runs_and_a_sandbox_says_so() {
 
 #[test]
 fn a_production_database_at_a_given_time_reads_only() {
-    let admin = Standing { role: Some(Role::Admin), mode: Mode::Production, what_if: true };
+    let admin = Standing { role: Some(Role::Admin), mode: Mode::Production, what_if: true, read_only: false };
     let mut app = bonuses_as(Lang::En, admin);
     app.update(Action::Approve);
     assert_eq!(
