@@ -53,7 +53,9 @@ fn hold_writers(db: &TestDb) -> Result<Holder, String> {
             let file = refdesk::store::sqlite_path(&db.url).ok_or("no file")?;
             // The CLI of SQLite 3.40 takes the lock at the first write, whatever BEGIN says; the
             // table is rolled back with the transaction.
-            ("sqlite3", vec![file], "BEGIN IMMEDIATE;\nCREATE TABLE refdesk_hold(x);\n".to_string())
+            // It waits for the probe below, which takes the lock for a moment: without a busy
+            // timeout its BEGIN would fail against the probe and it would hold nothing.
+            ("sqlite3", vec![file], ".timeout 5000\nBEGIN IMMEDIATE;\nCREATE TABLE refdesk_hold(x);\n".to_string())
         }
         Backend::Postgres => (
             "psql",
