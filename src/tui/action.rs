@@ -197,6 +197,8 @@ pub enum Action {
     AuditEntry(u64, Result<Option<Box<Entry>>, String>),
     /// The audit chain recomputed: its entries and head, or its first break.
     AuditVerified(u64, Result<Verified, String>),
+    /// A change still being written after this many seconds (perhaps waiting for another).
+    Writing(u64),
     /// The export's file name and rows, or why there is none (one sentence).
     Exported(Result<(String, usize), String>),
     /// The operator said yes to a dialog; `reason` is what they typed where one was asked.
@@ -267,8 +269,10 @@ impl Action {
 
     /// An operator's own doing (as opposed to the terminal, the clock, or an answer).
     pub fn is_user(&self) -> bool {
-        !matches!(self, Action::Resize(..) | Action::Tick(_) | Action::Refresh | Action::Exported(_))
-            && self.owner().is_none()
+        !matches!(
+            self,
+            Action::Resize(..) | Action::Tick(_) | Action::Refresh | Action::Exported(_) | Action::Writing(_)
+        ) && self.owner().is_none()
     }
 }
 

@@ -244,6 +244,10 @@ impl App {
                 self.help = !self.help;
                 vec![]
             }
+            Action::Writing(secs) => {
+                self.message = Some(Message { text: i18n::writing(self.lang, secs), kind: MsgKind::Info });
+                vec![]
+            }
             Action::Exported(res) => {
                 self.message = Some(match res {
                     Ok((file, rows)) => Message { text: i18n::exported(self.lang, rows, &file), kind: MsgKind::Ok },

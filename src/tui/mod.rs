@@ -306,7 +306,7 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 Action::Previewed(req, service::bonuses::preview_approve(&ctx, ids.as_deref()).await.map_err(text))
             }
             Effect::Approve { req, ids } => {
-                let r = service::bonuses::approve(&ctx, Some(&ids)).await;
+                let r = writing(&tx, service::bonuses::approve(&ctx, Some(&ids))).await;
                 if let Ok(p) = &r {
                     tracing::info!(operator = %ctx.operator, count = p.ids.len(), total = %p.total, "approved bonuses");
                 }
@@ -354,7 +354,7 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
                 Action::LevelLoaded(req, service::tree::level(&ctx, &account_id).await.map(Box::new).map_err(text))
             }
             Effect::DecideCase { req, id, decision, reason } => {
-                let r = service::fraud::decide(&ctx, id, decision, &reason).await;
+                let r = writing(&tx, service::fraud::decide(&ctx, id, decision, &reason)).await;
                 if let Ok(d) = &r {
                     tracing::info!(operator = %ctx.operator, case = id, status = d.status.as_str(), "abuse case decided");
                 }
@@ -365,7 +365,7 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
             // Written by `run_effects`, never sent here.
             Effect::Copy(_) => return,
             Effect::Void { req, ids, reason } => {
-                let r = service::bonuses::void_many(&ctx, &ids, &reason).await;
+                let r = writing(&tx, service::bonuses::void_many(&ctx, &ids, &reason)).await;
                 if r.is_ok() {
                     tracing::info!(operator = %ctx.operator, bonuses = ?ids, "voided bonuses");
                 }
@@ -374,6 +374,24 @@ fn spawn_effect(ctx: &Ctx, lang: Lang, effect: Effect, tx: UnboundedSender<Actio
         };
         let _ = tx.send(action);
     });
+}
+
+/// Runs a change; while it is still being written after a second (it may wait for another
+/// change to be written first, up to the lock timeout), the flash line says so each second. The
+/// answer then says what happened.
+async fn writing<T>(tx: &UnboundedSender<Action>, work: impl std::future::Future<Output = T>) -> T {
+    tokio::pin!(work);
+    let started = std::time::Instant::now();
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.tick().await;
+    loop {
+        tokio::select! {
+            r = &mut work => return r,
+            _ = every.tick() => {
+                let _ = tx.send(Action::Writing(started.elapsed().as_secs()));
+            }
+        }
+    }
 }
 
 /// An abuse case with its partner's standing and balance (not the whole partner detail: its

@@ -216,3 +216,16 @@ fn the_detail_keeps_its_highlighted_entry_on_a_refresh() {
     assert_eq!(d.ledger.sel, 2);
     assert_eq!(said(&app), None);
 }
+
+#[test]
+fn a_change_still_being_written_says_so_and_its_answer_replaces_the_notice() {
+    let mut app = app(Lang::En);
+    app.update(Action::GoTo(Screen::Bonuses));
+    assert!(app.update(Action::Writing(3)).is_empty());
+    assert_eq!(said(&app), Some("Writing the change… 3 s (perhaps waiting for another change to be written)"));
+    // Not a key: it does not clear what a key would.
+    assert_eq!(app.message.as_ref().map(|m| m.kind), Some(MsgKind::Info));
+    let mut ru = super::fixtures::app(Lang::Ru);
+    ru.update(Action::Writing(12));
+    assert_eq!(said(&ru), Some("Изменение записывается… 12 с (возможно, ждёт, пока запишется другое)"));
+}

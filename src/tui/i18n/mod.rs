@@ -40,5 +40,5 @@ pub use sentences::{
     hold_days, open_cases, page_title, partners_count, search_shown, selected, status_reason, tab_label,
     void_many_question, void_question, voided,
 };
-pub use tools::{Reloaded, copied, export_failed, exported, reloaded};
+pub use tools::{Reloaded, copied, export_failed, exported, reloaded, writing};
 pub use tree::{accounts_shown, brought_by, mark, node_kind};

@@ -3,6 +3,14 @@ use super::sentences::{bonuses_word, partners_word};
 use crate::domain::Lang;
 
 /// `Exported 1,234 rows to refdesk-bonuses-due-20261125-1000.csv`
+/// A change still being written: perhaps waiting for another change to be written first.
+pub fn writing(lang: Lang, secs: u64) -> String {
+    match lang {
+        Lang::Ru => format!("Изменение записывается… {secs} с (возможно, ждёт, пока запишется другое)"),
+        Lang::En => format!("Writing the change… {secs} s (perhaps waiting for another change to be written)"),
+    }
+}
+
 pub fn exported(lang: Lang, rows: usize, file: &str) -> String {
     match lang {
         Lang::Ru => format!("Выгружено строк: {rows}, файл {file}"),
