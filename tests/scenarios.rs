@@ -3,6 +3,8 @@
 //! PostgreSQL (a fresh database each) — the same suite on both backends.
 mod access;
 mod common;
+#[path = "hardening/corpus.rs"]
+mod corpus;
 #[path = "figures/mod.rs"]
 mod figures;
 mod fraud;
@@ -11,6 +13,8 @@ mod ground;
 mod hardening;
 mod hygiene;
 mod payouts;
+#[path = "hardening/replay.rs"]
+mod replay;
 #[path = "search/mod.rs"]
 mod search;
 #[path = "storage/mod.rs"]
@@ -1049,6 +1053,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("values_out_of_bounds_are_refused_by_name", hardening::values_out_of_bounds_are_refused_by_name),
     ("text_is_held_to_one_policy", hardening::text_is_held_to_one_policy),
     ("an_import_that_changed_nothing_writes_no_audit", hardening::an_import_that_changed_nothing_writes_no_audit),
+    ("a_corpus_of_malformed_lines_rejects_each_alone", replay::a_corpus_of_malformed_lines_rejects_each_alone),
+    ("a_corpus_of_malformed_csv_rows_rejects_each_alone", replay::a_corpus_of_malformed_csv_rows_rejects_each_alone),
     ("a_writer_gives_up_on_a_held_lock", storage::a_writer_gives_up_on_a_held_lock),
     ("a_server_that_cannot_serve_is_named", storage::a_server_that_cannot_serve_is_named),
     ("a_file_that_is_not_a_database_is_named", storage::a_file_that_is_not_a_database_is_named),
