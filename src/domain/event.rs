@@ -185,7 +185,10 @@ fn required(f: &dyn Fields, name: &str) -> Result<String, LineError> {
 /// none of them a control or format character.
 fn id(f: &dyn Fields, name: &str) -> Result<String, LineError> {
     let s = raw_text(f, name)?.ok_or_else(|| LineError::field(name, "missing"))?;
-    let s = s.trim();
+    // Spaces around an id are a typing slip; any other whitespace (a tab, NEL, U+2028) is a
+    // control or format character the check below refuses, not one to drop: `c1\u2028` and `c1`
+    // must not become one id.
+    let s = s.trim_matches(' ');
     if s.is_empty() {
         return Err(LineError::field(name, "missing"));
     }
