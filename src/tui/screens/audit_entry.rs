@@ -3,17 +3,17 @@
 //! other facts as `field: value` lines, then the entry's hash and the previous one, whole. Long
 //! text and hashes wrap, never cut; the view scrolls when it is longer than the screen. Esc and
 //! q go back to the list, its highlight where it was.
-use super::bonus_detail::wrap;
+use super::bonus_detail::Text;
 use crate::domain::Lang;
 use crate::domain::audit::Entry;
 use crate::tui::action::{Action, Effect};
 use crate::tui::component::{Cx, copy};
 use crate::tui::i18n::{self, AuditK, K, audit_word, t};
 use crate::tui::paging;
-use crate::tui::widgets::{View, clean, fit, pad};
+use crate::tui::widgets::{View, clean, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use serde_json::Value;
@@ -90,32 +90,11 @@ fn mode(lang: Lang, sandbox: bool) -> &'static str {
     audit_word(lang, if sandbox { AuditK::Sandbox } else { AuditK::Production })
 }
 
-/// `Label  value` lines, the value wrapping under itself (a hash broken where it must, never cut).
-struct Text {
-    lines: Vec<Line<'static>>,
-    width: usize,
-}
-
-impl Text {
-    fn kv(&mut self, label: &str, label_w: usize, value: &str, style: Style) {
-        let room = self.width.saturating_sub(label_w + 1).max(1);
-        for (i, part) in wrap(value, room).into_iter().enumerate() {
-            let label = if i == 0 { pad(label, label_w + 1) } else { " ".repeat(label_w + 1) };
-            self.lines.push(Line::from(vec![Span::raw(label), Span::styled(part, style)]));
-        }
-    }
-
-    fn heading(&mut self, text: &str) {
-        let style = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-        self.lines.push(Line::styled(fit(text, self.width), style));
-    }
-
-    /// `field: value` lines under a heading, the fields in a column of their own.
-    fn facts(&mut self, rows: &[(String, String)]) {
-        let w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0).min(self.width / 3);
-        for (k, v) in rows {
-            self.kv(&format!("  {}", fit(k, w)), w + 2, v, Style::new());
-        }
+/// `field: value` lines under a heading, the fields in a column of their own.
+fn fact_lines(x: &mut Text, rows: &[(String, String)]) {
+    let w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0).min(x.width / 3);
+    for (k, v) in rows {
+        x.kv(&format!("  {}", fit(k, w)), w + 2, v, Style::new());
     }
 }
 
@@ -229,7 +208,7 @@ pub fn lines(view: &View, e: &Entry, width: usize) -> Vec<Line<'static>> {
     let (change, facts) = detail(lang, &e.detail);
     if !change.is_empty() {
         x.heading(word(AuditK::Change));
-        x.facts(&change);
+        fact_lines(&mut x, &change);
     }
     // The other facts; a change alone needs no empty section under it.
     if !facts.is_empty() || change.is_empty() {
@@ -238,7 +217,7 @@ pub fn lines(view: &View, e: &Entry, width: usize) -> Vec<Line<'static>> {
     if facts.is_empty() && change.is_empty() {
         x.kv("", 1, word(AuditK::NoFacts), view.theme.dim());
     }
-    x.facts(&facts);
+    fact_lines(&mut x, &facts);
     x.kv(labels[6], label_w, &e.hash, plain);
     if e.prev_hash.is_empty() {
         x.kv(labels[7], label_w, word(AuditK::FirstEntry), view.theme.dim());

@@ -163,21 +163,23 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `Label  value` lines: the value wraps under itself.
-struct Text {
-    lines: Vec<Line<'static>>,
-    width: usize,
+/// A detail's lines as they are built: labelled values wrapped under their label, headings.
+/// The audit entry's page draws with it too.
+pub(crate) struct Text {
+    pub(crate) lines: Vec<Line<'static>>,
+    pub(crate) width: usize,
 }
 
 impl Text {
-    fn kv(&mut self, label: &str, label_w: usize, value: &str, style: Style) {
-        let room = self.width.saturating_sub(label_w + 1);
+    pub(crate) fn kv(&mut self, label: &str, label_w: usize, value: &str, style: Style) {
+        let room = self.width.saturating_sub(label_w + 1).max(1);
         for (i, part) in wrap(value, room).into_iter().enumerate() {
             let label = if i == 0 { pad(label, label_w + 1) } else { " ".repeat(label_w + 1) };
             self.lines.push(Line::from(vec![Span::raw(label), Span::styled(part, style)]));
         }
     }
 
-    fn heading(&mut self, text: &str) {
+    pub(crate) fn heading(&mut self, text: &str) {
         let style = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
         self.lines.push(Line::styled(fit(text, self.width), style));
     }
