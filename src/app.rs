@@ -55,6 +55,8 @@ struct DbSection {
     lock_timeout: Option<toml::Value>,
     /// Seconds connecting to a server may take.
     connect_timeout: Option<toml::Value>,
+    /// Lines an import writes per transaction.
+    import_batch: Option<toml::Value>,
 }
 
 /// The config file's `[database]` section, with the file's path; `None` without a file or a
@@ -67,7 +69,8 @@ fn db_section(path: Option<&str>) -> Result<Option<(PathBuf, DbSection)>, String
 }
 
 /// How long the database may keep refdesk waiting (`[database] lock_timeout` and
-/// `connect_timeout`, in seconds); the defaults of [`Limits`] where unset.
+/// `connect_timeout`, in seconds) and an import's batch (`import_batch`, in lines); the
+/// defaults of [`Limits`] where unset.
 pub fn config_limits(path: Option<&str>) -> Result<Limits, String> {
     let mut limits = Limits::default();
     let Some((file, section)) = db_section(path)? else { return Ok(limits) };
@@ -86,6 +89,15 @@ pub fn config_limits(path: Option<&str>) -> Result<Limits, String> {
     }
     if let Some(v) = &section.connect_timeout {
         limits.connect_timeout = seconds("connect_timeout", v)?;
+    }
+    if let Some(v) = &section.import_batch {
+        limits.import_batch = v
+            .as_integer()
+            .filter(|n| (100..=1_000_000).contains(n))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                format!("{}: [database] import_batch = {v} is not a number of lines (100 to 1000000)", file.display())
+            })?;
     }
     Ok(limits)
 }
@@ -337,6 +349,25 @@ mod tests {
         assert!(std::fs::write(&f, format!("{DEFAULT_CONFIG}\n[database]\nulr = \"postgres://db/refdesk\"\n")).is_ok());
         let typo = config_db_url(Some(&f.display().to_string())).unwrap_err();
         assert!(typo.starts_with(&format!("{}: ", f.display())) && typo.contains("unknown field `ulr`"), "{typo}");
+    }
+
+    #[test]
+    fn the_limits_are_read_and_bounded() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = dir.path().join("limits.toml");
+        let write = |db: &str| std::fs::write(&f, format!("{DEFAULT_CONFIG}\n[database]\n{db}\n")).is_ok();
+        let path = f.display().to_string();
+        assert!(write("lock_timeout = 2.5\nimport_batch = 500"));
+        let limits = config_limits(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((limits.lock_timeout, limits.import_batch), (Duration::from_millis(2500), 500));
+        assert_eq!(limits.connect_timeout, Limits::default().connect_timeout);
+        for bad in ["0", "99", "1000001", "\"500\"", "5.5"] {
+            assert!(write(&format!("import_batch = {bad}")));
+            assert_eq!(
+                config_limits(Some(&path)),
+                Err(format!("{path}: [database] import_batch = {bad} is not a number of lines (100 to 1000000)"))
+            );
+        }
     }
 
     /// What the log file's layer writes of a few events under the filter `wanted`.

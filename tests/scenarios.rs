@@ -12,7 +12,11 @@ mod fraud;
 mod ground;
 mod hardening;
 mod hygiene;
+#[path = "hardening/kill.rs"]
+mod kill;
 mod payouts;
+#[path = "hardening/race.rs"]
+mod race;
 #[path = "hardening/replay.rs"]
 mod replay;
 #[path = "search/mod.rs"]
@@ -1055,6 +1059,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("an_import_that_changed_nothing_writes_no_audit", hardening::an_import_that_changed_nothing_writes_no_audit),
     ("a_corpus_of_malformed_lines_rejects_each_alone", replay::a_corpus_of_malformed_lines_rejects_each_alone),
     ("a_corpus_of_malformed_csv_rows_rejects_each_alone", replay::a_corpus_of_malformed_csv_rows_rejects_each_alone),
+    ("racing_operators_change_each_bonus_once", race::racing_operators_change_each_bonus_once),
+    ("killed_imports_leave_what_a_clean_import_leaves", kill::killed_imports_leave_what_a_clean_import_leaves),
     ("a_writer_gives_up_on_a_held_lock", storage::a_writer_gives_up_on_a_held_lock),
     ("a_server_that_cannot_serve_is_named", storage::a_server_that_cannot_serve_is_named),
     ("a_file_that_is_not_a_database_is_named", storage::a_file_that_is_not_a_database_is_named),

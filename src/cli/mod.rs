@@ -172,14 +172,11 @@ pub async fn import(ctx: &Ctx, files: &[String], format: Option<FormatArg>, as_j
     }
     let accepted = reports.iter().map(|r| r["accepted"].as_u64().unwrap_or(0)).sum::<u64>();
     // The signals that need the whole program (shared identities, bursts, refund rates, rings)
-    // run once the events are in; those of a single event ran as each was written.
-    let scanned = if accepted > 0 {
-        match crate::service::fraud_scan::scan(ctx).await {
-            Ok(s) => Some(s),
-            Err(e) => return fail(e),
-        }
-    } else {
-        None
+    // run once the events are in — this import's, or a killed one's that never got its scan;
+    // those of a single event ran as each was written.
+    let scanned = match crate::service::fraud_scan::scan_if_owed(ctx).await {
+        Ok(s) => s,
+        Err(e) => return fail(e),
     };
     if as_json {
         print_json(&json!({

@@ -16,7 +16,7 @@ use crate::domain::terms::Approval;
 use crate::service::access::{Denial, allow};
 use crate::service::bonuses::{self, BonusQuery};
 use crate::service::contracts::{self, ContractInput};
-use crate::service::import::{BATCH, Importer, Line};
+use crate::service::import::{Importer, Line};
 use crate::service::{self, Clock, Ctx, Result, ServiceError, fraud, fraud_scan, from_ms, operators};
 use crate::store::fraud::Which;
 use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ pub async fn run(
     progress("importing events");
     let mut importer = Importer::new(ctx, "demo");
     let mut no = 0;
-    for chunk in data.events.chunks(BATCH) {
+    for chunk in data.events.chunks(ctx.store.limits.import_batch.max(1)) {
         let lines = chunk
             .iter()
             .map(|raw| {

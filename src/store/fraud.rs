@@ -145,3 +145,31 @@ pub async fn set_evidence<C: ConnectionTrait>(c: &C, id: i64, evidence: &str) ->
     .await?;
     Ok(n == 1)
 }
+
+/// The scan an import owes: a counter that each batch which wrote events raises, in its own
+/// transaction, and that a scan settles once it has read the program. A scan reads the counter
+/// before it reads the program, and settles only that value: a batch committed meanwhile leaves
+/// the scan owed. So a program-wide signal is never skipped, even when the import was killed
+/// between its last batch and its scan (the next import, or `fraud scan`, pays the debt).
+pub async fn owe_scan<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
+    execute(
+        c,
+        "INSERT INTO setting (key, value) VALUES ('scan_owed', '1') ON CONFLICT (key) DO UPDATE \
+         SET value = CAST(CAST(setting.value AS BIGINT) + 1 AS TEXT)",
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The counter of the scan owed, if one is.
+pub async fn scan_owed<C: ConnectionTrait>(c: &C) -> Result<Option<String>, DbErr> {
+    let row = query_one(c, "SELECT value FROM setting WHERE key = 'scan_owed'", vec![]).await?;
+    row.map(|r| r.try_get_by_index::<String>(0)).transpose()
+}
+
+/// Settles the debt that `owed` named, unless a batch raised it since.
+pub async fn settle_scan<C: ConnectionTrait>(c: &C, owed: &str) -> Result<(), DbErr> {
+    execute(c, "DELETE FROM setting WHERE key = 'scan_owed' AND value = $1", vec![owed.into()]).await?;
+    Ok(())
+}

@@ -16,11 +16,6 @@ use judge::Judge;
 use std::io::BufRead;
 use tracing::Instrument;
 
-/// Lines per transaction. On a large program most index pages a batch touches are scattered
-/// (a client's parent, a payment's partner), and every commit writes each touched page to the
-/// WAL once: the fewer commits, the fewer rewrites. 50 000 lines hold about 50 MB in memory.
-pub const BATCH: usize = 50_000;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Ndjson,
@@ -130,6 +125,9 @@ impl<'a> Importer<'a> {
         // findings do; the import's audit entry names the cases.
         let found: Vec<_> = findings.iter().map(|(f, at)| (f, *at)).collect();
         let cases = super::fraud_scan::record(&txn, &found).await?;
+        // The program-wide signals run once the import is over; owed with the events, so
+        // that a killed import's scan is not lost.
+        crate::store::fraud::owe_scan(&txn).await?;
         // The batch chose its bonuses' ids; a later path that lets the database choose must
         // not collide with them.
         bonuses::sync_id_sequence(&txn).await?;
@@ -186,11 +184,12 @@ pub async fn import_reader<R: BufRead>(
     let mut reader = LineReader::new(input, format);
     let mut importer = Importer::new(ctx, source);
     let mut ahead: Option<(tokio::task::JoinHandle<Vec<Line>>, u64)> = None;
+    let batch = ctx.store.limits.import_batch.max(1);
     loop {
-        let mut unparsed = Vec::with_capacity(BATCH);
+        let mut unparsed = Vec::with_capacity(batch);
         let mut failure: Option<SourceError> = None;
         let reading = tracing::debug_span!("import.read");
-        while unparsed.len() < BATCH {
+        while unparsed.len() < batch {
             match reader.next_unparsed() {
                 Some(Ok(u)) => unparsed.push(u),
                 Some(Err(e)) => {
