@@ -1,5 +1,6 @@
 //! Start-up: the settings every command shares (database, terms, operator, clock, language) and
 //! the log file. Both the binary and the tests build a [`Ctx`] through here.
+use crate::domain::event::Bounds;
 use crate::domain::{Lang, Terms};
 use crate::service::{Clock, Ctx};
 use crate::store::{Limits, Store};
@@ -144,13 +145,16 @@ fn private(_file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub fn parse_now(s: Option<&str>) -> Result<Clock, String> {
-    match s {
-        None => Ok(Clock::System),
-        Some(t) => DateTime::parse_from_rfc3339(t.trim())
-            .map(|d| Clock::Fixed(d.with_timezone(&Utc)))
-            .map_err(|_| format!("--now: {t:?} is not an RFC 3339 time with an offset (2026-10-20T10:00:00+05:00)")),
+/// The clock `--now` sets, held to the instants an event may carry (`bounds`).
+pub fn parse_now(s: Option<&str>, bounds: &Bounds) -> Result<Clock, String> {
+    let Some(t) = s else { return Ok(Clock::System) };
+    let at = DateTime::parse_from_rfc3339(t.trim())
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| format!("--now: {t:?} is not an RFC 3339 time with an offset (2026-10-20T10:00:00+05:00)"))?;
+    if !bounds.contains(at) {
+        return Err(format!("--now: {t:?} is outside the years an event may carry ({})", bounds.span()));
     }
+    Ok(Clock::Fixed(at))
 }
 
 pub fn pick_lang(flag: Option<&str>) -> Result<Lang, String> {

@@ -47,7 +47,7 @@ async fn run(args: Cli) -> i32 {
         let terms = app::load_terms(args.config.as_deref())?;
         let config_db = app::config_db_url(args.config.as_deref())?;
         let limits = app::config_limits(args.config.as_deref())?;
-        let clock = app::parse_now(args.now.as_deref())?;
+        let clock = app::parse_now(args.now.as_deref(), &terms.events)?;
         let lang = app::pick_lang(args.lang.as_deref())?;
         let operator = args.operator.clone().unwrap_or_else(app::login);
         Ok((terms, config_db, limits, clock, lang, operator))

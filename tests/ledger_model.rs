@@ -4,7 +4,7 @@
 //! equal the model's, and the ledger's buckets must equal the bonuses in them. Counters prove that
 //! every operation and every refusal path ran.
 use proptest::prelude::*;
-use refdesk::domain::event::parse_json_line;
+use refdesk::domain::event::{Bounds, parse_json_line};
 use refdesk::domain::{Money, Terms};
 use refdesk::service::import::{Importer, Line};
 use refdesk::service::{Clock, Ctx, ServiceError, bonuses, partners};
@@ -99,7 +99,7 @@ impl World {
         self.seq += 1;
         let ctx = Ctx { clock: Clock::Fixed(self.now), ..self.ctx.clone() };
         let mut imp = Importer::new(&ctx, "model");
-        let parsed = parse_json_line(&line);
+        let parsed = parse_json_line(&line, &Bounds::DEFAULT);
         imp.push(vec![Line::from_text(self.seq, line, parsed)]).await.expect("import runs");
         imp.finish().await.expect("import finishes").rejected.len()
     }

@@ -1,8 +1,7 @@
 //! Issue 12, "probes as tests": the NDJSON and CSV readers under arbitrary bytes, and under bytes
 //! built from near-valid lines glued with random line ends, quotes and invalid bytes. The reader
-//! (`LineReader`, public) must never panic and must partition its input: every line it hands on
-//! is the input's own bytes at its offset, in order, and what lies between them is blank lines
-//! (and, for CSV, the header). Then the same bytes go through `import_reader` into a SQLite
+//! (`LineReader`, public) must never panic and must partition its input: the check of
+//! `fuzz/partition.rs`, which the cargo-fuzz target (`fuzz/`) makes too. Then the same bytes go through `import_reader` into a SQLite
 //! database: accepted + duplicates + rejected equals the lines read, and each rejected line's
 //! bytes are the input's at its place.
 //!
@@ -11,9 +10,13 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use refdesk::domain::Terms;
-use refdesk::service::import::{Format, LineReader, SourceError, import_reader};
+use refdesk::service::import::{Format, import_reader};
 use refdesk::service::{Clock, Ctx};
 use refdesk::store::Store;
+
+#[path = "fuzz/partition.rs"]
+mod partition;
+use partition::{CSV_HEADER, check_all, check_reader};
 
 fn cases(default: u32) -> u32 {
     std::env::var("REFDESK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -78,72 +81,13 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![proptest::collection::vec(any::<u8>(), 0..512), grammar(), lines()]
 }
 
-fn blank(line: &[u8]) -> bool {
-    let s = line.strip_suffix(b"\n").unwrap_or(line);
-    let s = s.strip_suffix(b"\r").unwrap_or(s);
-    let s = s.strip_prefix(b"\xef\xbb\xbf").unwrap_or(s);
-    s.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The physical lines of `bytes`, each with its line end.
-fn physical(bytes: &[u8]) -> Vec<&[u8]> {
-    bytes.split_inclusive(|&b| b == b'\n').collect()
-}
-
-/// Reads `input` and checks that the lines read partition it. Returns how many were read.
-fn check_reader(input: &[u8], format: Format) -> Result<usize, TestCaseError> {
-    let mut reader = LineReader::new(input, format);
-    let mut lines = Vec::new();
-    for item in reader.by_ref() {
-        match item {
-            Ok(l) => lines.push(l),
-            Err(SourceError::NoHeader(_)) => {
-                prop_assert!(format == Format::Csv && lines.is_empty(), "NoHeader after {} lines", lines.len());
-                return Ok(0);
-            }
-            Err(SourceError::Io(e)) => return Err(TestCaseError::fail(format!("io error from a slice: {e}"))),
-        }
-    }
-    let mut at = 0usize;
-    if let Some(h) = &reader.header_raw {
-        prop_assert_eq!(format, Format::Csv);
-        // The header is the first record that is not blank.
-        let start = physical(input).iter().take_while(|l| blank(l)).map(|l| l.len()).sum::<usize>();
-        prop_assert_eq!(&input[start..start + h.len()], &h[..]);
-        at = start + h.len();
-    }
-    for l in &lines {
-        let off = usize::try_from(l.offset).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert!(off >= at, "line {} at byte {off} overlaps what came before (byte {at})", l.no);
-        // What was skipped is blank lines, whole.
-        for gap in physical(&input[at..off]) {
-            prop_assert!(blank(gap) && gap.ends_with(b"\n"), "skipped a line that is not blank: {:?}", gap);
-        }
-        prop_assert_eq!(&input[off..off + l.raw.len()], &l.raw[..]);
-        prop_assert!(!l.raw.is_empty() && (l.raw.ends_with(b"\n") || off + l.raw.len() == input.len()));
-        prop_assert_eq!(l.no, input[..off].iter().filter(|&&b| b == b'\n').count() + 1);
-        at = off + l.raw.len();
-    }
-    for gap in physical(&input[at..]) {
-        prop_assert!(blank(gap), "the input's end was not read: {:?}", gap);
-    }
-    if format == Format::Ndjson {
-        prop_assert_eq!(lines.len(), physical(input).iter().filter(|l| !blank(l)).count());
-    }
-    Ok(lines.len())
-}
-
 #[test]
 fn the_readers_partition_any_bytes() {
     let mut runner = TestRunner::new(Config { cases: cases(256), failure_persistence: None, ..Config::default() });
     let start = std::time::Instant::now();
     let lines = std::cell::Cell::new(0);
     let result = runner.run(&input(), |bytes| {
-        lines.set(lines.get() + check_reader(&bytes, Format::Ndjson)?);
-        check_reader(&bytes, Format::Csv)?;
-        // A CSV that starts with a header, so that its rows are read as rows.
-        let with_header = [b"type,event_id,at,account_id,name,promo_code\n".as_slice(), &bytes].concat();
-        check_reader(&with_header, Format::Csv)?;
+        lines.set(lines.get() + check_all(&bytes).map_err(TestCaseError::fail)?);
         Ok(())
     });
     eprintln!("read_fuzz: {} reader cases in {:.2?}, {} NDJSON lines read", cases(256), start.elapsed(), lines.get());
@@ -172,12 +116,8 @@ fn an_import_accounts_for_every_line() {
     let start = std::time::Instant::now();
     let seen = std::cell::Cell::new([0usize; 3]);
     let result = runner.run(&(input(), any::<bool>()), |(bytes, csv)| {
-        let (format, bytes) = if csv {
-            (Format::Csv, [b"type,event_id,at,account_id,name,promo_code\n".as_slice(), &bytes].concat())
-        } else {
-            (Format::Ndjson, bytes)
-        };
-        let read = check_reader(&bytes, format)?;
+        let (format, bytes) = if csv { (Format::Csv, [CSV_HEADER, &bytes].concat()) } else { (Format::Ndjson, bytes) };
+        let read = check_reader(&bytes, format).map_err(TestCaseError::fail)?;
         let summary = rt
             .block_on(import_reader(&ctx, "fuzz", &bytes[..], format, |_, _| {}))
             .map_err(|e| TestCaseError::fail(format!("the import failed: {e:?}")))?;

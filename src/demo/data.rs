@@ -121,7 +121,7 @@ pub(super) mod tests {
     use crate::demo::people::{BIRTH_DAYS, feminine};
     use crate::demo::plan::PROGRAM_DAYS;
     use crate::domain::Money;
-    use crate::domain::event::{Body, parse_json_line};
+    use crate::domain::event::{Body, Bounds, parse_json_line};
     use crate::domain::identity::{normalize_email, validate_iban_kz, validate_iin};
     use chrono::{Datelike, TimeDelta, TimeZone};
     use std::collections::{HashMap, HashSet};
@@ -135,7 +135,7 @@ pub(super) mod tests {
         data.events
             .iter()
             .enumerate()
-            .map(|(i, l)| match parse_json_line(l) {
+            .map(|(i, l)| match parse_json_line(l, &Bounds::DEFAULT) {
                 Ok(e) => e,
                 Err(err) => panic!("line {}: {err}: {l}", i + 1),
             })

@@ -60,7 +60,7 @@ pub async fn run(
             .iter()
             .map(|raw| {
                 no += 1;
-                Line::from_text(no, raw.clone(), parse_json_line(raw))
+                Line::from_text(no, raw.clone(), parse_json_line(raw, &ctx.terms.events))
             })
             .collect();
         importer.push(lines).await?;

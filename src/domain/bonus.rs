@@ -162,7 +162,7 @@ pub enum Refusal {
     Frozen(i64),
     #[error("bonus {id} is not due yet: its hold ends at {}", at.format("%Y-%m-%d %H:%M"))]
     NotDue { id: i64, at: DateTime<FixedOffset> },
-    #[error("another operator changed these bonuses a moment ago; nothing was approved, look again")]
+    #[error("another operator changed these bonuses a moment ago; nothing was changed, look again")]
     Changed,
     #[error("approval is automatic in this program (approval = \"auto\")")]
     AutoApproval,

@@ -153,11 +153,42 @@ pub struct Event {
     pub digest: i64,
 }
 
-/// The first and the last instant an event may carry: 2000-01-01T00:00:00Z included,
-/// 2100-01-01T00:00:00Z excluded. Outside them a time is a typo (year 0000 would make a bonus
-/// due at once; year 9999 cannot be shown back as RFC 3339 once the hold is added).
-pub const EARLIEST: DateTime<Utc> = DateTime::from_timestamp_nanos(946_684_800_000_000_000);
-pub const LATEST: DateTime<Utc> = DateTime::from_timestamp_nanos(4_102_444_800_000_000_000);
+/// The instants an event (and `--now`) may carry: `earliest` included, `latest` excluded;
+/// by default 2000-01-01T00:00:00Z to 2100-01-01T00:00:00Z, set by the config's `[events]`.
+/// Outside them a time is a typo: year 0000 would make a bonus due at once, and year 9999
+/// cannot be shown back as RFC 3339 once the hold is added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub earliest: DateTime<Utc>,
+    pub latest: DateTime<Utc>,
+}
+
+impl Bounds {
+    pub const DEFAULT: Bounds = Bounds {
+        earliest: DateTime::from_timestamp_nanos(946_684_800_000_000_000),
+        latest: DateTime::from_timestamp_nanos(4_102_444_800_000_000_000),
+    };
+    /// The widest a config may set: 1970-01-01 to 2200-01-01.
+    pub const WIDEST: Bounds = Bounds {
+        earliest: DateTime::from_timestamp_nanos(0),
+        latest: DateTime::from_timestamp_nanos(7_258_118_400_000_000_000),
+    };
+
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.earliest <= at && at < self.latest
+    }
+
+    /// `2000-01-01 to 2100-01-01`.
+    pub fn span(&self) -> String {
+        format!("{} to {}", self.earliest.date_naive(), self.latest.date_naive())
+    }
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds::DEFAULT
+    }
+}
 
 /// A field's value as text, before the text policy: a string, or a whole number written bare.
 fn raw_text<'a>(f: &'a dyn Fields, name: &str) -> Result<Option<std::borrow::Cow<'a, str>>, LineError> {
@@ -218,19 +249,15 @@ fn required_money(f: &dyn Fields, name: &str) -> Result<Money, LineError> {
     money(f, name)?.ok_or_else(|| LineError::field(name, "missing"))
 }
 
-fn instant(f: &dyn Fields, name: &str) -> Result<DateTime<Utc>, LineError> {
+fn instant(f: &dyn Fields, name: &str, bounds: &Bounds) -> Result<DateTime<Utc>, LineError> {
     let s = required(f, name)?;
     let at = DateTime::parse_from_rfc3339(&s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| LineError::field(name, format!("{s:?} is not an RFC 3339 time with an offset")))?;
-    if at < EARLIEST || at >= LATEST {
+    if !bounds.contains(at) {
         return Err(LineError::field(
             name,
-            format!(
-                "{s:?} is outside the years an event may carry ({} to {})",
-                EARLIEST.date_naive(),
-                LATEST.date_naive()
-            ),
+            format!("{s:?} is outside the years an event may carry ({})", bounds.span()),
         ));
     }
     Ok(at)
@@ -251,10 +278,10 @@ fn code(f: &dyn Fields) -> Result<Option<String>, LineError> {
 }
 
 /// Parses one event from its fields; unknown fields are ignored.
-pub fn parse(f: &dyn Fields) -> Result<Event, LineError> {
+pub fn parse(f: &dyn Fields, bounds: &Bounds) -> Result<Event, LineError> {
     let kind = required(f, "type")?;
     let event_id = id(f, "event_id")?;
-    let at = instant(f, "at")?;
+    let at = instant(f, "at", bounds)?;
     let body = match kind.as_str() {
         "partner_registered" => Body::PartnerRegistered {
             account_id: id(f, "account_id")?,
@@ -334,12 +361,54 @@ fn digest(event_id: &str, at: DateTime<Utc>, body: &Body) -> i64 {
 }
 
 /// Parses one NDJSON line.
-pub fn parse_json_line(line: &str) -> Result<Event, LineError> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| LineError::line(format!("not valid JSON ({e})")))?;
-    match value {
-        serde_json::Value::Object(map) => parse(&map),
-        _ => Err(LineError::line("not a JSON object")),
+pub fn parse_json_line(line: &str, bounds: &Bounds) -> Result<Event, LineError> {
+    match serde_json::from_str::<Object>(line) {
+        Ok(Object { twice: Some(name), .. }) => {
+            // The name is the line's own text: shown escaped, and cut if long.
+            let shown: String = name.chars().take(ID_MAX).collect();
+            let cut = if shown.len() < name.len() { "…" } else { "" };
+            Err(LineError::line(format!("the field {shown:?}{cut} is given twice")))
+        }
+        Ok(Object { map, .. }) => parse(&map, bounds),
+        // Not an object: perhaps not JSON either (read whole to tell).
+        Err(e) if e.is_data() => match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(_) => Err(LineError::line("not a JSON object")),
+            Err(e) => Err(LineError::line(format!("not valid JSON ({e})"))),
+        },
+        Err(e) => Err(LineError::line(format!("not valid JSON ({e})"))),
+    }
+}
+
+/// A line's JSON object, with the first field it gives twice. `{"amount":"1","amount":"1000"}`
+/// means one amount to one reader and another to the next (serde_json keeps the last), so a
+/// line that names a field twice is rejected, not read one way silently.
+struct Object {
+    map: serde_json::Map<String, serde_json::Value>,
+    twice: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Object, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Object;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Object, A::Error> {
+                let mut o = Object { map: serde_json::Map::new(), twice: None };
+                while let Some(k) = a.next_key::<String>()? {
+                    let v = a.next_value()?;
+                    if o.map.contains_key(&k) {
+                        o.twice.get_or_insert(k);
+                    } else {
+                        o.map.insert(k, v);
+                    }
+                }
+                Ok(o)
+            }
+        }
+        d.deserialize_map(Keys)
     }
 }
 
@@ -348,14 +417,17 @@ mod tests {
     use super::*;
 
     fn err(line: &str) -> String {
-        parse_json_line(line).err().map(|e| e.to_string()).unwrap_or_default()
+        parse_json_line(line, &Bounds::DEFAULT).err().map(|e| e.to_string()).unwrap_or_default()
     }
 
     const PAY: &str = r#""type":"payment_confirmed","event_id":"e1","at":"2026-10-05T10:00:00+05:00","payment_id":"p1","account_id":"c1","package":"P100","list_price":"100000""#;
 
     #[test]
     fn reads_a_payment() {
-        let e = parse_json_line(&format!("{{{PAY},\"paid_amount\":75000,\"promo_code\":\"asel25\",\"extra\":1}}"));
+        let e = parse_json_line(
+            &format!("{{{PAY},\"paid_amount\":75000,\"promo_code\":\"asel25\",\"extra\":1}}"),
+            &Bounds::DEFAULT,
+        );
         let Ok(Event { body: Body::PaymentConfirmed { paid_amount, promo_code, .. }, .. }) = e else {
             panic!("not a payment: {e:?}");
         };
@@ -404,9 +476,10 @@ mod tests {
 
     #[test]
     fn digest_ignores_spelling() {
-        let a = parse_json_line(&format!("{{{PAY},\"paid_amount\":75000}}")).map(|e| e.digest);
-        let b = parse_json_line(&format!("{{\"paid_amount\":\"75000.00\",{PAY},\"note\":\"x\"}}")).map(|e| e.digest);
-        let c = parse_json_line(&format!("{{{PAY},\"paid_amount\":75001}}")).map(|e| e.digest);
+        let a = parse_json_line(&format!("{{{PAY},\"paid_amount\":75000}}"), &Bounds::DEFAULT).map(|e| e.digest);
+        let b = parse_json_line(&format!("{{\"paid_amount\":\"75000.00\",{PAY},\"note\":\"x\"}}"), &Bounds::DEFAULT)
+            .map(|e| e.digest);
+        let c = parse_json_line(&format!("{{{PAY},\"paid_amount\":75001}}"), &Bounds::DEFAULT).map(|e| e.digest);
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

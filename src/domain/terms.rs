@@ -1,5 +1,6 @@
 //! The program's terms, read from `refdesk.toml`. The built-in defaults are the repository's
 //! `config/refdesk.toml`, compiled in, so the binary runs without any file.
+use super::event::Bounds;
 use super::money::Money;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -86,6 +87,8 @@ pub struct Terms {
     pub abuse: AbuseTerms,
     /// The console reads the screen shown again after this many seconds without a key; 0: never.
     pub auto_refresh_seconds: u32,
+    /// The instants an event may carry (`[events]`); `--now` too.
+    pub events: Bounds,
 }
 
 #[derive(Deserialize)]
@@ -101,10 +104,47 @@ struct RawConfig {
     abuse: RawAbuse,
     #[serde(default)]
     console: RawConsole,
+    #[serde(default)]
+    events: RawEvents,
     /// Where the data is: a setting of the installation, not a term of the program, so it is
     /// read by `app::config_db_url` (which refuses a typo in it) and only let through here.
     #[serde(default, rename = "database")]
     _database: Option<serde::de::IgnoredAny>,
+}
+
+/// Days (`YYYY-MM-DD`, UTC midnight): the first an event may carry, and the first it may not.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawEvents {
+    earliest: Option<String>,
+    latest: Option<String>,
+}
+
+impl RawEvents {
+    fn bounds(&self) -> Result<Bounds, String> {
+        let day = |name: &str, v: &Option<String>, default: DateTime<Utc>| -> Result<DateTime<Utc>, String> {
+            let Some(v) = v else { return Ok(default) };
+            let widest = Bounds::WIDEST;
+            NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+                .filter(|d| widest.earliest <= *d && *d <= widest.latest)
+                .ok_or_else(|| format!("events.{name}: {v:?} is not a day from {}", widest.span()))
+        };
+        let b = Bounds {
+            earliest: day("earliest", &self.earliest, Bounds::DEFAULT.earliest)?,
+            latest: day("latest", &self.latest, Bounds::DEFAULT.latest)?,
+        };
+        if b.earliest >= b.latest {
+            return Err(format!(
+                "events: earliest ({}) is not before latest ({})",
+                b.earliest.date_naive(),
+                b.latest.date_naive()
+            ));
+        }
+        Ok(b)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -310,6 +350,7 @@ impl Terms {
                 refund_rate_min_clients: raw.abuse.refund_rate_min_clients,
             },
             auto_refresh_seconds: raw.console.auto_refresh_seconds,
+            events: raw.events.bounds()?,
         })
     }
 
@@ -399,6 +440,29 @@ mod tests {
         assert_eq!(Terms::from_toml(&with_db), Ok(Terms::defaults()));
         let typo = format!("{DEFAULT_CONFIG}\n[databse]\nurl = \"postgres://db/refdesk\"\n");
         assert!(Terms::from_toml(&typo).unwrap_err().contains("unknown field `databse`"), "{typo}");
+    }
+
+    #[test]
+    fn the_years_of_events_are_set_and_checked() {
+        assert_eq!(Terms::defaults().events, Bounds::DEFAULT);
+        let set = |e: &str, l: &str| {
+            let t = DEFAULT_CONFIG.replace("earliest = \"2000-01-01\"", e).replace("latest = \"2100-01-01\"", l);
+            Terms::from_toml(&t).map(|t| t.events.span())
+        };
+        assert_eq!(set("earliest = \"2020-01-01\"", "latest = \"2030-06-01\""), Ok("2020-01-01 to 2030-06-01".into()));
+        assert_eq!(set("", ""), Ok("2000-01-01 to 2100-01-01".into()));
+        assert_eq!(
+            set("earliest = \"1969-12-31\"", ""),
+            Err("events.earliest: \"1969-12-31\" is not a day from 1970-01-01 to 2200-01-01".into())
+        );
+        assert_eq!(
+            set("", "latest = \"2026-13-01\""),
+            Err("events.latest: \"2026-13-01\" is not a day from 1970-01-01 to 2200-01-01".into())
+        );
+        assert_eq!(
+            set("earliest = \"2100-01-01\"", ""),
+            Err("events: earliest (2100-01-01) is not before latest (2100-01-01)".into())
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub enum Field {
     Name,
     Code,
     Email,
+    Phone,
     Iin,
     Number,
     Signed,
@@ -29,10 +30,11 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Field::Name,
         Field::Code,
         Field::Email,
+        Field::Phone,
         Field::Iin,
         Field::Number,
         Field::Signed,
@@ -51,6 +53,7 @@ impl Field {
             Field::Name => "--name",
             Field::Code => "--code",
             Field::Email => "--email",
+            Field::Phone => "--phone",
             Field::Iin => "--iin",
             Field::Number => "--number",
             Field::Signed => "--signed",
@@ -70,6 +73,7 @@ impl Field {
             Field::Name => ("Name", "Имя"),
             Field::Code => ("Code", "Код"),
             Field::Email => ("Email", "Email"),
+            Field::Phone => ("Phone", "Телефон"),
             Field::Iin => ("IIN/BIN", "ИИН/БИН"),
             Field::Number => ("Contract number", "Номер договора"),
             Field::Signed => ("Signed on", "Дата подписания"),
@@ -401,7 +405,7 @@ fn refusal_ru(r: &Refusal) -> String {
         Refusal::Frozen(id) => format!("бонус {id} заморожен: по партнёру открыто дело о нарушении"),
         Refusal::NotDue { id, at: t } => format!("бонус {id} ещё удерживается: удержание заканчивается {}", at(t)),
         Refusal::Changed => {
-            "другой оператор только что изменил эти бонусы; ничего не одобрено, посмотрите ещё раз".into()
+            "другой оператор только что изменил эти бонусы; ничего не изменено, посмотрите ещё раз".into()
         }
         Refusal::AutoApproval => "в этой программе бонусы одобряются автоматически (approval = \"auto\")".into(),
     }

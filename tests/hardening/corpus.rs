@@ -189,12 +189,17 @@ pub fn ndjson() -> Vec<Kind> {
         obj(&format!("{c},\"x\":{}{}", "[".repeat(10_000), "]".repeat(10_000))),
         Rejected("not valid JSON"),
     ));
-    // Duplicate keys: the contract is silent; serde_json keeps the last, so the line is the
-    // event `fine7` (issue 12 report: a reader that keeps the first would see `zq`).
+    // Duplicate keys: one reader keeps the first, another the last (serde_json), so a line
+    // that names a field twice is no event at all.
     v.push((
         "duplicate keys",
-        obj(&format!("{},\"event_id\":\"fine7\",\"account_id\":\"FINE7\"", client(0))),
-        Accepted,
+        obj(&format!("{},\"event_id\":\"zq7\",\"account_id\":\"ZQ7\"", client(0))),
+        Rejected("the field \"event_id\" is given twice"),
+    ));
+    v.push((
+        "duplicate amount",
+        obj(&format!("{},\"paid_amount\":\"1\"", pay(0, "\"100000\"", "\"75000\""))),
+        Rejected("the field \"paid_amount\" is given twice"),
     ));
     // -- the event's fields
     v.push(("unknown type", obj(&with(&c, "type", "\"client_deleted\"")), Rejected("type")));

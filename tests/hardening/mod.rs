@@ -6,6 +6,7 @@
 use super::{R, client, example_one, lines, partner};
 use crate::common::TestDb;
 use crate::{check, check_eq};
+use refdesk::domain::terms::DEFAULT_CONFIG;
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-25T12:00:00+05:00";
@@ -142,11 +143,34 @@ pub fn values_out_of_bounds_are_refused_by_name(db: &TestDb) -> R {
         check!(out.stderr.contains(want), "stderr lacks {want:?}:\n{}", out.stderr);
     }
     check!(out.stdout.contains("1 accepted, 0 duplicates, 4 rejected"), "summary: {}", out.stdout);
+
+    // The years are the config's `[events]`: narrowed to 2026, a 2025 event is rejected and a
+    // 2026 one taken; `--now` is held to them too (exit 2, nothing run).
+    let narrow = DEFAULT_CONFIG.replace("earliest = \"2000-01-01\"", "earliest = \"2026-01-01\"");
+    let cfg = db.file("narrow.toml", &narrow.replace("latest = \"2100-01-01\"", "latest = \"2027-01-01\""));
+    let env = [("REFDESK_CONFIG", cfg.as_str())];
+    let year =
+        |id: &str, at: &str| json!({"type":"client_registered","event_id":id,"at":at,"account_id":id}).to_string();
+    let f = db.file("years.ndjson", &lines(&[year("y1", "2025-12-31T23:59:59Z"), year("y2", AT)]));
+    let out = db.run_env(NOW, &["import", &f], &env);
+    check_eq!(out.code, 1);
+    let want =
+        "line 1: at: \"2025-12-31T23:59:59Z\" is outside the years an event may carry (2026-01-01 to 2027-01-01)";
+    check!(out.stderr.contains(want), "stderr lacks {want:?}:\n{}", out.stderr);
+    check!(out.stdout.contains("1 accepted, 0 duplicates, 1 rejected"), "summary: {}", out.stdout);
+    let out = db.run_env("2027-01-01T00:00:00Z", &["partner", "list"], &env);
+    check_eq!(out.code, 2);
+    check_eq!(
+        out.stderr.trim_end(),
+        "--now: \"2027-01-01T00:00:00Z\" is outside the years an event may carry (2026-01-01 to 2027-01-01)"
+    );
+    let out = db.run("0000-01-01T00:00:00Z", &["partner", "list"]);
+    check!(out.code == 2 && out.stderr.contains("(2000-01-01 to 2100-01-01)"), "{}", out.stderr);
     Ok(())
 }
 
 /// Finding 6: U+061C and U+2028 in a name never reach a screen, and `partner add` holds a name
-/// to the import's policy (a 10 000-character one is refused naming --name, exit 2).
+/// (and a phone) to the import's policy (a 10 000-character one is refused naming --name, exit 2).
 pub fn text_is_held_to_one_policy(db: &TestDb) -> R {
     let name = "Ай\u{61c}гүл\u{2028}Серік";
     let f = db.file("names.ndjson", &lines(&[partner("t1", AT, "T1", name, "AIGUL1", "+7 701 000 00 01")]));
@@ -164,6 +188,18 @@ pub fn text_is_held_to_one_policy(db: &TestDb) -> R {
     let out = db.run(NOW, &["partner", "add", "--name", "Nul\u{1}ok", "--code", "FINE1"]);
     check!(out.code == 0, "a name with a control character is cleaned, not refused: {}", out.stderr);
     check_eq!(count(db, &["partner", "list"])?, before + 1);
+    // The phone is held to the same policy: too long is refused naming --phone; a format
+    // character is taken out before it is stored.
+    let out = db.run(NOW, &["partner", "add", "--name", "Long Phone", "--code", "LONGP", "--phone", &"7".repeat(501)]);
+    check_eq!(out.code, 2);
+    check!(out.stderr.contains("--phone") && out.stderr.contains("longer than 500 characters"), "{}", out.stderr);
+    let out = db.run(
+        NOW,
+        &["partner", "add", "--name", "Bidi Phone", "--code", "BIDIP", "--phone", "+7 701\u{202e} 555 01 02"],
+    );
+    check!(out.code == 0, "{}", out.stderr);
+    check_eq!(db.json(NOW, &["partner", "show", "BIDIP"])?["phone"], json!("+7 701 555 01 02"));
+    check_eq!(count(db, &["partner", "list"])?, before + 2);
     Ok(())
 }
 

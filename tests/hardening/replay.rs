@@ -133,5 +133,14 @@ pub fn a_corpus_of_malformed_csv_rows_rejects_each_alone(db: &TestDb) -> R {
     check!(out.stderr.contains("not a header naming the fields"), "{}", out.stderr);
     check!(!std::path::Path::new(&format!("{untyped}.rejected")).exists(), "a .rejected was written");
     check_eq!(dump(db.backend, &url)?, before);
+    // A column named twice: which of the two the platform meant is unknown; refused whole.
+    let twice = db.file(
+        "twice.csv",
+        "type,event_id,at,account_id,at\nclient_registered,zq0,2026-10-03T12:00:00Z,ZQ0,2026-10-04T12:00:00Z\n",
+    );
+    let out = db.run(NOW, &["import", &twice]);
+    check_eq!(out.code, 2);
+    check!(out.stderr.contains("its header names the column \"at\" twice"), "{}", out.stderr);
+    check_eq!(dump(db.backend, &url)?, before);
     Ok(())
 }

@@ -181,7 +181,7 @@ pub async fn import_reader<R: BufRead>(
     mut progress: impl FnMut(u64, &Summary),
 ) -> Result<Summary> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::Import).await?;
-    let mut reader = LineReader::new(input, format);
+    let mut reader = LineReader::new(input, format).bounded(ctx.terms.events);
     let mut importer = Importer::new(ctx, source);
     let mut ahead: Option<(tokio::task::JoinHandle<Vec<Line>>, u64)> = None;
     let batch = ctx.store.limits.import_batch.max(1);

@@ -2,7 +2,7 @@
 //! lines inside a quoted field, RFC 4180), and each line or record is judged alone, so that one
 //! bad byte rejects its own line and no other. Blank lines are skipped.
 use super::{Format, Line};
-use crate::domain::event::{self, CsvFields, Event, LineError};
+use crate::domain::event::{self, Bounds, CsvFields, Event, LineError};
 use std::io::BufRead;
 
 /// How the lines of one source are parsed: its format and, for CSV, the header once read.
@@ -10,6 +10,7 @@ use std::io::BufRead;
 pub(super) struct Parser {
     format: Format,
     header: Option<csv::StringRecord>,
+    bounds: Bounds,
 }
 
 /// The UTF-8 byte order mark some editors put at the start of a file.
@@ -50,7 +51,7 @@ impl Parser {
     fn parse(&self, raw: &[u8], closed: bool) -> Result<Event, LineError> {
         let text = utf8(raw)?;
         match (self.format, &self.header) {
-            (Format::Ndjson, _) => event::parse_json_line(text),
+            (Format::Ndjson, _) => event::parse_json_line(text, &self.bounds),
             (Format::Csv, _) if !closed => Err(LineError::line(format!(
                 "a quoted field opens on this line and is not closed within {} MiB or by the end of the file",
                 RECORD_MAX >> 20
@@ -59,7 +60,7 @@ impl Parser {
                 Ok(rec) if rec.len() != header.len() => {
                     Err(LineError::line(format!("{} fields where the header has {}", rec.len(), header.len())))
                 }
-                Ok(rec) => event::parse(&CsvFields { header, record: &rec }),
+                Ok(rec) => event::parse(&CsvFields { header, record: &rec }, &self.bounds),
                 Err(e) => Err(e),
             },
             (Format::Csv, None) => Err(LineError::line("no CSV header before this row")),
@@ -145,12 +146,18 @@ impl<R: BufRead> LineReader<R> {
     pub fn new(input: R, format: Format) -> Self {
         LineReader {
             input,
-            parser: Parser { format, header: None },
+            parser: Parser { format, header: None, bounds: Bounds::DEFAULT },
             no: 0,
             header_raw: None,
             bytes_read: 0,
             again: Default::default(),
         }
+    }
+
+    /// Judges the events' instants by the program's bounds instead of the default ones.
+    pub fn bounded(mut self, bounds: Bounds) -> Self {
+        self.parser.bounds = bounds;
+        self
     }
 
     /// The next physical line, its line end included (one read ahead first); `None` at the end.
@@ -229,6 +236,12 @@ impl<R: BufRead> LineReader<R> {
             .ok()
             .filter(|h| closed && h.iter().any(|f| f.trim() == "type"))
             .ok_or_else(|| no_header("its first row is not a header naming the fields, `type` among them".into()))?;
+        // A column named twice would be read from the first and ignored in the second: which
+        // value the platform meant is unknown, so the file is refused before anything is read.
+        let names: Vec<&str> = h.iter().map(str::trim).filter(|n| !n.is_empty()).collect();
+        if let Some(n) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
+            return Err(no_header(format!("its header names the column {n:?} twice")));
+        }
         self.parser.header = Some(h);
         self.header_raw = Some(raw.to_vec());
         Ok(())
@@ -254,6 +267,14 @@ mod tests {
                 Err(e) => (0, 0, Vec::new(), format!("{e:?}")),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused() {
+        let json = b"{\"type\":\"client_registered\",\"event_id\":\"d1\",\"at\":\"2026-10-03T12:00:00Z\",\"account_id\":\"A\",\"account_id\":\"B\"}\n";
+        assert_eq!(read(Format::Ndjson, json)[0].3, "the field \"account_id\" is given twice");
+        let csv = b"type,event_id,at,account_id,account_id\nclient_registered,d1,2026-10-03T12:00:00Z,A,B\n";
+        assert_eq!(read(Format::Csv, csv)[0].3, "NoHeader(\"its header names the column \\\"account_id\\\" twice\")");
     }
 
     #[test]

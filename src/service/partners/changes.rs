@@ -25,8 +25,9 @@ pub struct NewPartner {
 pub async fn add(ctx: &Ctx, mut n: NewPartner) -> Result<String> {
     crate::service::access::allow(ctx, crate::domain::access::Deed::EditPartner).await?;
     let name = policed(Field::Name, &n.name)?;
-    // The email is shown beside the name, so it is held to the same policy.
+    // The email and phone are shown beside the name, so they are held to the same policy.
     n.email = n.email.as_deref().map(|e| policed(Field::Email, e)).transpose()?.filter(|e| !e.is_empty());
+    n.phone = n.phone.as_deref().map(|p| policed(Field::Phone, p)).transpose()?.filter(|p| !p.is_empty());
     if name.is_empty() {
         return Err(ServiceError::invalid(Field::Name, Problem::Missing(Purpose::PartnerName)));
     }
