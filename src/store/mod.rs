@@ -260,7 +260,16 @@ async fn connect(url: &str, purpose: Use, limits: Limits, read_only: bool) -> Re
         // without a round trip. The advisory lock's wait also sets statement_timeout
         // ([`lock_writers`]); a statement_timeout for the whole session would cut a long read.
         let lock_ms = format!("{}ms", limits.lock_timeout.as_millis().max(1));
-        opts.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", lock_ms.as_str())]));
+        // TLS to a server on this machine protects nothing and costs each connection about
+        // 50 ms: its handshake runs before TCP_NODELAY can be set (see `nodelay`), so its small
+        // writes wait for delayed ACKs. Unless the URL or PGSSLMODE asks for a mode, a loopback
+        // server is spoken to in the clear; any other keeps the driver's default (`prefer`).
+        let local = !server.is_empty() && server.iter().all(|a| a.ip().is_loopback());
+        let clear = local && !url.contains("sslmode=") && std::env::var_os("PGSSLMODE").is_none();
+        opts.map_sqlx_postgres_opts(move |o| {
+            let o = o.options([("lock_timeout", lock_ms.as_str())]);
+            if clear { o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable) } else { o }
+        });
         opts.map_sqlx_postgres_pool_opts(move |o| {
             let server = server.clone();
             o.after_connect(move |_, _| {
