@@ -101,6 +101,7 @@ fn replay(db: &TestDb, name: &str, head: &[u8], kinds: &[Kind], good: fn(usize) 
     let again = db.run(NOW, &["import", &f]);
     let summary = format!("0 accepted, {accepted} duplicates, {} rejected", rejected.len());
     check!(again.code == 1 && again.stdout.contains(&summary), "again, want {summary:?}: {}", again.stdout);
+    eprintln!("corpus ({:?}): {name}: {} kinds, {} rejected alone", db.backend, kinds.len(), rejected.len());
     Ok(())
 }
 
