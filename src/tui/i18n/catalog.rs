@@ -469,8 +469,8 @@ fn text(k: K) -> (&'static str, &'static str) {
         K::HelpTitle => ("Keys", "Клавиши"),
         K::HelpClose => ("Esc, ? or q closes this help", "Esc, ? или q закрывают справку"),
         K::HintDashboard => (
-            "1-6 screens · c chart · r reload · ? help · q quit",
-            "1-6 экраны · c график · r обновить · ? справка · q выход",
+            "1-7 screens · c chart · r reload · ? help · q quit",
+            "1-7 экраны · c график · r обновить · ? справка · q выход",
         ),
         K::HintPartners => (
             "/ search · s/S sort · f status · Enter open · ? help · q quit",
