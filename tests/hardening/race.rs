@@ -8,7 +8,6 @@ use super::{R, client, lines, partner, pay};
 use crate::access::url_of;
 use crate::common::{Out, TestDb, run_bin};
 use crate::{check, check_eq};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 const NOW: &str = "2026-11-25T12:00:00+05:00";
@@ -52,6 +51,9 @@ fn order(ids: &[i64], seed: u64) -> Vec<i64> {
     }
     v
 }
+
+/// One attempt: the bonus, who tried, the verb, and what came of it.
+type Attempt = (i64, String, &'static str, Outcome);
 
 /// What one attempt came to.
 #[derive(Debug)]
@@ -102,7 +104,7 @@ pub fn racing_operators_change_each_bonus_once(db: &TestDb) -> R {
 
     // The eight processes, started together; each goes through all 200 in its own order.
     let barrier = std::sync::Barrier::new(APPROVERS.len() + VOIDERS.len());
-    let results: Vec<Result<Vec<(i64, String, &str, Outcome)>, String>> = std::thread::scope(|s| {
+    let results: Vec<Result<Vec<Attempt>, String>> = std::thread::scope(|s| {
         let mut handles = Vec::new();
         for (k, (who, verb)) in
             APPROVERS.iter().map(|w| (*w, "approve")).chain(VOIDERS.iter().map(|w| (*w, "void"))).enumerate()
@@ -177,7 +179,7 @@ pub fn racing_operators_change_each_bonus_once(db: &TestDb) -> R {
     for p in 0..PARTNERS {
         let show = db.json(NOW, &["partner", "show", &format!("RACE{p}")])?;
         for bucket in ["held", "due", "available", "paid", "net"] {
-            check!(show["balance"][bucket] == Value::from("0.00"), "RACE{p} {bucket}: {}", show["balance"]);
+            check!(show["balance"][bucket] == "0.00", "RACE{p} {bucket}: {}", show["balance"]);
         }
     }
     let log = db.json(NOW, &["audit", "list", "--action", "bonus.approve"])?;
