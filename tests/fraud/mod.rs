@@ -10,8 +10,9 @@ pub use scan::{
 };
 pub use tree::the_tree_goes_down_and_stops_where_the_data_loops;
 
-use super::{R, asel_code_earns_nothing_later, client, example_one, import, pay};
+use super::{R, client, example_one, import, pay};
 use crate::common::TestDb;
+use crate::operations::asel_code_earns_nothing_later;
 use crate::payouts::example_one_approved;
 use crate::{check, check_eq};
 use refdesk::store::{Store, execute};
