@@ -152,7 +152,7 @@ pub fn parse_now(s: Option<&str>, bounds: &Bounds) -> Result<Clock, String> {
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| format!("--now: {t:?} is not an RFC 3339 time with an offset (2026-10-20T10:00:00+05:00)"))?;
     if !bounds.contains(at) {
-        return Err(format!("--now: {t:?} is outside the years an event may carry ({})", bounds.span()));
+        return Err(format!("--now: {}", bounds.outside(t)));
     }
     Ok(Clock::Fixed(at))
 }

@@ -76,6 +76,12 @@ fn refund(id: &str, at: &str, payment: &str, amount: Option<&str>) -> String {
     v.to_string()
 }
 
+/// `partner contract CODE` as the scenarios sign it (number AT-1, signed 2026-10-02), with the
+/// IBAN and IIN under test.
+fn asel_contract<'a>(code: &'a str, iban: &'a str, iin: &'a str) -> [&'a str; 11] {
+    ["partner", "contract", code, "--number", "AT-1", "--signed", "2026-10-02", "--iban", iban, "--iin", iin]
+}
+
 fn lines(ls: &[String]) -> String {
     let mut s = ls.join("\n");
     s.push('\n');

@@ -55,7 +55,7 @@ pub async fn run(
     progress("importing events");
     let mut importer = Importer::new(ctx, "demo");
     let mut no = 0;
-    for chunk in data.events.chunks(ctx.store.limits.import_batch.max(1)) {
+    for chunk in data.events.chunks(ctx.store.limits.batch_lines()) {
         let lines = chunk
             .iter()
             .map(|raw| {

@@ -182,11 +182,10 @@ impl Bounds {
     pub fn span(&self) -> String {
         format!("{} to {}", self.earliest.date_naive(), self.latest.date_naive())
     }
-}
 
-impl Default for Bounds {
-    fn default() -> Bounds {
-        Bounds::DEFAULT
+    /// Why `text`, a time outside the bounds, is refused (an event's field or `--now`).
+    pub fn outside(&self, text: &str) -> String {
+        format!("{text:?} is outside the years an event may carry ({})", self.span())
     }
 }
 
@@ -255,10 +254,7 @@ fn instant(f: &dyn Fields, name: &str, bounds: &Bounds) -> Result<DateTime<Utc>,
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| LineError::field(name, format!("{s:?} is not an RFC 3339 time with an offset")))?;
     if !bounds.contains(at) {
-        return Err(LineError::field(
-            name,
-            format!("{s:?} is outside the years an event may carry ({})", bounds.span()),
-        ));
+        return Err(LineError::field(name, bounds.outside(&s)));
     }
     Ok(at)
 }

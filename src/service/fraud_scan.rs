@@ -85,9 +85,23 @@ pub async fn findings_on(db: &DatabaseConnection, terms: &Terms) -> Result<Vec<F
 
 /// Runs every signal and opens or adds to the cases.
 pub async fn scan(ctx: &Ctx) -> Result<Scanned> {
-    crate::service::access::allow(ctx, crate::domain::access::Deed::ScanAbuse).await?;
     // Read before the program: what this scan will have seen (see `owe_scan`).
     let owed = cases::scan_owed(&ctx.store.db).await?;
+    scan_settling(ctx, owed).await
+}
+
+/// The scan that imports owe, run if one is owed: after an import that wrote events, and after
+/// one that was killed before its scan ran (its batches are in, its scan is not).
+pub async fn scan_if_owed(ctx: &Ctx) -> Result<Option<Scanned>> {
+    match cases::scan_owed(&ctx.store.db).await? {
+        Some(owed) => scan_settling(ctx, Some(owed)).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The scan, settling the debt `owed` (read before the program) in its transaction.
+async fn scan_settling(ctx: &Ctx, owed: Option<String>) -> Result<Scanned> {
+    crate::service::access::allow(ctx, crate::domain::access::Deed::ScanAbuse).await?;
     let found = findings(ctx).await?;
     let txn = ctx.store.begin_write().await?;
     if let Some(owed) = &owed {
@@ -110,15 +124,6 @@ pub async fn scan(ctx: &Ctx) -> Result<Scanned> {
     .await?;
     txn.commit().await?;
     Ok(scanned)
-}
-
-/// The scan that imports owe, run if one is owed: after an import that wrote events, and after
-/// one that was killed before its scan ran (its batches are in, its scan is not).
-pub async fn scan_if_owed(ctx: &Ctx) -> Result<Option<Scanned>> {
-    if cases::scan_owed(&ctx.store.db).await?.is_none() {
-        return Ok(None);
-    }
-    scan(ctx).await.map(Some)
 }
 
 /// Opens a case for findings (each with the instant its case opens at) or adds them to the open

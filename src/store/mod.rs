@@ -62,6 +62,14 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The lines of one import batch: never none, whoever built the limits (the config
+    /// refuses fewer than 100; zero would read nothing and call it done).
+    pub fn batch_lines(&self) -> usize {
+        self.import_batch.max(1)
+    }
+}
+
 /// An open, migrated database.
 #[derive(Clone, Debug)]
 pub struct Store {

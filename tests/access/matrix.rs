@@ -236,19 +236,7 @@ fn script(db: &TestDb, who: Who) -> R {
     s.change(T1, OPERATOR, &["partner.add"], "anna", &["partner", "add", "--name", "Нурлан Ким", "--code", "NEW25"])?;
     check_eq!(s.json(T1, &["partner", "show", "NEW25"])?["status"], json!("active"));
     let iin = refdesk::domain::identity::iin_with_check("90010130012").ok_or("no iin")?;
-    let contract = [
-        "partner",
-        "contract",
-        "ASEL25",
-        "--number",
-        "AT-1",
-        "--signed",
-        "2026-10-02",
-        "--iban",
-        "KZ86125KZT5004100100",
-        "--iin",
-        &iin,
-    ];
+    let contract = crate::asel_contract("ASEL25", "KZ86125KZT5004100100", &iin);
     s.change(T1, OPERATOR, &["partner.contract"], "anna", &contract)?;
     let deactivate = ["partner", "deactivate-code", "DANA25", "--reason", "spam in chats"];
     s.change(T1, OPERATOR, &["code.deactivate"], "anna", &deactivate)?;

@@ -79,7 +79,8 @@ pub fn sqlite_path(url: &str) -> String {
     rest.split('?').next().unwrap_or(rest).to_string()
 }
 
-fn tool(program: &str, args: &[&str]) -> Result<String, String> {
+/// Runs a database's own client and returns what it printed.
+pub fn tool(program: &str, args: &[&str]) -> Result<String, String> {
     let out = Command::new(program).args(args).output().map_err(|e| {
         format!(
             "{program}: {e} (the access tests read the database with it: apt-get install -y sqlite3 postgresql-client)"

@@ -137,11 +137,24 @@ pub struct Out {
     pub stderr: String,
 }
 
+impl Out {
+    /// Fails unless the command exited `code` having printed `text` on stdout; shows what it
+    /// printed on both streams.
+    pub fn said(&self, code: i32, text: &str) -> Result<(), String> {
+        if self.code == code && self.stdout.contains(text) {
+            return Ok(());
+        }
+        Err(format!("exit {} (want {code}), stdout lacks {text:?}:\n{}{}", self.code, self.stdout, self.stderr))
+    }
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_refdesk")
 }
 
-pub fn run_bin(db: &str, operator: &str, now: &str, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
+/// `refdesk ARGS` on database `db` as `operator` at `now`, in English, with the built-in terms
+/// and a home of its own; `env` is set last (a test's REFDESK_CONFIG, say). Its output is piped.
+pub fn command(db: &str, operator: &str, now: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .env("REFDESK_DB", db)
@@ -152,11 +165,19 @@ pub fn run_bin(db: &str, operator: &str, now: &str, args: &[&str], stdin: Option
         .env("HOME", std::env::temp_dir())
         .env("XDG_DATA_HOME", std::env::temp_dir().join("refdesk-test-data"))
         .env("XDG_CONFIG_HOME", std::env::temp_dir().join("refdesk-test-config"))
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
+    }
+    cmd
+}
+
+pub fn run_bin(db: &str, operator: &str, now: &str, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
+    let mut cmd = command(db, operator, now, args, env);
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,

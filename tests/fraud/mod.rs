@@ -99,7 +99,7 @@ pub fn self_referral_cases_are_decided_once(db: &TestDb) -> R {
     check!(none.code == 2 && none.stderr.contains("there is no abuse case 999"), "{}", none.stderr);
 
     let out = db.run(now, &["fraud", "decide", &first, "--action", "dismiss", "--reason", "her own test purchase"]);
-    check!(out.code == 0 && out.stdout.contains("decided: dismissed"), "{}{}", out.stdout, out.stderr);
+    out.said(0, "decided: dismissed")?;
     // The other case is still open: the bonus stays frozen.
     check_eq!(bonus_status(db, now, "ASEL25", &bonus)?, json!("frozen"));
     let again = db.run_as("bolat", now, &["fraud", "decide", &first, "--action", "exclude", "--reason", "x"]);
@@ -113,7 +113,7 @@ pub fn self_referral_cases_are_decided_once(db: &TestDb) -> R {
     );
     check_eq!(db.json(now, &["partner", "show", "ASEL25"])?["status"], json!("active"));
     let out = db.run(now, &["fraud", "decide", &second, "--action", "void", "--reason", "shared phone, a relative"]);
-    check!(out.code == 0 && out.stdout.contains("no unpaid bonus to void"), "{}{}", out.stdout, out.stderr);
+    out.said(0, "no unpaid bonus to void")?;
     // Both decided: the bonus (not named by either case) is due again and can be approved.
     check_eq!(bonus_status(db, now, "ASEL25", &bonus)?, json!("due"));
     let out = db.run_as("bolat", now, &["bonus", "approve", &bonus.to_string()]);
@@ -147,12 +147,7 @@ pub fn a_case_voids_its_bonuses_or_stops_the_code(db: &TestDb) -> R {
         now,
         &["fraud", "decide", &case.to_string(), "--action", "void", "--reason", "paid less than the list price"],
     );
-    check!(
-        out.code == 0 && out.stdout.contains("decided: voided; 1 bonus(es) voided, 50,000.00 KZT in total"),
-        "{}{}",
-        out.stdout,
-        out.stderr
-    );
+    out.said(0, "decided: voided; 1 bonus(es) voided, 50,000.00 KZT in total")?;
     check_eq!(bonus_status(db, now, "ASEL25", &json!(named))?, json!("voided"));
     check_eq!(bonus_status(db, now, "ASEL25", &json!(ids[0]))?, json!("due"));
     check_eq!(db.json(now, &["partner", "show", "ASEL25"])?["status"], json!("active"));
@@ -161,12 +156,7 @@ pub fn a_case_voids_its_bonuses_or_stops_the_code(db: &TestDb) -> R {
     let case = open_case(db, "A1", "registration_burst", &[named, 9999])?;
     let out = db
         .run(now, &["fraud", "decide", &case.to_string(), "--action", "deactivate", "--reason", "a burst of sign-ups"]);
-    check!(
-        out.code == 0 && out.stdout.contains("no unpaid bonus to void; code ASEL25 deactivated"),
-        "{}{}",
-        out.stdout,
-        out.stderr
-    );
+    out.said(0, "no unpaid bonus to void; code ASEL25 deactivated")?;
     let show = db.json(now, &["partner", "show", "ASEL25"])?;
     check_eq!((show["status"].clone(), show["balance"]["due"].clone()), (json!("code_deactivated"), json!("25000.00")));
     asel_code_earns_nothing_later(db)?;

@@ -151,7 +151,7 @@ pub fn each_signal_opens_its_case_and_not_below_its_threshold(db: &TestDb) -> R 
     // The price mismatch voided: that payment's bonus only.
     let price = case_of(&cases, "DANA25", "price_mismatch")[0]["id"].to_string();
     let out = db.run(NOW, &["fraud", "decide", &price, "--action", "void", "--reason", "discount from elsewhere"]);
-    check!(out.code == 0 && out.stdout.contains("1 bonus(es) voided, 25,000.00 KZT"), "{}{}", out.stdout, out.stderr);
+    out.said(0, "1 bonus(es) voided, 25,000.00 KZT")?;
     check_eq!(db.json(NOW, &["payment", "show", "PAY-DC2"])?["bonus"]["status"], json!("due"));
 
     // Dismissed, the refund case is not reopened by the same numbers; a fifth refund is new.

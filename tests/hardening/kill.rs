@@ -8,9 +8,9 @@
 //! row for row. The numbered rows (bonuses, ledger entries, refunds, cases) are compared by
 //! their order, not their number: PostgreSQL does not give back the numbers a killed
 //! transaction drew from a sequence, so the ids may have gaps that a clean import has not.
-use crate::access::{sql, sqlite_path, url_of};
+use crate::access::{sql, sqlite_path, tool, url_of};
 use crate::check;
-use crate::common::{Backend, TestDb};
+use crate::common::{Backend, TestDb, command};
 use refdesk::demo::data::{DemoOptions, generate_events_to};
 use refdesk::domain::Terms;
 use refdesk::domain::terms::DEFAULT_CONFIG;
@@ -91,16 +91,13 @@ fn tables(db: &TestDb) -> Result<BTreeMap<String, Vec<String>>, String> {
 fn csv_rows(backend: Backend, url: &str, table: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let query = format!("SELECT * FROM {table}");
     let out = match backend {
-        Backend::Sqlite => Command::new("sqlite3")
-            .args(["-batch", "-bail", "-csv", "-header", "-cmd", ".timeout 10000", &sqlite_path(url), &query])
-            .output(),
-        Backend::Postgres => {
-            Command::new("psql").args([url, "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-c", &query]).output()
-        }
-    }
-    .map_err(|e| format!("{table}: {e}"))?;
-    check!(out.status.success(), "{table}: {}", String::from_utf8_lossy(&out.stderr));
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(out.stdout.as_slice());
+        Backend::Sqlite => tool(
+            "sqlite3",
+            &["-batch", "-bail", "-csv", "-header", "-cmd", ".timeout 10000", &sqlite_path(url), &query],
+        )?,
+        Backend::Postgres => tool("psql", &[url, "-X", "-q", "--csv", "-v", "ON_ERROR_STOP=1", "-c", &query])?,
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(out.as_bytes());
     let head = reader.headers().map_err(|e| format!("{table}: {e}"))?.iter().map(String::from).collect();
     let mut rows = Vec::new();
     for r in reader.records() {
@@ -109,21 +106,11 @@ fn csv_rows(backend: Backend, url: &str, table: &str) -> Result<(Vec<String>, Ve
     Ok((head, rows))
 }
 
-/// `refdesk import FILE` with batches of 500 lines, so that a kill can land between batches.
+/// `refdesk import FILE` with the test's config (batches of 500 lines, so that a kill can land
+/// between batches); its output is not read.
 fn import(db: &TestDb, file: &str, config: &str) -> Command {
-    let mut cmd = Command::new(crate::common::bin());
-    cmd.args(["import", file])
-        .env("REFDESK_DB", &db.url)
-        .env("REFDESK_OPERATOR", "anna")
-        .env("REFDESK_NOW", NOW)
-        .env("REFDESK_LANG", "en")
-        .env("REFDESK_CONFIG", config)
-        .env("HOME", std::env::temp_dir())
-        .env("XDG_DATA_HOME", std::env::temp_dir().join("refdesk-test-data"))
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("refdesk-test-config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut cmd = command(&db.url, "anna", NOW, &["import", file], &[("REFDESK_CONFIG", config)]);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
     cmd
 }
 

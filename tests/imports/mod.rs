@@ -85,20 +85,10 @@ pub fn reimport_changes_nothing(db: &TestDb) -> R {
     ev.push(refund("e4", "2026-10-06T15:00:00+05:00", "PAY1", Some("1000")));
     let f = db.file("e.ndjson", &lines(&ev));
     let first = db.run("2026-11-25T12:00:00+05:00", &["import", &f]);
-    check!(
-        first.code == 0 && first.stdout.contains("4 accepted, 0 duplicates, 0 rejected"),
-        "{}{}",
-        first.stdout,
-        first.stderr
-    );
+    first.said(0, "4 accepted, 0 duplicates, 0 rejected")?;
     let before = snapshot(db)?;
     let second = db.run("2026-11-25T12:00:00+05:00", &["import", &f]);
-    check!(
-        second.code == 0 && second.stdout.contains("0 accepted, 4 duplicates, 0 rejected"),
-        "{}{}",
-        second.stdout,
-        second.stderr
-    );
+    second.said(0, "0 accepted, 4 duplicates, 0 rejected")?;
     check_eq!(snapshot(db)?, before);
     // The same events as CSV, fields in another order: duplicates too.
     let csv = "type,event_id,at,account_id,name,promo_code,phone,email,payment_id,package,list_price,paid_amount,amount\n\
@@ -106,12 +96,7 @@ pub fn reimport_changes_nothing(db: &TestDb) -> R {
                payment_confirmed,e3,2026-10-05T10:00:00+05:00,C1,,ASEL25,,,PAY1,P100,100000,75000.00,\n";
     let fc = db.file("e.csv", csv);
     let third = db.run("2026-11-25T12:00:00+05:00", &["import", &fc]);
-    check!(
-        third.code == 0 && third.stdout.contains("0 accepted, 2 duplicates, 0 rejected"),
-        "{}{}",
-        third.stdout,
-        third.stderr
-    );
+    third.said(0, "0 accepted, 2 duplicates, 0 rejected")?;
     check_eq!(snapshot(db)?, before);
     Ok(())
 }
@@ -149,6 +134,6 @@ pub fn csv_import_and_rejected_file(db: &TestDb) -> R {
         &["import", "-"],
         &lines(&[client("s1", "2026-10-07T10:00:00+05:00", "C50", None)]),
     );
-    check!(stdin.code == 0 && stdin.stdout.contains("1 accepted"), "{}{}", stdin.stdout, stdin.stderr);
+    stdin.said(0, "1 accepted")?;
     Ok(())
 }

@@ -26,63 +26,18 @@ pub fn void_and_contract(db: &TestDb) -> R {
     let out = db.run(now, &["bonus", "approve", "999"]);
     check_eq!(out.code, 2);
     // Contracts: IBAN and IIN are checked.
-    let bad_iban = db.run(
-        now,
-        &[
-            "partner",
-            "contract",
-            "ASEL25",
-            "--number",
-            "AT-1",
-            "--signed",
-            "2026-10-02",
-            "--iban",
-            "KZ00125KZT5004100100",
-            "--iin",
-            "900101300121",
-        ],
-    );
+    let bad_iban = db.run(now, &crate::asel_contract("ASEL25", "KZ00125KZT5004100100", "900101300121"));
     check_eq!(bad_iban.code, 2);
     check!(
         bad_iban.stderr.contains("--iban: KZ00125KZT5004100100: the IBAN's check digits do not match (mod 97)"),
         "{}",
         bad_iban.stderr
     );
-    let bad_iin = db.run(
-        now,
-        &[
-            "partner",
-            "contract",
-            "ASEL25",
-            "--number",
-            "AT-1",
-            "--signed",
-            "2026-10-02",
-            "--iban",
-            "KZ86125KZT5004100100",
-            "--iin",
-            "900101300120",
-        ],
-    );
+    let bad_iin = db.run(now, &crate::asel_contract("ASEL25", "KZ86125KZT5004100100", "900101300120"));
     check_eq!(bad_iin.code, 2);
     check!(bad_iin.stderr.contains("--iin"), "{}", bad_iin.stderr);
     let iin = refdesk::domain::identity::iin_with_check("90010130012").ok_or("no iin")?;
-    let ok = db.run(
-        now,
-        &[
-            "partner",
-            "contract",
-            "asel25",
-            "--number",
-            "AT-1",
-            "--signed",
-            "2026-10-02",
-            "--iban",
-            "kz86 125K ZT50 0410 0100",
-            "--iin",
-            &iin,
-        ],
-    );
+    let ok = db.run(now, &crate::asel_contract("asel25", "kz86 125K ZT50 0410 0100", &iin));
     check!(ok.code == 0, "contract: {}", ok.stderr);
     let show = db.json(now, &["partner", "show", "ASEL25"])?;
     check_eq!(show["contract"]["iban"], json!("KZ86125KZT5004100100"));
@@ -97,9 +52,9 @@ pub fn void_and_contract(db: &TestDb) -> R {
 pub fn partner_add_generates_codes(db: &TestDb) -> R {
     let now = "2026-10-10T10:00:00+05:00";
     let a = db.run(now, &["partner", "add", "--name", "Асель Нурланова", "--phone", "+7 705 000 11 22"]);
-    check!(a.code == 0 && a.stdout.contains("ASEL25"), "{}{}", a.stdout, a.stderr);
+    a.said(0, "ASEL25")?;
     let b = db.run(now, &["partner", "add", "--name", "Асель Ахметова"]);
-    check!(b.code == 0 && b.stdout.contains("ASEL26"), "{}{}", b.stdout, b.stderr);
+    b.said(0, "ASEL26")?;
     let c = db.run(now, &["partner", "add", "--name", "Ерлан", "--code", "asel25"]);
     check_eq!(c.code, 1);
     // Events registering a partner without a code get one made from the name.
@@ -427,20 +382,10 @@ pub fn exclusion_voids_unpaid_bonuses(db: &TestDb) -> R {
     ev.push(pay("y2", "2026-10-06T10:00:00+05:00", "PAY2", "C2", "P200", "200000", "150000", Some("ASEL25")));
     import(db, "e.ndjson", &ev)?;
     let out = db.run_as("bolat", "2026-10-20T10:00:00+05:00", &["bonus", "approve", "--all-due"]);
-    check!(
-        out.code == 0 && out.stdout.contains("Approved 2 bonuses, 75,000.00 KZT in total."),
-        "{}{}",
-        out.stdout,
-        out.stderr
-    );
+    out.said(0, "Approved 2 bonuses, 75,000.00 KZT in total.")?;
     let out =
         db.run("2026-10-21T10:00:00+05:00", &["partner", "exclude", "ASEL25", "--reason", "sold codes on a forum"]);
-    check!(
-        out.code == 0 && out.stdout.contains("2 unpaid bonuses voided (75,000.00 KZT)"),
-        "{}{}",
-        out.stdout,
-        out.stderr
-    );
+    out.said(0, "2 unpaid bonuses voided (75,000.00 KZT)")?;
     let show = db.json("2026-10-21T10:00:00+05:00", &["partner", "show", "ASEL25"])?;
     check_eq!(show["status"], json!("excluded"));
     check_eq!(show["status_reason"], json!("sold codes on a forum"));

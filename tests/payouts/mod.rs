@@ -15,19 +15,7 @@ const NOV2: &str = "2026-11-02T10:00:00+05:00";
 /// Asel's contract, with a valid IBAN.
 fn contract(db: &TestDb) -> R {
     let iin = refdesk::domain::identity::iin_with_check("90010130012").ok_or("no iin")?;
-    let args = [
-        "partner",
-        "contract",
-        "ASEL25",
-        "--number",
-        "AT-1",
-        "--signed",
-        "2026-10-02",
-        "--iban",
-        "KZ86125KZT5004100100",
-        "--iin",
-        &iin,
-    ];
+    let args = crate::asel_contract("ASEL25", "KZ86125KZT5004100100", &iin);
     let out = db.run("2026-10-02T10:00:00+05:00", &args);
     check!(out.code == 0, "contract: {}", out.stderr);
     Ok(())

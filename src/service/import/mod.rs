@@ -184,7 +184,7 @@ pub async fn import_reader<R: BufRead>(
     let mut reader = LineReader::new(input, format).bounded(ctx.terms.events);
     let mut importer = Importer::new(ctx, source);
     let mut ahead: Option<(tokio::task::JoinHandle<Vec<Line>>, u64)> = None;
-    let batch = ctx.store.limits.import_batch.max(1);
+    let batch = ctx.store.limits.batch_lines();
     loop {
         let mut unparsed = Vec::with_capacity(batch);
         let mut failure: Option<SourceError> = None;
